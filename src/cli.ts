@@ -1,0 +1,453 @@
+// Shared runtime of the flamekit command-line tools: opening inputs (files, '-', gzip),
+// splitting them into chunks of whole lines, writing output with back-pressure, EPIPE,
+// diagnostics and exit codes. Only this file and the <stage>/cli.ts files touch process
+// state; the cores stay pure.
+//
+// Messages follow GNU form:
+//   range-perf: no such file or directory: missing.txt
+//   stackcollapse: stdin:1207: line longer than 256 MiB
+//   stackcollapse: warning: ignored 3 malformed lines (first at stdin:1207: "foo bar")
+import { createReadStream, statSync, type Stats } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import type { Readable, Writable } from 'node:stream';
+import { Command, CommanderError } from 'commander';
+
+export const EXIT_OK = 0;
+/** Bad data or an I/O error. */
+export const EXIT_DATA = 1;
+/** Bad usage: unknown option, malformed option value, missing argument. */
+export const EXIT_USAGE = 2;
+
+export const EXIT_CODES_HELP = `
+Exit status:
+  0  success, including empty but valid output, or a reader that closed the pipe early
+  1  bad input data, or an I/O error
+  2  usage error (unknown option, malformed value, missing argument)`;
+
+/** The streams a tool runs against; tests pass their own. */
+export interface IO {
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable;
+  stderr: Writable & { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+}
+
+export function processIO(): IO {
+  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
+
+/** A usage error: printed with the usage line, exit 2. */
+export class UsageError extends Error {}
+
+/** Bad data or an I/O failure that ends the run: exit 1. `where` is `FILE` or `FILE:LINE`. */
+export class DataError extends Error {
+  constructor(message: string, readonly where?: string) {
+    super(message);
+  }
+}
+
+/** Thrown by the output sink when the reader went away (EPIPE): a quiet, successful end. */
+export class BrokenPipe extends Error {}
+
+// --- messages -------------------------------------------------------------------------
+
+/** Writes diagnostics to stderr, coloured only on a terminal and without NO_COLOR. */
+export class Messages {
+  private colour: boolean;
+  constructor(
+    readonly prog: string,
+    private readonly io: IO,
+  ) {
+    this.colour = Boolean(io.stderr.isTTY) && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
+  }
+  private paint(kind: 'error' | 'warning', s: string): string {
+    if (!this.colour) return s;
+    // ANSI directly: loading chalk for two colours would cost start-up time on every run.
+    return kind === 'error' ? `\x1b[31m${s}\x1b[39m` : `\x1b[33m${s}\x1b[39m`;
+  }
+  error(message: string, where?: string): void {
+    const loc = where ? `${where}: ` : '';
+    this.io.stderr.write(`${this.prog}: ${loc}${this.paint('error', message)}\n`);
+  }
+  warn(message: string): void {
+    this.io.stderr.write(`${this.prog}: ${this.paint('warning', 'warning:')} ${message}\n`);
+  }
+  info(message: string): void {
+    this.io.stderr.write(`${this.prog}: ${message}\n`);
+  }
+}
+
+/**
+ * Counts warnings by kind, so that each kind is printed once, with a count and the first
+ * place it happened.
+ */
+export class WarningTally {
+  private kinds = new Map<string, { count: number; first: string }>();
+  add(kind: string, where: string, n = 1): void {
+    const k = this.kinds.get(kind);
+    if (k) k.count += n;
+    else this.kinds.set(kind, { count: n, first: where });
+  }
+  get size(): number {
+    return this.kinds.size;
+  }
+  /** e.g. `ignored 3 malformed lines (first at stdin:1207)` */
+  flush(msgs: Messages, describe: (kind: string, count: number) => string): void {
+    for (const [kind, { count, first }] of this.kinds) {
+      msgs.warn(`${describe(kind, count)} (first at ${first})`);
+    }
+    this.kinds.clear();
+  }
+}
+
+/** Quotes a piece of input for a message: at most 60 characters, control bytes escaped. */
+export function quoteInput(text: string): string {
+  let s = text.length > 60 ? text.slice(0, 57) + '...' : text;
+  // eslint-disable-next-line no-control-regex
+  s = s.replace(/[\x00-\x1f\x7f-\xff"\\]/g, (c) => {
+    if (c === '"' || c === '\\') return '\\' + c;
+    if (c === '\t') return '\\t';
+    return '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0');
+  });
+  return `"${s}"`;
+}
+
+// --- inputs ---------------------------------------------------------------------------
+
+export interface Input {
+  /** `stdin` for '-', the path otherwise: what messages call it. */
+  name: string;
+  path: string | null;
+  /** Size in bytes when known (a regular file), for progress reports. */
+  size: number | null;
+}
+
+/**
+ * Checks every named input before any is read, so that a missing file fails the run
+ * before it writes partial output. No names means stdin.
+ */
+export function resolveInputs(paths: string[]): Input[] {
+  if (paths.length === 0) paths = ['-'];
+  return paths.map((p) => {
+    if (p === '-') return { name: 'stdin', path: null, size: null };
+    let st: Stats;
+    try {
+      st = statSync(p);
+    } catch (e) {
+      throw new DataError(describeFsError(e), p);
+    }
+    if (st.isDirectory()) throw new DataError('is a directory', p);
+    return { name: p, path: p, size: st.isFile() ? st.size : null };
+  });
+}
+
+export function describeFsError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many open files';
+    default:
+      return (e as Error)?.message ?? String(e);
+  }
+}
+
+/** The largest line any tool accepts: a longer one is an error, never silently cut. */
+export const MAX_LINE_BYTES = 256 * 1024 * 1024;
+
+const READ_CHUNK = 1 << 20;
+
+/**
+ * Yields the bytes of one input, gunzipped when it starts with the gzip magic bytes
+ * (`1f 8b`), whatever its name.
+ */
+export async function* readBytes(input: Input, io: IO, chunkSize = READ_CHUNK): AsyncGenerator<Buffer> {
+  const raw: Readable = input.path === null ? io.stdin : createReadStream(input.path, { highWaterMark: chunkSize });
+  let source: AsyncIterable<Buffer> = raw;
+  const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let first: IteratorResult<Buffer>;
+  try {
+    first = await it.next();
+  } catch (e) {
+    throw new DataError(describeFsError(e), input.name);
+  }
+  if (first.done) return;
+  let head = first.value;
+  if (typeof head === 'string') head = Buffer.from(head, 'latin1');
+  // A gzip member can be recognised on its first two bytes; a one-byte first chunk is
+  // too short to tell, which only happens on a one-byte input.
+  const gz = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  async function* rest(): AsyncGenerator<Buffer> {
+    yield head;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield typeof r.value === 'string' ? Buffer.from(r.value, 'latin1') : r.value;
+    }
+  }
+  source = rest();
+  if (!gz) {
+    try {
+      yield* source;
+    } catch (e) {
+      throw new DataError(describeFsError(e), input.name);
+    }
+    return;
+  }
+  const gunzip = createGunzip({ chunkSize: 1 << 16 });
+  const feed = (async () => {
+    try {
+      for await (const c of source) {
+        if (!gunzip.write(c)) await new Promise<void>((r) => gunzip.once('drain', r));
+      }
+      gunzip.end();
+    } catch (e) {
+      gunzip.destroy(e as Error);
+    }
+  })();
+  try {
+    for await (const c of gunzip as AsyncIterable<Buffer>) yield c;
+  } catch (e) {
+    const msg = (e as Error).message ?? String(e);
+    if (/unexpected end of file/i.test(msg)) throw new DataError('truncated gzip input (unexpected end of file)', input.name);
+    if ((e as NodeJS.ErrnoException).code?.startsWith('Z_')) throw new DataError(`corrupt gzip input (${msg})`, input.name);
+    throw new DataError(describeFsError(e), input.name);
+  } finally {
+    gunzip.destroy();
+    await feed.catch(() => {});
+  }
+}
+
+/**
+ * A chunk of whole lines of one input, decoded as latin1 so that every byte is one char
+ * and `Buffer.from(text, 'latin1')` gives the original bytes back. `bytes` is the Buffer
+ * the text came from (same offsets), for byte-exact pass-through.
+ */
+export interface LineChunk {
+  text: string;
+  /** The bytes `text` was decoded from: offsets in one are offsets in the other. */
+  bytes: Buffer;
+  /** Whether this is the last chunk of the input (its last line may lack a newline). */
+  last: boolean;
+}
+
+/**
+ * Splits byte chunks into chunks of whole lines. One string per chunk, never per line:
+ * the cores scan each chunk with indexOf/charCodeAt, synchronously.
+ *
+ * This is written by hand rather than with split2: split2 pushes one stream item per line,
+ * and that per-line step costs more than parsing the line (see README, "Dependencies").
+ */
+export async function* readLineChunks(source: AsyncIterable<Buffer>, inputName: string): AsyncGenerator<LineChunk> {
+  let carry: Buffer[] = [];
+  let carryLen = 0;
+  for await (const buf of source) {
+    const nl = buf.lastIndexOf(10);
+    if (nl < 0) {
+      carry.push(buf);
+      carryLen += buf.length;
+      if (carryLen > MAX_LINE_BYTES) {
+        throw new DataError(`a line is longer than ${MAX_LINE_BYTES >> 20} MiB; is this text?`, inputName);
+      }
+      continue;
+    }
+    let bytes: Buffer;
+    if (carryLen > 0) {
+      carry.push(buf.subarray(0, nl + 1));
+      bytes = Buffer.concat(carry);
+    } else {
+      bytes = buf.subarray(0, nl + 1);
+    }
+    carry = nl + 1 < buf.length ? [buf.subarray(nl + 1)] : [];
+    carryLen = buf.length - nl - 1;
+    yield { text: bytes.toString('latin1'), bytes, last: false };
+  }
+  const bytes = carryLen > 0 ? Buffer.concat(carry) : Buffer.alloc(0);
+  yield { text: bytes.toString('latin1'), bytes, last: true };
+}
+
+// --- output ---------------------------------------------------------------------------
+
+/**
+ * Buffers output and writes it in large pieces, honouring back-pressure. A closed pipe
+ * (EPIPE) turns into BrokenPipe, which the tools treat as a quiet success.
+ */
+export class OutputSink {
+  private parts: (string | Buffer)[] = [];
+  private pending = 0;
+  private broken = false;
+  private failure: Error | null = null;
+  private static readonly FLUSH_AT = 1 << 18;
+
+  constructor(
+    private readonly stream: Writable,
+    private readonly encoding: BufferEncoding = 'latin1',
+  ) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') this.broken = true;
+      else this.failure = e;
+    });
+  }
+
+  get isBroken(): boolean {
+    return this.broken;
+  }
+
+  /** Queues text (in the sink's encoding). Call `flush()` now and then to write it. */
+  write(s: string): void {
+    if (s.length === 0) return;
+    this.parts.push(s);
+    this.pending += s.length;
+  }
+
+  writeBytes(b: Buffer): void {
+    if (b.length === 0) return;
+    this.parts.push(b);
+    this.pending += b.length;
+  }
+
+  /** Writes what is queued once enough has built up (or always, with `force`). */
+  async flush(force = false): Promise<void> {
+    this.check();
+    if (this.pending === 0 || (!force && this.pending < OutputSink.FLUSH_AT)) return;
+    const parts = this.parts;
+    this.parts = [];
+    this.pending = 0;
+    let buf: Buffer;
+    if (parts.length === 1) {
+      const p = parts[0];
+      buf = typeof p === 'string' ? Buffer.from(p, this.encoding) : p;
+    } else {
+      buf = Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, this.encoding) : p)));
+    }
+    const ok = this.stream.write(buf);
+    if (!ok) await this.waitDrain();
+    this.check();
+  }
+
+  private waitDrain(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.stream.off('drain', done);
+        this.stream.off('error', done);
+        this.stream.off('close', done);
+        resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('error', done);
+      this.stream.on('close', done);
+    });
+  }
+
+  private check(): void {
+    if (this.broken) throw new BrokenPipe();
+    if (this.failure) throw new DataError(`cannot write output: ${describeFsError(this.failure)}`);
+  }
+
+  /** Flushes everything and waits until it has been handed to the OS. */
+  async end(): Promise<void> {
+    await this.flush(true);
+    await new Promise<void>((resolve) => {
+      // process.stdout cannot be ended; a final empty write with a callback waits for it.
+      this.stream.write('', () => resolve());
+    });
+    this.check();
+  }
+}
+
+// --- commander --------------------------------------------------------------------------
+
+/**
+ * A commander program set up the flamekit way: output to the given streams, usage errors
+ * as `prog: message` plus the usage line, and exit codes in --help.
+ */
+export function makeProgram(prog: string, io: IO, version: string): Command {
+  const program = new Command(prog);
+  program
+    .version(version, '-V, --version', 'print the version and exit')
+    .helpOption('-h, --help', 'print this help and exit')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: () => {
+        /* printed by runMain, with the usage line */
+      },
+    })
+    .allowExcessArguments(false)
+    .addHelpText('after', EXIT_CODES_HELP);
+  return program;
+}
+
+/** Parses an option value strictly, turning failures into usage errors. */
+export function parseNumberOption(name: string, value: string, opts: { integer?: boolean; min?: number; max?: number } = {}): number {
+  const re = opts.integer ? /^[+-]?\d+$/ : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+  if (!re.test(value.trim())) {
+    throw new UsageError(`option '${name}' wants ${opts.integer ? 'a whole number' : 'a number'}, not ${JSON.stringify(value)}`);
+  }
+  const n = Number(value);
+  if (opts.min !== undefined && n < opts.min) throw new UsageError(`option '${name}' must be at least ${opts.min}, not ${value}`);
+  if (opts.max !== undefined && n > opts.max) throw new UsageError(`option '${name}' must be at most ${opts.max}, not ${value}`);
+  return n;
+}
+
+export interface RunContext {
+  io: IO;
+  msgs: Messages;
+}
+
+/**
+ * Runs a tool body and maps what it throws to messages and exit codes:
+ * usage errors exit 2 with the usage line, data errors exit 1, a closed pipe exits 0,
+ * and anything else is an internal error, with a stack trace only under DEBUG=1.
+ */
+export async function runMain(
+  prog: string,
+  io: IO,
+  usage: () => string,
+  body: (ctx: RunContext) => Promise<number | void>,
+): Promise<number> {
+  const msgs = new Messages(prog, io);
+  try {
+    const code = await body({ io, msgs });
+    return code ?? EXIT_OK;
+  } catch (e) {
+    if (e instanceof BrokenPipe) return EXIT_OK;
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
+      msgs.error(e.message.replace(/^error: /, ''));
+      io.stderr.write(`${usage()}\nTry '${prog} --help' for more information.\n`);
+      return EXIT_USAGE;
+    }
+    if (e instanceof UsageError) {
+      msgs.error(e.message);
+      io.stderr.write(`${usage()}\nTry '${prog} --help' for more information.\n`);
+      return EXIT_USAGE;
+    }
+    if (e instanceof DataError) {
+      msgs.error(e.message, e.where);
+      return EXIT_DATA;
+    }
+    if ((e as NodeJS.ErrnoException)?.code === 'EPIPE') return EXIT_OK;
+    msgs.error(`internal error: ${(e as Error)?.message ?? String(e)}${io.env.DEBUG ? '' : ' (set DEBUG=1 for a stack trace)'}`);
+    if (io.env.DEBUG) io.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+    return EXIT_DATA;
+  }
+}
+
+/**
+ * Refuses to wait silently on a terminal: with no file named and stdin a terminal, the
+ * user most likely forgot the input.
+ */
+export function refuseTerminalStdin(inputs: Input[], io: IO, what: string): void {
+  if (inputs.some((i) => i.path === null) && io.stdin.isTTY) {
+    throw new UsageError(`no input: name a file, or pipe ${what} into it`);
+  }
+}

@@ -1,0 +1,80 @@
+// range-perf [options] START END [file ...]: keep the samples of a time window.
+// Maps the command line onto RangeOptions; the work is in range.ts.
+import { Option } from 'commander';
+import {
+  DataError,
+  makeProgram,
+  OutputSink,
+  processIO,
+  readBytes,
+  readLineChunks,
+  refuseTerminalStdin,
+  resolveInputs,
+  runMain,
+  UsageError,
+  type IO,
+} from '../cli.js';
+import { parseSeconds, type Instant } from '../parse/perf-script.js';
+import { VERSION } from '../version.js';
+import { RangeFilter, type TimeOrigin } from './range.js';
+
+const PROG = 'range-perf';
+const USAGE = `usage: ${PROG} [options] START END [file ...]`;
+
+export const NO_TIMESTAMPS_HINT =
+  'the input has no timestamps: re-run perf script with time among its fields, e.g. perf script -F comm,pid,tid,cpu,time,period,event,ip,sym,dso';
+
+function parseBound(name: string, s: string): Instant {
+  const t = parseSeconds(s);
+  if (t === null) throw new UsageError(`${name} must be a number of seconds, not ${JSON.stringify(s)}`);
+  return t;
+}
+
+export async function main(argv: string[], io: IO = processIO()): Promise<number> {
+  return runMain(PROG, io, () => USAGE, async () => {
+    const program = makeProgram(PROG, io, VERSION)
+      .usage('[options] START END [file ...]')
+      .description(
+        "Print the samples of perf script output whose time is within [START, END] seconds, as FlameGraph's\n" +
+          'range-perf.pl does: time counts from the first sample, both bounds are inclusive, and the output is\n' +
+          'the input\'s own bytes less its comment lines. Reads the files named (- for stdin, .gz accepted) or stdin.\n' +
+          'Input is taken to be in time order, as perf writes it: reading stops at the first sample past END\n' +
+          '(see --unsorted). Put -- before a negative START.',
+      )
+      .argument('<START>', 'start of the window, in seconds (decimals allowed)')
+      .argument('<END>', 'end of the window, in seconds')
+      .argument('[file...]', 'perf script output; - or nothing for stdin')
+      .option('--timezerosecs', "time 0 is the first sample's whole second (the heat map's origin)")
+      .addOption(new Option('--timezerosec').hideHelp())
+      .option('--timeraw', "use perf's own timestamps")
+      .option('--unsorted', 'input may be out of time order: test every sample and read to the end');
+    program.parse(argv, { from: 'user' });
+    const o = program.opts();
+    const [startArg, endArg, ...files] = program.args;
+    const begin = parseBound('START', startArg);
+    const end = parseBound('END', endArg);
+    // As range-perf.pl: --timezerosecs wins over --timeraw.
+    const origin: TimeOrigin = o.timezerosecs || o.timezerosec ? 'first-second' : o.timeraw ? 'raw' : 'first-sample';
+
+    const inputs = resolveInputs(files);
+    refuseTerminalStdin(inputs, io, 'perf script output');
+
+    const filter = new RangeFilter({ begin, end, origin, unsorted: Boolean(o.unsorted) });
+    const out = new OutputSink(io.stdout);
+    for (const input of inputs) {
+      for await (const chunk of readLineChunks(readBytes(input, io), input.name)) {
+        const bytes = chunk.bytes;
+        filter.push(chunk.text, (s, e) => out.writeBytes(bytes.subarray(s, e)));
+        await out.flush();
+        // Past END in time-ordered input: stop reading (the source is closed as the
+        // iterators unwind).
+        if (filter.done) break;
+      }
+      if (filter.done) break;
+    }
+    await out.end();
+    if (filter.headers > 0 && filter.timedHeaders === 0) throw new DataError(NO_TIMESTAMPS_HINT);
+    if (filter.headers === 0 && filter.strayLines > 0) throw new DataError('no perf script samples found in the input');
+    return 0;
+  });
+}
