@@ -94,6 +94,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     await out.end();
 
     const st = collapser.stats;
+    const badLines = bad.size;
     if (!o.quiet) {
       bad.flush(msgs, (reason, n) => `ignored ${n} ${n === 1 ? 'line' : 'lines'}: ${reason}`);
       const other = [...st.otherEvents.values()].reduce((a, b) => a + b, 0);
@@ -106,7 +107,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       }
     }
     if (st.samples === 0) {
-      if (bad.size > 0) throw new DataError('no samples found: is this perf script output?');
+      if (badLines > 0) throw new DataError('no samples found: is this perf script output?');
       if (!o.quiet) msgs.warn('no samples in input');
     } else if (st.kept === 0) {
       throw new DataError(`no samples of event ${st.event}; events seen: ${[...st.otherEvents.keys()].join(', ')}`);

@@ -17,6 +17,7 @@
 // The text stays latin1 throughout (one char per byte), so names in any encoding reach
 // the output byte for byte, and sorting the strings sorts the bytes.
 import { PerfScriptScanner, type BadLine, type FrameSpan, type Header } from '../parse/perf-script.js';
+import { tidyFrameName } from '../parse/frame-name.js';
 
 export type Weight = 'period' | 'samples';
 
@@ -56,12 +57,6 @@ export interface CollapseStats {
   /** Whether any header carried a timestamp. */
   timed: boolean;
 }
-
-const KERNEL_DSO = /^\[|vmlinux(-[^/]*)?$|\.ko$/;
-const JIT_DSO = /\/tmp\/perf-\d+\.map|\/jitted-\d+-\d+\.so$/;
-const GO_METHOD = /\.\(.*\)\./;
-const ARGS = /\((?!anonymous namespace\)).*/;
-const OFFSET = /\+0x[\da-f]+$/;
 
 /**
  * Collapses perf script text into a table of stack -> count. Feed chunks of whole lines
@@ -197,39 +192,7 @@ export class Collapser {
       const expanded = this.o.inline(pc, rawfunc, mod);
       if (expanded !== null && expanded !== '' && expanded !== '??' && expanded !== '??:??:0') return expanded;
     }
-    rawfunc = rawfunc.replace(OFFSET, '');
-    // stackcollapse-perf.pl drops every frame whose symbol starts with '(' ("process
-    // names"), which loses '(anonymous namespace)::f()'. Only a bare '(...)' is dropped here.
-    if (rawfunc.charCodeAt(0) === 40 && !rawfunc.startsWith('(anonymous namespace)')) return '';
-    const pieces = rawfunc.indexOf('->') >= 0 ? rawfunc.split('->') : [rawfunc];
-    let out = '';
-    for (let i = 0; i < pieces.length; i++) {
-      let func = pieces[i];
-      if (func === '[unknown]') {
-        if (mod !== '[unknown]') {
-          func = mod;
-          const slash = func.lastIndexOf('/');
-          if (slash >= 0) func = func.slice(slash + 1);
-        } else {
-          func = 'unknown';
-        }
-        func = this.o.addrs ? `[${func} <${pc}>]` : `[${func}]`;
-      }
-      // Generic tidy: ';' would split the frame, arguments split one function into many.
-      if (func.indexOf(';') >= 0) func = func.replace(/;/g, ':');
-      if (func.indexOf('(') >= 0 && !GO_METHOD.test(func)) func = func.replace(ARGS, '');
-      if (func.indexOf('"') >= 0 || func.indexOf("'") >= 0) func = func.replace(/["']/g, '');
-      if (this.java && func.indexOf('/') >= 0 && func.charCodeAt(0) === 76 /* L */) func = func.slice(1);
-      if (i > 0) {
-        if (func.indexOf('_[i]') < 0) func += '_[i]';
-      } else if (this.o.kernel && KERNEL_DSO.test(mod) && mod.indexOf('unknown') < 0) {
-        func += '_[k]';
-      } else if (this.o.jit && JIT_DSO.test(mod)) {
-        if (func.indexOf('_[j]') < 0) func += '_[j]';
-      }
-      out = i === 0 ? func : out + ';' + func;
-    }
-    return out;
+    return tidyFrameName(pc, rawfunc, mod, { kernel: this.o.kernel, jit: this.o.jit, addrs: this.o.addrs, java: this.java });
   }
 }
 

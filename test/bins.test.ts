@@ -1,0 +1,68 @@
+// The real binaries, spawned: file against stdin, --help, a bad flag, a closed pipe, and
+// the classic pipeline range-perf | stackcollapse.
+import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, ROOT, spawnBin } from './helpers.js';
+
+const recorded = join(FIXTURES, 'perf', 'recorded-pthreads-header.txt');
+
+describe.each(['range-perf', 'stackcollapse'])('%s binary', (tool) => {
+  const args = tool === 'range-perf' ? ['0', '1e9'] : [];
+
+  it('gives the same output for a file argument and for stdin', async () => {
+    const a = await spawnBin(tool, [...args, recorded]);
+    const b = await spawnBin(tool, args, readFileSync(recorded));
+    const c = await spawnBin(tool, [...args, '-'], readFileSync(recorded));
+    expect(a.code).toBe(0);
+    expect(a.stdout.length).toBeGreaterThan(300);
+    expect(b.stdout.equals(a.stdout)).toBe(true);
+    expect(c.stdout.equals(a.stdout)).toBe(true);
+  });
+
+  it('prints --help on stdout, with the exit codes, and exits 0', async () => {
+    const r = await spawnBin(tool, ['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.toString()).toContain(`Usage: ${tool} [options]`);
+    expect(r.stdout.toString()).toContain('Exit status:');
+    expect(r.stderr).toBe('');
+  });
+
+  it('exits 2 on a bad flag, with no stack trace', async () => {
+    const r = await spawnBin(tool, ['--no-such-flag', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^${tool}: unknown option '--no-such-flag'\\nusage: ${tool} `));
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+
+  it('exits 0 quietly when the reader closes the pipe early', async () => {
+    // A big input, so that the tool is still writing when the reader goes away.
+    const big = Buffer.concat(Array.from({ length: 40 }, () => readFileSync(recorded)));
+    const r = await spawnBin(tool, [...args, ...(tool === 'stackcollapse' ? ['--tid', '--addrs'] : [])], big, { closeStdoutAfter: 1 });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+});
+
+it('range-perf | stackcollapse through the real binaries equals stackcollapse on the same window', async () => {
+  const pipeline = await new Promise<string>((resolve, reject) => {
+    const a = spawn(process.execPath, [join(ROOT, 'bin/range-perf.js'), '--timezerosecs', '0.5', '0.9', recorded]);
+    const b = spawn(process.execPath, [join(ROOT, 'bin/stackcollapse.js'), '--tid']);
+    a.stdout.pipe(b.stdin);
+    let out = '';
+    b.stdout.on('data', (c) => (out += c.toString('latin1')));
+    b.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
+  });
+  // The same window cut by hand from the file: samples whose time - floor(first) is in [0.5, 0.9].
+  const text = readFileSync(recorded, 'latin1');
+  const blocks = text.split('\n\n').filter((b) => /\d+\.\d+:/.test(b));
+  const t0 = Math.floor(Number(/ (\d+\.\d+):/.exec(blocks[0])![1]));
+  const kept = blocks.filter((b) => {
+    const t = Number(/ (\d+\.\d+):/.exec(b)![1]) - t0;
+    return t >= 0.5 && t <= 0.9;
+  });
+  expect(kept.length).toBeGreaterThan(10);
+  const direct = await spawnBin('stackcollapse', ['--tid'], kept.map((b) => b.replace(/^#.*\n/gm, '')).join('\n\n') + '\n');
+  expect(pipeline).toBe(direct.stdout.toString('latin1'));
+});

@@ -1,0 +1,84 @@
+// Test helpers: run a tool's main() against in-memory streams, or spawn its real binary.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { PassThrough, Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { IO } from '../src/cli.js';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const FIXTURES = join(ROOT, 'fixtures');
+/** The reference outputs of the Perl tools; CI always has them, elsewhere tests skip. */
+export const CONFORMANCE = join(ROOT, '..', 'shared', 'conformance');
+export const HAVE_CONFORMANCE = existsSync(join(CONFORMANCE, 'SOURCE'));
+if (!HAVE_CONFORMANCE) {
+  console.warn(`NOTE: ${CONFORMANCE} is missing: conformance tests are skipped`);
+}
+
+export interface RunResult {
+  code: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** Splits bytes into chunks of `size` (all of it at once when size is 0). */
+export function chunksOf(input: Buffer, size: number): Buffer[] {
+  if (size <= 0 || input.length === 0) return [input];
+  const out: Buffer[] = [];
+  for (let i = 0; i < input.length; i += size) out.push(input.subarray(i, i + size));
+  return out;
+}
+
+/** Runs `main(argv, io)` with `stdin` fed in chunks of `chunkSize` bytes. */
+export async function runMain(
+  main: (argv: string[], io: IO) => Promise<number>,
+  argv: string[],
+  stdin: Buffer | string = '',
+  chunkSize = 0,
+  env: Record<string, string | undefined> = {},
+): Promise<RunResult> {
+  const input = typeof stdin === 'string' ? Buffer.from(stdin, 'latin1') : stdin;
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const stdout = new Writable({
+    write(c, _e, cb) {
+      out.push(Buffer.from(c));
+      cb();
+    },
+  });
+  const stderr = new Writable({
+    write(c, _e, cb) {
+      err.push(Buffer.from(c));
+      cb();
+    },
+  });
+  const io: IO = { stdin: Readable.from(chunksOf(input, chunkSize)), stdout, stderr, env };
+  const code = await main(argv, io);
+  return { code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') };
+}
+
+/** Spawns a real binary from bin/, feeding `stdin`. */
+export function spawnBin(tool: string, args: string[], stdin?: Buffer | string, opts: { closeStdoutAfter?: number } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', `${tool}.js`), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let got = 0;
+    child.stdout.on('data', (c: Buffer) => {
+      out.push(c);
+      got += c.length;
+      if (opts.closeStdoutAfter !== undefined && got >= opts.closeStdoutAfter) child.stdout.destroy();
+    });
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
+    child.stdin.on('error', () => {});
+    if (stdin !== undefined) child.stdin.end(stdin);
+    else child.stdin.end();
+  });
+}
+
+export { PassThrough };
