@@ -18,6 +18,7 @@
 // the output byte for byte, and sorting the strings sorts the bytes.
 import { PerfScriptScanner, type BadLine, type FrameSpan, type Header } from '../parse/perf-script.js';
 import { tidyFrameName } from '../parse/frame-name.js';
+import { StackTrie } from './stack-trie.js';
 
 export type Weight = 'period' | 'samples';
 
@@ -63,19 +64,28 @@ export interface CollapseStats {
  * (latin1) with `push`, call `endInput` after each input, then read `lines()`.
  */
 export class Collapser {
-  readonly counts = new Map<string, number>();
   readonly stats: CollapseStats = { samples: 0, kept: 0, otherEvents: new Map(), event: null, timed: false };
   private readonly scanner: PerfScriptScanner;
   private readonly o: Required<Omit<CollapseOptions, 'inline'>> & Pick<CollapseOptions, 'inline'>;
+  private readonly trie = new StackTrie();
 
-  // The sample being read.
-  private pname: string | null = null;
+  // The sample being read: its root's frame ids, its frames' ids (leaf first), its weight.
+  private root: number[] | null = null;
   private java = false;
   private weight = 0;
-  private frames: string[] = [];
-  /** Frame text -> tidied name(s), per Java-ness; names never depend on anything else. */
-  private cache = new Map<string, string>();
-  private cacheJava = new Map<string, string>();
+  private frames = new Int32Array(1024);
+  private depth = 0;
+  /** Root frame text -> its ids. */
+  private roots = new Map<string, number[]>();
+  /**
+   * Tidied frame names by dso, then by symbol without its +0x offset (a name depends on
+   * nothing else but Java-ness), so the cache grows with the program's symbols, never with
+   * the input. A value is one frame id, or several for inlined pieces.
+   */
+  private byDso = [new Map<string, Map<string, number | number[]>>(), new Map<string, Map<string, number | number[]>>()];
+  private lastDso = '';
+  private lastDsoJava = false;
+  private lastSyms: Map<string, number | number[]> | null = null;
 
   constructor(
     opts: CollapseOptions = {},
@@ -116,10 +126,18 @@ export class Collapser {
     this.stats.timed = this.scanner.timedHeaders > 0;
   }
 
+  /** Distinct stacks so far. */
+  get distinct(): number {
+    let n = 0;
+    for (const _ of this.trie.entries()) n++;
+    return n;
+  }
+
   /** Folded lines, sorted byte-wise (the strings are latin1, so code units are bytes). */
   lines(): string[] {
-    const keys = [...this.counts.keys()].sort(compareCodeUnits);
-    return keys.map((k) => `${k} ${formatCount(this.counts.get(k)!)}`);
+    const entries = [...this.trie.entries()];
+    entries.sort((a, b) => compareCodeUnits(a[0], b[0]));
+    return entries.map(([k, c]) => `${k} ${formatCount(c)}`);
   }
 
   private onHeader(h: Header): void {
@@ -130,7 +148,7 @@ export class Collapser {
       if (this.stats.event === null) this.stats.event = event;
       if (event !== this.stats.event) {
         this.stats.otherEvents.set(event, (this.stats.otherEvents.get(event) ?? 0) + 1);
-        this.pname = null;
+        this.root = null;
         return;
       }
     }
@@ -144,46 +162,86 @@ export class Collapser {
       tid = pid;
       pid = '?';
     }
-    if (this.o.tid) this.pname = `${comm}-${pid}/${tid}`;
-    else if (this.o.pid) this.pname = `${comm}-${pid}`;
-    else this.pname = comm;
-    this.java = this.pname.startsWith('java');
+    const pname = this.o.tid ? `${comm}-${pid}/${tid}` : this.o.pid ? `${comm}-${pid}` : comm;
+    let root = this.roots.get(pname);
+    if (root === undefined) {
+      root = pname.split(';').map((p) => this.trie.intern(p));
+      this.roots.set(pname, root);
+    }
+    this.root = root;
+    this.java = pname.startsWith('java');
     this.weight = this.o.weight === 'samples' ? 1 : h.period;
-    this.frames.length = 0;
+    this.depth = 0;
   }
 
   private onFrame(f: FrameSpan, text: string): void {
-    if (this.pname === null) return;
-    const key = text.slice(f.symStart, f.dsoEnd);
-    const cache = this.java ? this.cacheJava : this.cache;
-    let name = cache.get(key);
-    if (name === undefined) {
-      const sym = text.slice(f.symStart, f.symEnd);
-      const dso = text.slice(f.dsoStart, f.dsoEnd);
-      const pc = text.slice(f.addrStart, f.addrEnd);
-      name = this.tidyFrame(pc, sym, dso);
-      // With --addrs an unknown symbol's name holds its address, so only the rest is cached.
-      if (!(this.o.addrs && sym.indexOf('[unknown]') >= 0) && !this.o.inline) cache.set(key, name);
+    if (this.root === null) return;
+    // The symbol without a trailing +0x<lowercase hex> offset (Perl strips only that).
+    let se = f.symEnd;
+    let k = se;
+    while (k > f.symStart) {
+      const c = text.charCodeAt(k - 1);
+      if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) k--;
+      else break;
     }
-    if (name !== '') this.frames.push(name);
+    if (k < se && k - 3 >= f.symStart && text.charCodeAt(k - 1) === 120 && text.charCodeAt(k - 2) === 48 && text.charCodeAt(k - 3) === 43) se = k - 3;
+    const dsoLen = f.dsoEnd - f.dsoStart;
+    let syms = this.lastSyms;
+    if (syms === null || this.lastDsoJava !== this.java || this.lastDso.length !== dsoLen || !text.startsWith(this.lastDso, f.dsoStart)) {
+      const dso = copyString(text, f.dsoStart, f.dsoEnd);
+      const table = this.byDso[this.java ? 1 : 0];
+      syms = table.get(dso) ?? null;
+      if (syms === null) {
+        syms = new Map();
+        table.set(dso, syms);
+      }
+      this.lastDso = dso;
+      this.lastDsoJava = this.java;
+      this.lastSyms = syms;
+    }
+    let sym = text.slice(f.symStart, se);
+    let ids = syms.get(sym);
+    if (ids === undefined) {
+      // A slice would keep the whole chunk alive as long as the cache holds the key.
+      sym = copyString(text, f.symStart, se);
+      const name = this.tidyFrame(text.slice(f.addrStart, f.addrEnd), sym, this.lastDso);
+      ids = name === '' ? [] : name.indexOf(';') < 0 ? this.trie.intern(name) : name.split(';').map((p) => this.trie.intern(p));
+      // With --addrs an unknown symbol's name holds its address; --inline depends on it too.
+      if (!(this.o.addrs && sym.indexOf('[unknown]') >= 0) && !this.o.inline) syms.set(sym, ids);
+    }
+    if (typeof ids === 'number') this.pushFrame(ids);
+    // Pieces are root first; frames are collected leaf first.
+    else for (let i = ids.length - 1; i >= 0; i--) this.pushFrame(ids[i]);
+  }
+
+  private pushFrame(id: number): void {
+    if (this.depth === this.frames.length) {
+      const bigger = new Int32Array(this.frames.length * 2);
+      bigger.set(this.frames);
+      this.frames = bigger;
+    }
+    this.frames[this.depth++] = id;
   }
 
   private onSrcline(text: string, s: number, e: number): void {
-    if (this.pname === null || this.frames.length === 0) return;
+    if (this.root === null || this.depth === 0) return;
     // As stackcollapse-perf.pl --srcline: drop '[...]' and blanks, append ':line'.
     const src = text.slice(s, e).replace(/\[.*?\]/g, '').replace(/\s+/g, '');
-    if (src !== '') this.frames[this.frames.length - 1] += `:${src}`;
+    if (src !== '') this.frames[this.depth - 1] = this.trie.intern(`${this.trie.names[this.frames[this.depth - 1]]}:${src}`);
   }
 
   private onEnd(): void {
-    if (this.pname === null) return;
-    let key = this.pname;
+    const root = this.root;
+    if (root === null) return;
+    const trie = this.trie;
+    let node = 0;
+    for (let i = 0; i < root.length; i++) node = trie.child(node, root[i]);
     const fr = this.frames;
-    for (let i = fr.length - 1; i >= 0; i--) key += ';' + fr[i];
-    this.counts.set(key, (this.counts.get(key) ?? 0) + this.weight);
+    for (let i = this.depth - 1; i >= 0; i--) node = trie.child(node, fr[i]);
+    trie.add(node, this.weight);
     this.stats.kept++;
-    this.pname = null;
-    fr.length = 0;
+    this.root = null;
+    this.depth = 0;
   }
 
   /** One frame's name(s), root first, joined with ';'; '' when the frame is dropped. */
@@ -194,6 +252,11 @@ export class Collapser {
     }
     return tidyFrameName(pc, rawfunc, mod, { kernel: this.o.kernel, jit: this.o.jit, addrs: this.o.addrs, java: this.java });
   }
+}
+
+/** A substring that does not share (and so keep alive) the memory of `text`. */
+function copyString(text: string, start: number, end: number): string {
+  return Buffer.from(text.slice(start, end), 'latin1').toString('latin1');
 }
 
 /** Byte-wise order of latin1 strings, as Perl's `sort { $a cmp $b }`. */

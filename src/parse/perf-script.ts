@@ -187,7 +187,6 @@ export class PerfScriptScanner {
     // Index of the next ': ' at or after pos. Header lines contain one (or end in ':'),
     // frame lines almost never do, so one indexOf serves many lines.
     let colonSp = -1;
-    let colonSpFrom = -1;
     while (pos < n) {
       let nl = text.indexOf('\n', pos);
       const next = nl < 0 ? n : nl + 1;
@@ -219,10 +218,9 @@ export class PerfScriptScanner {
         pos = next;
         continue;
       }
-      if (colonSpFrom < pos) {
+      if (colonSp < pos) {
         colonSp = text.indexOf(': ', pos);
         if (colonSp < 0) colonSp = n;
-        colonSpFrom = pos;
       }
       if ((colonSp < end || text.charCodeAt(end - 1) === COLON) && this.parseHeader(text, p, end)) {
         if (this.inSample) on.end?.();
@@ -415,6 +413,15 @@ export class PerfScriptScanner {
     while (e > a && (text.charCodeAt(e - 1) === SP || text.charCodeAt(e - 1) === TAB)) e--;
     let open = -1;
     if (text.charCodeAt(e - 1) === RPAREN) {
+      // Fast path, native scans only: ' (' then no other parenthesis up to the last ')'.
+      const sp = text.lastIndexOf(' (', e - 1);
+      if (sp > a) {
+        const close = text.indexOf(')', sp + 2);
+        const inner = text.indexOf('(', sp + 2);
+        if (close === e - 1 && (inner < 0 || inner > close)) open = sp + 1;
+      }
+    }
+    if (open < 0 && text.charCodeAt(e - 1) === RPAREN) {
       let depth = 0;
       for (let k = e - 1; k > a; k--) {
         const c = text.charCodeAt(k);
