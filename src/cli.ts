@@ -102,14 +102,15 @@ export class WarningTally {
 
 /** Quotes a piece of input for a message: at most 60 characters, control bytes escaped. */
 export function quoteInput(text: string): string {
-  let s = text.length > 60 ? text.slice(0, 57) + '...' : text;
+  let s = text.length > 60 ? text.slice(0, 60) : text;
   // eslint-disable-next-line no-control-regex
   s = s.replace(/[\x00-\x1f\x7f-\xff"\\]/g, (c) => {
     if (c === '"' || c === '\\') return '\\' + c;
     if (c === '\t') return '\\t';
     return '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0');
   });
-  return `"${s}"`;
+  if (s.length > 80) s = s.slice(0, 77).replace(/\\x?[0-9a-f]?$/, '');
+  return text.length > 60 || s.length > 77 ? `"${s}..."` : `"${s}"`;
 }
 
 // --- inputs ---------------------------------------------------------------------------
@@ -151,6 +152,10 @@ export function describeFsError(e: unknown): string {
       return 'permission denied';
     case 'EISDIR':
       return 'is a directory';
+    case 'ENOTDIR':
+      return 'not a directory';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
     case 'EMFILE':
     case 'ENFILE':
       return 'too many open files';

@@ -97,6 +97,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     const badLines = bad.size;
     if (!o.quiet) {
       bad.flush(msgs, (reason, n) => `ignored ${n} ${n === 1 ? 'line' : 'lines'}: ${reason}`);
+      if (collapser.inexact) msgs.warn('some counts exceed 2^53 and are rounded to 53 significant bits; consider --weight samples');
       const other = [...st.otherEvents.values()].reduce((a, b) => a + b, 0);
       if (other > 0) {
         const names = [...st.otherEvents.keys()].join(', ');

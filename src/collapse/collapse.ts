@@ -133,9 +133,13 @@ export class Collapser {
     return n;
   }
 
+  /** Whether some count went past 2^53, where sums of doubles stop being exact. */
+  inexact = false;
+
   /** Folded lines, sorted byte-wise (the strings are latin1, so code units are bytes). */
   lines(): string[] {
     const entries = [...this.trie.entries()];
+    this.inexact = entries.some(([, c]) => c > Number.MAX_SAFE_INTEGER);
     entries.sort((a, b) => compareCodeUnits(a[0], b[0]));
     return entries.map(([k, c]) => `${k} ${formatCount(c)}`);
   }

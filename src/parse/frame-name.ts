@@ -34,6 +34,8 @@ export function tidyFrameName(pc: string, rawfunc: string, mod: string, o: Frame
   // names"), which loses '(anonymous namespace)::f()'. Only a bare '(...)' is dropped here.
   if (rawfunc.charCodeAt(0) === 40 && !rawfunc.startsWith('(anonymous namespace)')) return '';
   const pieces = rawfunc.indexOf('->') >= 0 ? rawfunc.split('->') : [rawfunc];
+  // As Perl's split: trailing empty pieces go ('-->' is one frame, '-').
+  while (pieces.length > 1 && pieces[pieces.length - 1] === '') pieces.pop();
   let out = '';
   for (let i = 0; i < pieces.length; i++) {
     let func = pieces[i];

@@ -301,8 +301,8 @@ export class PerfScriptScanner {
         while (k < j && isDigit(text.charCodeAt(k))) k++;
         if (k === t0) k = -1;
       }
-      // Without a timestamp a comm is required, so that '400577 foo: (dso)' stays a frame.
-      if (k === j && j > i && this.parseAfterPid(text, j, end) && (i > p || this.h.hasTime)) {
+      // A comm is required, so that a frame such as '400577 1: (dso)' stays a frame.
+      if (k === j && j > i && i > p && this.parseAfterPid(text, j, end)) {
         let ce = i;
         while (ce > p && (text.charCodeAt(ce - 1) === SP || text.charCodeAt(ce - 1) === TAB)) ce--;
         h.comm = text.slice(p, ce);

@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// Writes the hostile-input corpus: inputs that production machines really produce
+// (truncated files, every encoding, binary junk, huge lines and stacks) and inputs crafted
+// to break markup. Small cases are committed in fixtures/hostile/; large ones are written
+// to fixtures/hostile/large/ (git-ignored) by `node scripts/gen-hostile.mjs --large`, and
+// by the tests that need them. Deterministic: no randomness, no dates.
+//
+//   node scripts/gen-hostile.mjs [--large] [DIR]
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+const sample = (comm, t, frames, { period = 1, event = 'cycles', sep = '\n' } = {}) =>
+  `${comm} 100/101 [000] ${t}: ${period} ${event}:${sep}` + frames.map((f) => `\t    ${f}${sep}`).join('') + sep;
+const frame = (addr, sym, dso = '/usr/bin/app') => `${addr} ${sym} (${dso})`;
+const good = (t) => sample('app', t, [frame('400100', 'leaf'), frame('400200', 'main')]);
+
+/** Names that have broken SVG writers and viewers. */
+export const HOSTILE_NAMES = [
+  '</script><script>alert(1)</script>',
+  '"><script>alert(2)</script>',
+  "'); alert(3);//",
+  ']]>',
+  '-->',
+  '&nbsp;',
+  '<img src=x onerror=alert(4)>',
+  'a&b<c>d"e\'f',
+  'ctl\x01\x1b[31m\x7f',
+];
+
+/** Small cases: name -> bytes. */
+export function smallCases() {
+  const c = {};
+  c['empty.txt'] = Buffer.alloc(0);
+  c['only-comments.txt'] = Buffer.from('# ========\n# cmdline : perf record -g\n#\n');
+  let junk = Buffer.alloc(4096);
+  let x = 12345;
+  for (let i = 0; i < junk.length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    junk[i] = x >>> 24;
+  }
+  c['binary-garbage.bin'] = junk;
+  c['nul-bytes.txt'] = Buffer.from(good('1.000000') + 'app\0 100/101 [000] 2.000000: 1 cycles:\n\t    400100 le\0af (/usr/bin/app)\n\n' + good('3.000000'), 'latin1');
+  c['truncated-last-line.txt'] = Buffer.from(good('1.000000') + 'app 100/101 [000] 2.000000: 1 cycles:\n\t    400100 leaf (/usr/bi', 'latin1');
+  c['crlf.txt'] = Buffer.from((good('1.000000') + good('2.000000')).replace(/\n/g, '\r\n'));
+  c['mixed-line-endings.txt'] = Buffer.from(good('1.000000').replace(/\n/g, '\r\n') + good('2.000000') + good('3.000000').replace(/\n\t/g, '\r\n\t'));
+  c['invalid-utf8.txt'] = Buffer.from(sample('app', '1.000000', [frame('400100', 'bad_\xff\xfe_\xc3\x28'), frame('400200', 'main')]), 'latin1');
+  c['latin1-names.txt'] = Buffer.from(sample('caf\xe9', '1.000000', [frame('400100', 'na\xefve_r\xe9sum\xe9'), frame('400200', 'main', '/usr/lib/lib\xe9.so')]), 'latin1');
+  c['markup-names.txt'] = Buffer.from(
+    HOSTILE_NAMES.map((n, i) => sample('app', `${i + 1}.000000`, [frame('4001' + i, n.replace(/[()]/g, '')), frame('400200', 'main')])).join(''),
+    'latin1',
+  );
+  c['time-backwards.txt'] = Buffer.from(good('5.000000') + good('3.000000') + good('3.000000') + good('4.000000') + good('9.000000'));
+  c['time-missing.txt'] = Buffer.from(good('1.000000') + 'app 100/101 [000] 1 cycles:\n\t    400100 leaf (/usr/bin/app)\n\n' + good('2.000000'));
+  c['time-9-decimals.txt'] = Buffer.from(good('1.000000001') + good('1.999999999') + good('2.000000000'));
+  c['period-64bit.txt'] = Buffer.from(
+    sample('app', '1.000000', [frame('400100', 'big')], { period: '18446744073709551615' }) +
+      sample('app', '2.000000', [frame('400100', 'big')], { period: '9007199254740993' }),
+  );
+  const many = [];
+  for (let i = 0; i < 400; i++) many.push(sample('app', `${1 + i / 100}`, [frame((0x400000 + i * 7).toString(16), `fn_${(i * 7919) % 1000}`), frame('400200', 'main')]));
+  const gz = gzipSync(Buffer.from(many.join('')));
+  c['truncated.txt.gz'] = gz.subarray(0, gz.length >> 1);
+  // Folded input for flamegraph-svg.
+  c['folded-bad-counts.folded'] = Buffer.from(
+    ['a;b 9007199254740993', 'a;c -5', 'a;d 2.5', 'a;e NaN', 'a;f 1e3', 'a;g 12', 'a;h 0x10', ''].join('\n'),
+  );
+  c['folded-markup.folded'] = Buffer.from(HOSTILE_NAMES.map((n, i) => `root;${n.replace(/;/g, ':')} ${i + 1}`).join('\n') + '\n', 'latin1');
+  c['folded-invalid-utf8.folded'] = Buffer.from('root;bad_\xff\xfe 3\nroot;caf\xe9 2\n', 'latin1');
+  return c;
+}
+
+/** Large cases, generated (not committed): name -> bytes. */
+export function largeCases() {
+  const c = {};
+  c['long-line-10mb.txt'] = Buffer.from(good('1.000000') + 'app 100/101 [000] 2.000000: 1 cycles:\n\t    400100 ' + 'x'.repeat(10 << 20) + ' (/usr/bin/app)\n\n' + good('3.000000'));
+  const deep = [];
+  for (let i = 0; i < 10000; i++) deep.push(frame((0x400000 + i).toString(16), `f${i}`));
+  c['deep-10000.txt'] = Buffer.from(sample('app', '1.000000', deep) + good('2.000000'));
+  const parts = [];
+  for (let i = 0; i < 1_000_000; i++) parts.push(`root;mid${i % 1000};leaf${i} ${1 + (i % 7)}\n`);
+  c['distinct-1m.folded'] = Buffer.from(parts.join(''));
+  return c;
+}
+
+export function writeCases(dir, cases) {
+  mkdirSync(dir, { recursive: true });
+  for (const [name, bytes] of Object.entries(cases)) {
+    const file = join(dir, name);
+    if (!existsSync(file)) writeFileSync(file, bytes);
+  }
+  return dir;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const large = args.includes('--large');
+  const dir = args.find((a) => !a.startsWith('--')) ?? join(here, '..', 'fixtures', 'hostile');
+  writeCases(dir, smallCases());
+  if (large) writeCases(join(dir, 'large'), largeCases());
+  console.log(`wrote ${dir}`);
+}
