@@ -9,7 +9,7 @@
 //   stackcollapse: warning: ignored 3 malformed lines (first at stdin:1207: "foo bar")
 import { createReadStream, statSync, type Stats } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import type { Readable, Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
 
 export const EXIT_OK = 0;
@@ -206,27 +206,25 @@ export async function* readBytes(input: Input, io: IO, chunkSize = READ_CHUNK): 
     }
     return;
   }
+  // Piped rather than fed by hand, so that a reader that stops early (range-perf past END)
+  // tears everything down: the gunzip stream, the generator and the file.
   const gunzip = createGunzip({ chunkSize: 1 << 16 });
-  const feed = (async () => {
-    try {
-      for await (const c of source) {
-        if (!gunzip.write(c)) await new Promise<void>((r) => gunzip.once('drain', r));
-      }
-      gunzip.end();
-    } catch (e) {
-      gunzip.destroy(e as Error);
-    }
-  })();
+  const compressed = Readable.from(source, { objectMode: false });
+  compressed.on('error', (e) => gunzip.destroy(e));
+  compressed.pipe(gunzip);
   try {
     for await (const c of gunzip as AsyncIterable<Buffer>) yield c;
   } catch (e) {
+    if (e instanceof DataError) throw e;
     const msg = (e as Error).message ?? String(e);
     if (/unexpected end of file/i.test(msg)) throw new DataError('truncated gzip input (unexpected end of file)', input.name);
     if ((e as NodeJS.ErrnoException).code?.startsWith('Z_')) throw new DataError(`corrupt gzip input (${msg})`, input.name);
     throw new DataError(describeFsError(e), input.name);
   } finally {
+    compressed.unpipe(gunzip);
+    compressed.destroy();
     gunzip.destroy();
-    await feed.catch(() => {});
+    raw.destroy();
   }
 }
 
@@ -263,20 +261,44 @@ export async function* readLineChunks(source: AsyncIterable<Buffer>, inputName: 
       }
       continue;
     }
-    let bytes: Buffer;
+    let from = 0;
     if (carryLen > 0) {
-      carry.push(buf.subarray(0, nl + 1));
-      bytes = Buffer.concat(carry);
-    } else {
-      bytes = buf.subarray(0, nl + 1);
+      // The line cut by the last read, on its own: concatenating it with the whole of this
+      // read would copy a megabyte to complete one line.
+      const first = buf.indexOf(10);
+      carry.push(buf.subarray(0, first + 1));
+      yield* splitLines(Buffer.concat(carry));
+      from = first + 1;
     }
+    if (from <= nl) yield* splitLines(buf.subarray(from, nl + 1));
     carry = nl + 1 < buf.length ? [buf.subarray(nl + 1)] : [];
     carryLen = buf.length - nl - 1;
-    yield { text: bytes.toString('latin1'), bytes, last: false };
   }
   const bytes = carryLen > 0 ? Buffer.concat(carry) : Buffer.alloc(0);
   yield { text: bytes.toString('latin1'), bytes, last: true };
 }
+
+/**
+ * Whole lines of `bytes` (which ends with a line break) as chunks of at most about
+ * LINE_CHUNK bytes. Why: a string of 1 MiB is allocated outside V8's young generation
+ * (as an external string past ~1 MB, in large-object space before that), and hundreds of
+ * them churn enough memory to trigger full collections of everything the tool keeps; a
+ * 64 KiB string is young garbage that costs nearly nothing to collect.
+ */
+function* splitLines(bytes: Buffer): Generator<LineChunk> {
+  let start = 0;
+  while (bytes.length - start > LINE_CHUNK) {
+    const nl = bytes.lastIndexOf(10, start + LINE_CHUNK - 1);
+    if (nl < start) break;
+    const part = bytes.subarray(start, nl + 1);
+    yield { text: part.toString('latin1'), bytes: part, last: false };
+    start = nl + 1;
+  }
+  const part = start === 0 ? bytes : bytes.subarray(start);
+  yield { text: part.toString('latin1'), bytes: part, last: false };
+}
+
+const LINE_CHUNK = 64 * 1024;
 
 // --- output ---------------------------------------------------------------------------
 
@@ -325,14 +347,20 @@ export class OutputSink {
     const parts = this.parts;
     this.parts = [];
     this.pending = 0;
-    let buf: Buffer;
-    if (parts.length === 1) {
-      const p = parts[0];
-      buf = typeof p === 'string' ? Buffer.from(p, this.encoding) : p;
-    } else {
-      buf = Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, this.encoding) : p)));
+    // Runs of strings are joined into one Buffer; Buffers go out as they are, since
+    // copying them together (range-perf passes whole files through) costs more than a
+    // write each.
+    let ok = true;
+    let run: string[] = [];
+    for (const p of parts) {
+      if (typeof p === 'string') run.push(p);
+      else {
+        if (run.length > 0) ok = this.stream.write(Buffer.from(run.join(''), this.encoding));
+        run = [];
+        ok = this.stream.write(p);
+      }
     }
-    const ok = this.stream.write(buf);
+    if (run.length > 0) ok = this.stream.write(Buffer.from(run.join(''), this.encoding));
     if (!ok) await this.waitDrain();
     this.check();
   }

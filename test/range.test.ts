@@ -129,3 +129,22 @@ describe('range-perf windows', () => {
     expect(fromFile.stdout.equals(fromStdin.stdout)).toBe(true);
   });
 });
+
+describe('range-perf stopping early on gzip input', () => {
+  it('exits 0 with the same output as on the plain text', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { spawnBin } = await import('./helpers.js');
+    const plain = Buffer.concat(Array.from({ length: 30 }, () => fixture('recorded-pthreads-header.txt')));
+    const dir = mkdtempSync(join(tmpdir(), 'flamekit-gz-'));
+    writeFileSync(join(dir, 'p.txt'), plain);
+    writeFileSync(join(dir, 'p.txt.gz'), gzipSync(plain));
+    const a = await spawnBin('range-perf', ['--timezerosecs', '0.9', '1.2', join(dir, 'p.txt')]);
+    const b = await spawnBin('range-perf', ['--timezerosecs', '0.9', '1.2', join(dir, 'p.txt.gz')]);
+    expect(a).toMatchObject({ code: 0, stderr: '' });
+    expect(b).toMatchObject({ code: 0, stderr: '' });
+    expect(a.stdout.length).toBeGreaterThan(1000);
+    expect(b.stdout.equals(a.stdout)).toBe(true);
+  });
+});
