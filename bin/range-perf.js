@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-import { main } from '../dist/range/cli.js';
-process.exitCode = await main(process.argv.slice(2));
+import { run } from './run.js';
+await run('range');

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-import { main } from '../dist/collapse/cli.js';
-process.exitCode = await main(process.argv.slice(2));
+import { run } from './run.js';
+await run('collapse');

@@ -300,6 +300,67 @@ function* splitLines(bytes: Buffer): Generator<LineChunk> {
 
 const LINE_CHUNK = 64 * 1024;
 
+// --- progress -------------------------------------------------------------------------
+
+/**
+ * A progress line on stderr for long runs: bytes read, samples, and an ETA when the input
+ * size is known. Only on a terminal (never into a pipe or a file, never on stdout), only
+ * once the run has taken a second, redrawn at most 4 times a second, and wiped at the end.
+ * The tools' --quiet turns it off.
+ */
+export class Progress {
+  private readonly on: boolean;
+  private readonly t0: number;
+  private last = 0;
+  private shown = false;
+
+  constructor(
+    private readonly io: IO,
+    private readonly prog: string,
+    /** Bytes to read in all, when known (regular files, not compressed). */
+    private readonly total: number | null,
+    quiet: boolean,
+    /** Milliseconds from some origin; tests pass their own clock. */
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.on = !quiet && Boolean(io.stderr.isTTY) && io.env.TERM !== 'dumb';
+    this.t0 = now();
+  }
+
+  /** Sizes for `total`: known when every input is a regular file that is not gzip by name. */
+  static totalOf(inputs: Input[]): number | null {
+    if (inputs.some((i) => i.size === null || /\.gz$/i.test(i.name))) return null;
+    return inputs.reduce((a, i) => a + i.size!, 0);
+  }
+
+  update(bytes: number, samples: number | null): void {
+    if (!this.on) return;
+    const now = this.now();
+    const elapsed = now - this.t0;
+    if (elapsed < 1000 || now - this.last < 250) return;
+    this.last = now;
+    let line = `${this.prog}: ${mb(bytes)}`;
+    if (this.total !== null && this.total > 0) {
+      const f = Math.min(1, bytes / this.total);
+      line += ` of ${mb(this.total)} (${Math.floor(f * 100)}%)`;
+      if (f > 0.01) line += `, ETA ${Math.ceil(((1 - f) * elapsed) / f / 1000)} s`;
+    }
+    if (samples !== null) line += `, ${samples.toLocaleString('en-US')} samples`;
+    this.io.stderr.write(`\r${line}\x1b[K`);
+    this.shown = true;
+  }
+
+  /** Wipes the line, before any other message. */
+  done(): void {
+    if (this.shown) this.io.stderr.write('\r\x1b[K');
+    this.shown = false;
+  }
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(bytes < 1e8 ? 1 : 0)} MB`;
+}
+
 // --- output ---------------------------------------------------------------------------
 
 /**
@@ -448,6 +509,12 @@ export async function runMain(
   body: (ctx: RunContext) => Promise<number | void>,
 ): Promise<number> {
   const msgs = new Messages(prog, io);
+  // A reader that goes away while commander prints --help, or before any output, must
+  // not turn into an unhandled 'error' event with a stack trace.
+  const ignoreEpipe = (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') msgs.error(`cannot write output: ${describeFsError(e)}`);
+  };
+  io.stdout.on('error', ignoreEpipe);
   try {
     const code = await body({ io, msgs });
     return code ?? EXIT_OK;

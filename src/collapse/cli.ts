@@ -3,9 +3,12 @@
 import { Option } from 'commander';
 import {
   DataError,
+  describeFsError,
+  parseNumberOption,
   makeProgram,
   OutputSink,
   processIO,
+  Progress,
   quoteInput,
   readBytes,
   readLineChunks,
@@ -15,10 +18,21 @@ import {
   UsageError,
   WarningTally,
   type IO,
+  type Input,
 } from '../cli.js';
 import { VERSION } from '../version.js';
 import { Collapser, type CollapseOptions, type Weight } from './collapse.js';
 import { Addr2LineMissing, checkAddr2line, makeInliner } from './addr2line.js';
+import { parseWindowLength, WindowWriter } from './per-window.js';
+import { collapseOnWorker, decideEvent, readRange, splitFile, type PieceResult } from './parallel.js';
+import { availableParallelism } from 'node:os';
+import { closeSync, openSync, readSync } from 'node:fs';
+
+const NO_TIMESTAMPS_HINT =
+  '--per-window needs timestamps: re-run perf script with time among its fields, e.g. perf script -F comm,pid,tid,cpu,time,period,event,ip,sym,dso';
+
+/** Below this much input, threads cost more to start than they save. */
+const PARALLEL_MIN_BYTES = 64 << 20;
 
 const PROG = 'stackcollapse';
 const USAGE = `usage: ${PROG} [options] [file ...]`;
@@ -44,7 +58,10 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       .option('--inline', "un-inline frames with binutils' addr2line (slow)")
       .option('--context', 'with --inline: add file:line to each inlined function')
       .option('--srcline', 'input has a source line under each frame (perf script -F+srcline)')
-      .option('-q, --quiet', 'print no warnings');
+      .option('--per-window <length>', 'one folded file per time window of this length (1s, 500ms, 2.5s, or seconds) in --output-dir')
+      .option('--output-dir <dir>', 'with --per-window: where the window files go (created if missing)')
+      .option('-j, --jobs <n>', 'threads for file inputs (default: 2 for files over 64 MB on 2+ cores, else 1; stdin and .gz: 1)')
+      .option('-q, --quiet', 'print no warnings, and no progress line');
     program.parse(argv, { from: 'user' });
     const o = program.opts();
     const files = program.args;
@@ -75,23 +92,78 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       opts.inline = makeInliner(Boolean(o.context));
     }
 
-    const bad = new WarningTally();
-    let where = '';
-    const collapser = new Collapser(opts, (b) => bad.add(b.reason, `${where}:${b.line}: ${quoteInput(b.text)}`));
-    for (const input of inputs) {
-      where = input.name;
-      for await (const chunk of readLineChunks(readBytes(input, io), input.name)) {
-        collapser.push(chunk.text);
-      }
-      collapser.endInput();
+    if (o.perWindow !== undefined) {
+      const lengthNs = parseWindowLength(o.perWindow);
+      if (lengthNs === null) throw new UsageError(`--per-window wants a length such as 1s, 500ms, 2.5s or 2, not ${JSON.stringify(o.perWindow)}`);
+      if (o.outputDir === undefined) throw new UsageError('--per-window needs --output-dir DIR');
+      opts.window = { lengthNs };
+    } else if (o.outputDir !== undefined) {
+      throw new UsageError('--output-dir goes with --per-window');
     }
 
-    const out = new OutputSink(io.stdout, 'latin1');
-    for (const line of collapser.lines()) {
-      out.write(line + '\n');
-      await out.flush();
+    const bad = new WarningTally();
+    let where = '';
+    const jobs = o.jobs !== undefined ? parseNumberOption('--jobs', o.jobs, { integer: true, min: 1, max: 256 }) : null;
+    // Per-window output is cut in time order, on one thread.
+    const plan = opts.window ? null : planThreads(inputs, jobs, opts);
+    // With threads, the event filter was decided up front; it is what one thread would pick.
+    const collapser = new Collapser(plan ? { ...opts, eventFilter: plan.event } : opts, (b) =>
+      bad.add(b.reason, `${where}:${b.line}: ${quoteInput(b.text)}`),
+    );
+    const windows = opts.window ? new WindowWriter(o.outputDir, opts.window.lengthNs, collapser, String(process.pid)) : null;
+    await windows?.open().catch((e) => {
+      throw new DataError(`cannot create the output directory: ${describeFsError(e)}`, o.outputDir);
+    });
+    const progress = new Progress(io, PROG, Progress.totalOf(inputs), Boolean(o.quiet));
+    let done = 0; // bytes of the inputs before this one
+    try {
+      for (const input of inputs) {
+        where = input.name;
+        if (plan) {
+          await collapseThreaded(collapser, input.path!, input.size!, plan, (share) => progress.update(done + share * input.size!, null), (r, lineBase) => {
+            for (const [reason, n, line, text] of r.bad) bad.add(reason, `${where}:${lineBase + line}: ${quoteInput(text)}`, n);
+          }).catch((e) => {
+            throw e instanceof DataError ? e : new DataError(describeFsError(e), input.name);
+          });
+          done += input.size!;
+          continue;
+        }
+        let read = 0;
+        for await (const chunk of readLineChunks(readBytes(input, io), input.name)) {
+          collapser.push(chunk.text);
+          read += chunk.bytes.length;
+          progress.update(done + read, collapser.stats.samples);
+          if (windows) await windows.write(collapser.takeClosedWindows());
+        }
+        collapser.endInput();
+        done += read;
+      }
+    } finally {
+      progress.done();
     }
-    await out.end();
+
+    if (windows) {
+      await windows.write(collapser.finishWindows());
+      await windows.flush();
+      if (collapser.stats.samples > 0 && !collapser.stats.timed) throw new DataError(NO_TIMESTAMPS_HINT);
+    } else {
+      const out = new OutputSink(io.stdout, 'latin1');
+      // Lines go out in batches: one await per line costs more than building the line.
+      let batch: string[] = [];
+      let size = 0;
+      for (const line of collapser.foldedLines()) {
+        batch.push(line);
+        size += line.length;
+        if (size >= 1 << 18) {
+          out.write(batch.join('\n') + '\n');
+          await out.flush();
+          batch = [];
+          size = 0;
+        }
+      }
+      if (batch.length > 0) out.write(batch.join('\n') + '\n');
+      await out.end();
+    }
 
     const st = collapser.stats;
     const badLines = bad.size;
@@ -115,4 +187,86 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     }
     return 0;
   });
+}
+
+interface ThreadPlan {
+  jobs: number;
+  event: string | null;
+  opts: CollapseOptions;
+}
+
+/**
+ * Whether to collapse on several threads, and with which event filter. Threads need plain
+ * files (a pipe or a gzip stream cannot be cut), and no --inline (addr2line runs per
+ * frame, in this thread). The default is 2 threads for files over 64 MB on a machine with
+ * 2 cores or more: past 2, the main thread's merge and the memory bus gain little.
+ */
+function planThreads(inputs: Input[], jobs: number | null, opts: CollapseOptions): ThreadPlan | null {
+  if (opts.inline) return null;
+  if (inputs.some((i) => i.path === null || i.size === null || isGzip(i.path))) return null;
+  const total = inputs.reduce((a, i) => a + i.size!, 0);
+  const n = jobs ?? (total >= PARALLEL_MIN_BYTES ? Math.min(2, availableParallelism()) : 1);
+  if (n < 2) return null;
+  let event = opts.eventFilter ?? null;
+  if (event === null) {
+    const d = decideEvent(inputs.map((i) => ({ path: i.path!, size: i.size! })));
+    if (!d.decided) return null;
+    event = d.event;
+  }
+  return { jobs: n, event, opts: { ...opts, eventFilter: event } };
+}
+
+/** Whether a file starts as gzip does; true (so: one thread) when it cannot be read, so that the usual path reports the error. */
+function isGzip(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return true;
+  }
+  try {
+    const b = Buffer.alloc(2);
+    return readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * One file on `plan.jobs` threads: this thread collapses the first piece into `collapser`
+ * while workers take the others; their results are merged in file order, and `onPiece`
+ * gets each with the number of lines before it (for bad-line numbers). `onShare` gets the
+ * estimated fraction of the file read, for progress.
+ */
+async function collapseThreaded(
+  collapser: Collapser,
+  path: string,
+  size: number,
+  plan: ThreadPlan,
+  onShare: (fraction: number) => void,
+  onPiece: (r: PieceResult, lineBase: number) => void,
+): Promise<void> {
+  // Equal pieces. (The merge and the output wait for the last piece whoever reads it, and
+  // a worker starts ~60 ms late, so a smaller first piece would only idle this thread.)
+  const pieces = splitFile(path, size, plan.jobs);
+  const pending = pieces.slice(1).map((p) => collapseOnWorker(path, p, plan.opts));
+  // Failures are reported in order below; until then a rejection is not unhandled.
+  for (const p of pending) p.catch(() => {});
+  // Progress: the pieces are of about equal size and read at about the same speed, so this
+  // thread's share of its own piece stands for the share of the whole file.
+  const first = pieces[0].end - pieces[0].start;
+  let read = 0;
+  readRange(path, pieces[0], (t) => {
+    collapser.push(t);
+    read += t.length;
+    onShare(read / first);
+  });
+  let lineBase = collapser.linesRead;
+  collapser.endInput();
+  for (const p of pending) {
+    const r = await p;
+    collapser.merge(r);
+    onPiece(r, lineBase);
+    lineBase += r.lines;
+  }
 }

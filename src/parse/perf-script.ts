@@ -83,6 +83,21 @@ export interface PerfScriptHandlers {
    * absent, frame lines are not parsed and arrive through `other` instead.
    */
   frame?(f: FrameSpan, text: string): void;
+  /**
+   * Memoised frames, for a consumer whose reading of a frame line depends on nothing but
+   * the line's text (and on state of its own, which it keys itself). With `frameKeyed` and
+   * `frameSeen` both present, a frame line is parsed once: `frameKeyed` gets it and returns
+   * a number >= 0 that the scanner remembers for the line's text (or -1: do not remember).
+   * A later line with the very same text, from its first byte to its end (line break and
+   * CR excluded), goes to `frameSeen` with that number, unparsed. They replace `frame`.
+   *
+   * Why: in perf output the same frame lines come back sample after sample, and comparing
+   * a line with one seen before costs a few native calls where parsing it costs a loop over
+   * its characters and a hash of its symbol. Not used with `srcline` (a frame's source line
+   * follows it there, so a frame line alone does not say what comes next).
+   */
+  frameKeyed?(f: FrameSpan, text: string): number;
+  frameSeen?(key: number): void;
   /** With `srcline`, the source line printed under a frame (perf script -F+srcline). */
   srcline?(text: string, start: number, end: number): void;
   /** The current sample ended: at a blank line, a new header, or the end of input. */
@@ -100,6 +115,17 @@ export interface PerfScriptHandlers {
 export interface ScanOptions {
   /** The line after each frame (except [unknown] ones) is its source line. Default false. */
   srcline?: boolean;
+  /**
+   * For a consumer of header and comment lines only (range-perf), and no `frame` handler:
+   * once a header has been seen, lines that cannot be headers or comments are skipped
+   * without a look at each: no `other`, `blank` or `end` call for them (some still get
+   * one), and `inSample` is no longer kept. `lineNo` stays exact. Default false.
+   *
+   * Why: a header holds ': ' or ends in ':', and a comment starts with '#': native searches
+   * for ': ' and '#' find the next candidate line, and the lines in between only need
+   * counting (which also finds the lines that end in ':').
+   */
+  headersOnly?: boolean;
 }
 
 const SP = 32;
@@ -164,13 +190,27 @@ export class PerfScriptScanner {
   };
   private expectSrcline = false;
   private readonly parseFrames: boolean;
+  private readonly memo: FrameLineMemo | null;
+  private readonly skim: boolean;
   private halted = false;
+  // headersOnly: next places in the chunk of ': ' and of a '#' that starts a line (n for
+  // none), and where the last line starts if it has no line break.
+  private nextColonSp = 0;
+  private nextHash = 0;
+  private openLine = 0;
 
   constructor(
     private readonly on: PerfScriptHandlers,
     private readonly opts: ScanOptions = {},
   ) {
-    this.parseFrames = typeof on.frame === 'function';
+    this.memo = typeof on.frameKeyed === 'function' && typeof on.frameSeen === 'function' && !opts.srcline ? new FrameLineMemo() : null;
+    this.parseFrames = typeof on.frame === 'function' || this.memo !== null;
+    this.skim = Boolean(opts.headersOnly) && !this.parseFrames;
+  }
+
+  /** Forgets the memoised frame lines (see `frameKeyed`); the consumer may reuse its keys. */
+  forgetFrames(): void {
+    this.memo?.clear();
   }
 
   /** Stops parsing: the rest of the current chunk, and any later one, is ignored. */
@@ -182,18 +222,49 @@ export class PerfScriptScanner {
   push(text: string): void {
     if (this.halted) return;
     const on = this.on;
+    const memo = this.memo;
     const n = text.length;
     let pos = 0;
     // Index of the next ': ' at or after pos. Header lines contain one (or end in ':'),
     // frame lines almost never do, so one indexOf serves many lines.
     let colonSp = -1;
+    const skim = this.skim;
+    if (skim) {
+      this.nextColonSp = this.nextHash = -1;
+      this.openLine = n > 0 && text.charCodeAt(n - 1) !== 10 ? text.lastIndexOf('\n', n - 1) + 1 : n;
+    }
     while (pos < n) {
+      if (skim && this.headers > 0) {
+        pos = this.skipToCandidate(text, pos, n);
+        if (pos >= n) break;
+      }
+      if (memo !== null && this.inSample) {
+        // The line that followed the previous one last time, if this is it: no search for
+        // the line break, no hash (see FrameLineMemo).
+        const next = memo.guess(text, pos, n);
+        if (next >= 0) {
+          this.lineNo++;
+          on.frameSeen!(memo.value);
+          pos = next;
+          continue;
+        }
+      }
       let nl = text.indexOf('\n', pos);
       const next = nl < 0 ? n : nl + 1;
       if (nl < 0) nl = n;
       let end = nl;
       if (end > pos && text.charCodeAt(end - 1) === CR) end--;
       this.lineNo++;
+      // A frame line seen before: its text alone decides that it is a frame (not a header,
+      // blank or comment) and what the consumer made of it, so nothing is parsed.
+      if (memo !== null && this.inSample && end > pos) {
+        const key = memo.find(text, pos, end);
+        if (key >= 0) {
+          on.frameSeen!(key);
+          pos = next;
+          continue;
+        }
+      }
       const c0 = text.charCodeAt(pos);
 
       if (c0 === HASH) {
@@ -233,7 +304,11 @@ export class PerfScriptScanner {
         if (h.hasTime) this.timedHeaders++;
         on.header?.(h, text);
         if (this.halted) return;
-        if (this.parseFrames && this.f.onHeader) on.frame!(this.f, text);
+        if (this.parseFrames && this.f.onHeader) {
+          // Not memoised: the header line around it changes from sample to sample.
+          if (memo !== null) on.frameKeyed!(this.f, text);
+          else on.frame!(this.f, text);
+        }
         pos = next;
         continue;
       }
@@ -242,7 +317,10 @@ export class PerfScriptScanner {
         on.srcline?.(text, p, end);
       } else if (this.parseFrames && this.inSample) {
         if (this.parseFrame(text, p, end, false)) {
-          on.frame!(this.f, text);
+          if (memo !== null) {
+            const key = on.frameKeyed!(this.f, text);
+            if (key >= 0) memo.add(text, pos, end, key);
+          } else on.frame!(this.f, text);
           if (this.opts.srcline) this.expectSrcline = !this.isUnknownSym(text);
         } else {
           on.bad?.({ line: this.lineNo, reason: 'not a frame line', text: text.slice(pos, end) });
@@ -257,6 +335,37 @@ export class PerfScriptScanner {
       }
       pos = next;
     }
+  }
+
+  /**
+   * headersOnly: the start of the first line at or after `pos` that may be a header or a
+   * comment (or `n`), counting the lines passed over. A candidate holds ': ' (found by a
+   * native search), ends in ':' (seen while counting lines) or starts with '#' (found by
+   * a native search for the rare '#').
+   */
+  private skipToCandidate(text: string, pos: number, n: number): number {
+    if (this.nextColonSp < pos) this.nextColonSp = indexOrEnd(text, ': ', pos, n);
+    if (this.nextHash < pos) {
+      // `pos` starts a line, so a '#' there starts one too.
+      let k = text.indexOf('#', pos);
+      while (k > pos && text.charCodeAt(k - 1) !== 10) k = text.indexOf('#', k + 1);
+      this.nextHash = k < 0 ? n : k;
+    }
+    const q = Math.min(this.nextColonSp, this.nextHash, this.openLine);
+    let start = pos;
+    let lines = 0;
+    for (;;) {
+      if (start >= q) break;
+      const nl = text.indexOf('\n', start);
+      if (nl < 0 || nl >= q) break;
+      // A line ending in ':' (or ':\r') may be a header too.
+      const c = text.charCodeAt(nl - 1);
+      if (nl > start && (c === COLON || (c === CR && nl - 1 > start && text.charCodeAt(nl - 2) === COLON))) break;
+      lines++;
+      start = nl + 1;
+    }
+    this.lineNo += lines;
+    return start;
   }
 
   /** Ends the input: a last sample with no blank line after it is ended too. */
@@ -468,6 +577,146 @@ export class PerfScriptScanner {
     }
     return true;
   }
+}
+
+/**
+ * The frame lines seen so far, by their text, each with the consumer's key for it.
+ *
+ * Two ways to find a line, both ending in one native string comparison of the full text:
+ * - a guess: the line that followed the previous line last time. Callers repeat, so in a
+ *   profile most frame lines follow the same line as before, and the guess costs no hash;
+ * - an open-addressing table over typed arrays, whose hash reads only the line's length
+ *   and a few characters near its start (where perf prints the address, which varies
+ *   most), so that it costs a dozen charCodeAt.
+ * (A Map keyed by the line would hash all of it: its lookups measured 2-3x slower, and
+ * String.prototype.startsWith slower still than slice-and-compare.)
+ */
+class FrameLineMemo {
+  // Per entry: the line, its length, its hash, the consumer's key, and the entry of the
+  // line that followed it last time (+1; 0 for none).
+  private keys: string[] = [];
+  private lens: number[] = [];
+  private hashes: number[] = [];
+  private values: number[] = [];
+  private next: number[] = [];
+  // Hash table: slot -> entry + 1 (0 = empty).
+  private slots = new Int32Array(0);
+  private mask = 0;
+  /** The entry of the line just found or added, or -1 after any other line. */
+  private last = -1;
+  /** `last` as it was before the line that `find` just missed, for `add` to link it. */
+  private before = -1;
+
+  constructor() {
+    this.clear();
+  }
+
+  clear(): void {
+    this.keys = [];
+    this.lens = [];
+    this.hashes = [];
+    this.values = [];
+    this.next = [];
+    this.slots = new Int32Array(1 << 12);
+    this.mask = (1 << 12) - 1;
+    this.last = -1;
+    this.before = -1;
+  }
+
+  /** The key found by the last successful `guess`. */
+  value = -1;
+
+  /**
+   * Whether the line at `start` of `text` (which is `n` long) is the one that followed
+   * the previous line last time. If so, returns where the next line starts and sets
+   * `value`; else -1. A line ends at '\n', at '\r\n', or at the end of the text.
+   */
+  guess(text: string, start: number, n: number): number {
+    const last = this.last;
+    if (last < 0) return -1;
+    const e = this.next[last] - 1;
+    if (e < 0) return -1;
+    const end = start + this.lens[e];
+    if (end > n) return -1;
+    let next: number;
+    if (end === n) next = n;
+    else {
+      const c = text.charCodeAt(end);
+      if (c === 10) next = end + 1;
+      else if (c === 13 && (end + 1 === n || text.charCodeAt(end + 1) === 10)) next = end + 1 === n ? n : end + 2;
+      else return -1;
+    }
+    if (text.slice(start, end) !== this.keys[e]) return -1;
+    this.last = e;
+    this.value = this.values[e];
+    return next;
+  }
+
+  /** The key stored for the line text[start, end), or -1. */
+  find(text: string, start: number, end: number): number {
+    const len = end - start;
+    const last = this.last;
+    const h = hashLine(text, start, end);
+    const mask = this.mask;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const e = this.slots[slot] - 1;
+      if (e < 0) break;
+      if (this.hashes[e] === h && this.lens[e] === len && text.slice(start, end) === this.keys[e]) {
+        if (last >= 0) this.next[last] = e + 1;
+        this.last = e;
+        return this.values[e];
+      }
+    }
+    this.before = last;
+    this.last = -1;
+    return -1;
+  }
+
+  /** Remembers `value` for the line text[start, end), which `find` has just missed. */
+  add(text: string, start: number, end: number, value: number): void {
+    const e = this.keys.length;
+    const h = hashLine(text, start, end);
+    // A copy: a slice would keep the whole chunk alive as long as the memo holds it.
+    this.keys.push(copyString(text, start, end));
+    this.lens.push(end - start);
+    this.hashes.push(h);
+    this.values.push(value);
+    this.next.push(0);
+    if ((e + 1) * 2 > this.mask) this.grow();
+    else this.place(e, h);
+    if (this.before >= 0) this.next[this.before] = e + 1;
+    this.last = e;
+  }
+
+  private place(e: number, h: number): void {
+    let slot = h & this.mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
+    this.slots[slot] = e + 1;
+  }
+
+  private grow(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    this.mask = this.slots.length - 1;
+    for (let e = 0; e < this.keys.length; e++) this.place(e, this.hashes[e]);
+  }
+}
+
+/** A hash of a line (never 0) from its length and up to 16 characters after its 4th. */
+function hashLine(text: string, start: number, end: number): number {
+  let h = end - start;
+  const stop = Math.min(end, start + 20);
+  for (let i = start + 4; i < stop; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h ^ (h >>> 15)) | 1;
+}
+
+/** A substring that does not share (and so keep alive) the memory of `text`. */
+export function copyString(text: string, start: number, end: number): string {
+  return Buffer.from(text.slice(start, end), 'latin1').toString('latin1');
+}
+
+function indexOrEnd(text: string, s: string, from: number, n: number): number {
+  const k = text.indexOf(s, from);
+  return k < 0 ? n : k;
 }
 
 function skipBlanks(text: string, i: number, end: number): number {

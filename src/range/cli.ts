@@ -6,6 +6,7 @@ import {
   makeProgram,
   OutputSink,
   processIO,
+  Progress,
   readBytes,
   readLineChunks,
   refuseTerminalStdin,
@@ -47,7 +48,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       .option('--timezerosecs', "time 0 is the first sample's whole second (the heat map's origin)")
       .addOption(new Option('--timezerosec').hideHelp())
       .option('--timeraw', "use perf's own timestamps")
-      .option('--unsorted', 'input may be out of time order: test every sample and read to the end');
+      .option('--unsorted', 'input may be out of time order: test every sample and read to the end')
+      .option('-q, --quiet', 'print no progress line (shown only on a terminal, for long runs)');
     program.parse(argv, { from: 'user' });
     const o = program.opts();
     const [startArg, endArg, ...files] = program.args;
@@ -61,16 +63,24 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
 
     const filter = new RangeFilter({ begin, end, origin, unsorted: Boolean(o.unsorted) });
     const out = new OutputSink(io.stdout);
-    for (const input of inputs) {
-      for await (const chunk of readLineChunks(readBytes(input, io), input.name)) {
-        const bytes = chunk.bytes;
-        filter.push(chunk.text, (s, e) => out.writeBytes(bytes.subarray(s, e)));
-        await out.flush();
-        // Past END in time-ordered input: stop reading (the source is closed as the
-        // iterators unwind).
+    const progress = new Progress(io, PROG, Progress.totalOf(inputs), Boolean(o.quiet));
+    let read = 0;
+    try {
+      for (const input of inputs) {
+        for await (const chunk of readLineChunks(readBytes(input, io), input.name)) {
+          const bytes = chunk.bytes;
+          filter.push(chunk.text, (s, e) => out.writeBytes(bytes.subarray(s, e)));
+          read += bytes.length;
+          progress.update(read, filter.headers);
+          await out.flush();
+          // Past END in time-ordered input: stop reading (the source is closed as the
+          // iterators unwind).
+          if (filter.done) break;
+        }
         if (filter.done) break;
       }
-      if (filter.done) break;
+    } finally {
+      progress.done();
     }
     await out.end();
     if (filter.headers > 0 && filter.timedHeaders === 0) throw new DataError(NO_TIMESTAMPS_HINT);

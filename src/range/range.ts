@@ -59,13 +59,19 @@ export class RangeFilter {
   constructor(private readonly opts: RangeOptions) {
     this.origin = opts.origin ?? 'first-sample';
     this.unsorted = opts.unsorted ?? false;
-    this.scanner = new PerfScriptScanner({
-      header: (h) => this.onHeader(h),
-      comment: (_t, start, next) => this.onComment(start, next),
-      other: () => {
-        if (!this.scanner.inSample) this.strayLines++;
+    this.scanner = new PerfScriptScanner(
+      {
+        header: (h) => this.onHeader(h),
+        comment: (_t, start, next) => this.onComment(start, next),
+        // Only read while no header has been seen (headersOnly skips such lines after),
+        // which is all that `strayLines` is for.
+        other: () => {
+          if (!this.scanner.inSample) this.strayLines++;
+        },
       },
-    });
+      // Only header and comment lines matter here: skip the rest unread.
+      { headersOnly: true },
+    );
   }
 
   /** Header lines seen, and those with a timestamp. */

@@ -1,0 +1,264 @@
+// stackcollapse on several threads: one plain file cut at sample boundaries, each piece
+// collapsed on its own thread, the tables merged. The output is byte-identical to one
+// thread's, warnings and line numbers included (test/workers.test.ts proves it on every
+// fixture and conformance input).
+//
+// Why it is exact:
+// - A piece starts right after a blank line, at a header line. A blank line ends any
+//   sample and any pending source line, so the scanner's state there is that of a fresh
+//   scanner: every line of the piece is read as one thread reads it.
+// - The default event filter keeps "the first event seen". That is decided before the
+//   split, by reading the file up to its first header that names an event (inferno does
+//   the same), and each piece filters on it.
+// - Counts are integers, summed exactly below 2^53 in any order. Frame ids differ from
+//   piece to piece, so pieces are merged by frame name.
+// - Each piece counts its lines; a bad line's number is its number in the piece plus the
+//   lines of the pieces before it. Warnings are merged in file order, so each kind keeps
+//   its first place in the file.
+//
+// Pieces are read with plain synchronous reads of their byte range: a worker thread has
+// nothing else to do, and a reused buffer makes no garbage per read.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { PerfScriptScanner, type BadLine } from '../parse/perf-script.js';
+import { Collapser, type CollapseOptions } from './collapse.js';
+import type { StackTable } from './stack-table.js';
+
+/** A byte range of a file: [start, end). */
+export interface Piece {
+  start: number;
+  end: number;
+}
+
+/** What one piece gives back: its table (by frame name), stats and bad lines. */
+export interface PieceResult {
+  names: string[];
+  /** The stacks' frame ids, concatenated; `lengths` cuts them apart. */
+  ids: Int32Array;
+  lengths: Int32Array;
+  counts: Float64Array;
+  samples: number;
+  kept: number;
+  otherEvents: [string, number][];
+  timed: boolean;
+  /** Lines in the piece. */
+  lines: number;
+  /** Per kind of bad line, in order of first appearance: reason, count, first line (in the piece), its text. */
+  bad: [string, number, number, string][];
+}
+
+const READ_SIZE = 1 << 20;
+const TEXT_CHUNK = 64 * 1024;
+
+/**
+ * Feeds the byte range [start, end) of a file to `push` as latin1 chunks of whole lines
+ * (the last chunk may end without a line break at the end of the file). `push` may
+ * return false to stop reading.
+ */
+export function readRange(path: string, piece: Piece, push: (text: string) => boolean | void): void {
+  const fd = openSync(path, 'r');
+  try {
+    let buf = Buffer.allocUnsafe(READ_SIZE + TEXT_CHUNK);
+    let have = 0; // bytes at the start of buf not yet pushed (a partial line)
+    let at = piece.start;
+    while (at < piece.end) {
+      if (have === buf.length) {
+        // A line longer than the buffer: grow it rather than cut the line.
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, have);
+        buf = bigger;
+      }
+      const n = readSync(fd, buf, have, Math.min(buf.length - have, piece.end - at), at);
+      if (n === 0) break;
+      at += n;
+      have += n;
+      // Whole lines, in chunks of about TEXT_CHUNK bytes (see splitLines in src/cli.ts
+      // for why chunks stay small).
+      let from = 0;
+      while (from < have) {
+        let nl = buf.lastIndexOf(10, Math.min(have, from + TEXT_CHUNK) - 1);
+        if (nl < from) {
+          nl = buf.indexOf(10, from);
+          if (nl < 0 || nl >= have) break;
+        }
+        if (push(buf.toString('latin1', from, nl + 1)) === false) return;
+        from = nl + 1;
+      }
+      if (from > 0) {
+        buf.copy(buf, 0, from, have);
+        have -= from;
+      }
+    }
+    if (have > 0) push(buf.toString('latin1', 0, have));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What the default event filter will keep, decided before any piece is read. */
+export type EventDecision = { decided: true; event: string | null } | { decided: false };
+
+/**
+ * The event the default filter will keep over all `files` (read in order): that of the
+ * first header naming one. Each file is read up to such a header, and at most `limit`
+ * bytes of it; a file without one is read whole only when it is small. Undecided when a
+ * large file shows none within `limit`: the caller then runs on one thread, which
+ * decides as it goes.
+ */
+export function decideEvent(files: { path: string; size: number }[], limit = 4 << 20): EventDecision {
+  for (const { path, size } of files) {
+    let event: string | null = null;
+    const scanner: PerfScriptScanner = new PerfScriptScanner({
+      header: (h) => {
+        if (h.event !== '' && event === null) {
+          event = h.event;
+          scanner.halt();
+        }
+      },
+    });
+    readRange(path, { start: 0, end: Math.min(size, limit) }, (t) => {
+      // A line cut at `limit` is not read: cut short, 'cycles:pp:' could read as 'cycles:'.
+      if (size > limit && t.charCodeAt(t.length - 1) !== 10) return false;
+      scanner.push(t);
+      return event === null;
+    });
+    if (event !== null) return { decided: true, event };
+    if (size > limit) return { decided: false };
+  }
+  return { decided: true, event: null };
+}
+
+/**
+ * Cuts a file into at most `count` pieces, each starting at a header line that follows a
+ * blank line (see the top of this file): the first about `firstShare` of the file, the
+ * others equal. Fewer pieces come back when no such place is found near a cut.
+ */
+export function splitFile(path: string, size: number, count: number, firstShare = 1 / count): Piece[] {
+  const cuts: number[] = [0];
+  const fd = openSync(path, 'r');
+  try {
+    const window = Buffer.allocUnsafe(1 << 20);
+    const first = Math.floor(size * firstShare);
+    for (let k = 1; k < count; k++) {
+      const at = first + Math.floor(((size - first) * (k - 1)) / (count - 1));
+      const target = Math.max(at, cuts[cuts.length - 1] + 1);
+      const cut = findCut(fd, window, target, size);
+      if (cut > cuts[cuts.length - 1] && cut < size) cuts.push(cut);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return cuts.map((start, i) => ({ start, end: i + 1 < cuts.length ? cuts[i + 1] : size }));
+}
+
+/** The first offset at or after `from` that starts a header line after a blank line, or -1. */
+function findCut(fd: number, window: Buffer, from: number, size: number): number {
+  // Samples are a few kilobytes; searching a few windows is plenty.
+  for (let at = from, tries = 0; at < size && tries < 8; tries++) {
+    const n = readSync(fd, window, 0, window.length, at);
+    if (n === 0) return -1;
+    let i = 0;
+    for (;;) {
+      const nn = window.indexOf('\n\n', i);
+      const nrn = window.indexOf('\n\r\n', i);
+      let blankEnd: number;
+      if (nn < 0 && nrn < 0) break;
+      if (nrn < 0 || (nn >= 0 && nn < nrn)) blankEnd = nn + 2;
+      else blankEnd = nrn + 3;
+      const lineEnd = window.indexOf(10, blankEnd);
+      if (lineEnd < 0) break;
+      if (isHeaderLine(window.toString('latin1', blankEnd, lineEnd + 1))) return at + blankEnd;
+      i = blankEnd - 1;
+    }
+    if (n < window.length) return -1;
+    // Keep a margin so that a blank line and the header after it are never cut apart.
+    at += n - 4096;
+  }
+  return -1;
+}
+
+function isHeaderLine(line: string): boolean {
+  let header = false;
+  new PerfScriptScanner({ header: () => (header = true) }).push(line);
+  return header;
+}
+
+/**
+ * Collapses one piece of a file: what a worker thread runs, and what the main thread runs
+ * on the first piece. `opts.eventFilter` must be decided already (see firstEvent).
+ */
+export function collapsePiece(path: string, piece: Piece, opts: CollapseOptions, onBad?: (b: BadLine) => void): { collapser: Collapser; lines: number } {
+  const collapser = new Collapser(opts, onBad);
+  readRange(path, piece, (t) => collapser.push(t));
+  const lines = collapser.linesRead;
+  collapser.endInput();
+  return { collapser, lines };
+}
+
+/** A piece's result, as a worker sends it back (the arrays can be transferred). */
+export function pieceResult(collapser: Collapser, lines: number, bad: Map<string, { count: number; line: number; text: string }>): PieceResult {
+  const t: StackTable = collapser.stacks;
+  const lengths: number[] = [];
+  const counts: number[] = [];
+  let total = 0;
+  for (const s of t.stacks()) {
+    lengths.push(s.ids.length);
+    counts.push(s.count);
+    total += s.ids.length;
+  }
+  const ids = new Int32Array(total);
+  let k = 0;
+  for (const s of t.stacks()) {
+    ids.set(s.ids, k);
+    k += s.ids.length;
+  }
+  const st = collapser.stats;
+  return {
+    names: t.names,
+    ids,
+    lengths: Int32Array.from(lengths),
+    counts: Float64Array.from(counts),
+    samples: st.samples,
+    kept: st.kept,
+    otherEvents: [...st.otherEvents],
+    timed: st.timed,
+    lines,
+    bad: [...bad].map(([reason, b]) => [reason, b.count, b.line, b.text]),
+  };
+}
+
+/** Per kind of bad line: how many, and the first one (line in the piece, text). */
+export type BadTally = Map<string, { count: number; line: number; text: string }>;
+
+export function tallyBad(tally: BadTally): (b: BadLine) => void {
+  return (b) => {
+    const k = tally.get(b.reason);
+    if (k) k.count++;
+    else tally.set(b.reason, { count: 1, line: b.line, text: b.text });
+  };
+}
+
+/**
+ * The worker script. Under vitest this module runs from src/*.ts, which a worker cannot
+ * load, so the compiled one in dist/ is used: `npm test` builds first.
+ */
+function workerUrl(): URL {
+  const here = import.meta.url;
+  return here.endsWith('.ts') ? new URL('../../dist/collapse/worker.js', here) : new URL('./worker.js', here);
+}
+
+/** Collapses a piece on a worker thread. */
+export function collapseOnWorker(path: string, piece: Piece, opts: CollapseOptions): Promise<PieceResult> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(workerUrl(), { workerData: { path, piece, opts: { ...opts, inline: null } } });
+    let done = false;
+    w.once('message', (r: PieceResult) => {
+      done = true;
+      resolve(r);
+    });
+    w.once('error', reject);
+    w.once('exit', (code) => {
+      if (!done) reject(new Error(`stackcollapse worker exited with code ${code}`));
+    });
+  });
+}
