@@ -1,0 +1,389 @@
+// flamegraph-svg: folded stacks in, one interactive SVG flame graph out. A drop-in for
+// flamegraph.pl: the same flags with the same defaults, plus --diff (difffolded.pl built in).
+//
+//   stackcollapse perf.txt | flamegraph-svg --title 'CPU' > cpu.svg
+//   flamegraph-svg --colors java --hash app.folded > app.svg
+//   flamegraph-svg --diff --normalize before.folded after.folded > diff.svg
+//
+// This file maps flags onto FlamegraphOptions (typed, with flamegraph.pl's defaults),
+// reads the inputs in chunks, and prints the warnings; the drawing is src/flamegraph/*.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  DataError,
+  EXIT_DATA,
+  OutputSink,
+  UsageError,
+  WarningTally,
+  describeFsError,
+  makeProgram,
+  parseNumberOption,
+  processIO,
+  quoteInput,
+  readBytes,
+  readLineChunks,
+  refuseTerminalStdin,
+  resolveInputs,
+  runMain,
+  type IO,
+  type Messages,
+} from '../cli.js';
+import { parseCssColor } from '../svg.js';
+import { VERSION } from '../version.js';
+import { BGCOLOR_RE, PALETTES, type Palette } from './colors.js';
+import { FlamegraphBuilder, type DiffOptions } from './flamegraph.js';
+import { DEFAULT_OPTIONS, type FlamegraphOptions, type NameAttributes } from './options.js';
+
+const PROG = 'flamegraph-svg';
+const USAGE = `Usage: ${PROG} [options] [file ...]`;
+/** --cp keeps colours here, in the current directory, as flamegraph.pl does. */
+export const PALETTE_FILE = 'palette.map';
+
+interface RawOptions {
+  title?: string;
+  subtitle?: string;
+  width?: string;
+  height?: string;
+  minwidth?: string;
+  fonttype?: string;
+  fontsize?: string;
+  fontwidth?: string;
+  countname?: string;
+  nametype?: string;
+  notes?: string;
+  colors?: string;
+  bgcolors?: string;
+  hash?: boolean;
+  random?: boolean;
+  seed?: string;
+  cp?: boolean;
+  reverse?: boolean;
+  inverted?: boolean;
+  flamechart?: boolean;
+  negate?: boolean;
+  total?: string;
+  factor?: string;
+  nameattr?: string;
+  encoding?: string;
+  searchColor?: string;
+  maxFrames?: string;
+  truncateTextRight?: boolean;
+  truncateTextLeft?: boolean;
+  diff?: boolean;
+  normalize?: boolean;
+  stripHex?: boolean;
+}
+
+/** Maps parsed flags onto core options, checking every value; bad values are usage errors. */
+export function toOptions(raw: RawOptions): { options: FlamegraphOptions; diff?: DiffOptions } {
+  const o: FlamegraphOptions = { ...DEFAULT_OPTIONS };
+  if (raw.title !== undefined) o.title = raw.title;
+  if (raw.subtitle !== undefined) o.subtitle = raw.subtitle;
+  if (raw.width !== undefined) o.width = parseNumberOption('--width', raw.width, { integer: true, min: 21, max: 1_000_000 });
+  if (raw.height !== undefined) o.frameHeight = parseNumberOption('--height', raw.height, { integer: true, min: 1, max: 10_000 });
+  if (raw.minwidth !== undefined) {
+    const m = /^(\d+(?:\.\d*)?|\.\d+)(%?)$/.exec(raw.minwidth.trim());
+    if (!m) throw new UsageError(`option '--minwidth' wants pixels or a percentage (e.g. 0.5 or 0.1%), not ${JSON.stringify(raw.minwidth)}`);
+    o.minWidth = Number(m[1]);
+    o.minWidthPercent = m[2] === '%';
+  }
+  if (raw.fonttype !== undefined) o.fontType = raw.fonttype;
+  if (raw.fontsize !== undefined) o.fontSize = positive('--fontsize', raw.fontsize);
+  if (raw.fontwidth !== undefined) o.fontWidth = positive('--fontwidth', raw.fontwidth);
+  if (raw.countname !== undefined) o.countName = raw.countname;
+  if (raw.nametype !== undefined) o.nameType = raw.nametype;
+  if (raw.notes !== undefined) o.notes = raw.notes;
+  if (raw.colors !== undefined) {
+    if (!(PALETTES as readonly string[]).includes(raw.colors)) {
+      throw new UsageError(`unknown palette ${JSON.stringify(raw.colors)} for '--colors'; choose one of ${PALETTES.join(', ')}`);
+    }
+    o.palette = raw.colors as Palette;
+  }
+  if (raw.bgcolors !== undefined) {
+    if (!BGCOLOR_RE.test(raw.bgcolors)) {
+      throw new UsageError(`option '--bgcolors' wants yellow, blue, green, grey or #rrggbb, not ${JSON.stringify(raw.bgcolors)}`);
+    }
+    o.bgColors = raw.bgcolors;
+  }
+  if (raw.hash && raw.random) throw new UsageError(`options '--hash' and '--random' cannot be used together`);
+  if (raw.hash) o.colorMode = 'hash';
+  if (raw.random) o.colorMode = 'random';
+  if (raw.seed !== undefined) {
+    if (!raw.random) throw new UsageError(`option '--seed' only applies with '--random'`);
+    o.seed = parseNumberOption('--seed', raw.seed, { integer: true, min: 0, max: 4294967295 });
+  }
+  o.reverse = Boolean(raw.reverse);
+  o.inverted = Boolean(raw.inverted);
+  o.flamechart = Boolean(raw.flamechart);
+  o.negate = Boolean(raw.negate);
+  if (raw.total !== undefined) o.total = parseNumberOption('--total', raw.total, { min: 0 });
+  if (raw.factor !== undefined) o.factor = positive('--factor', raw.factor);
+  if (raw.encoding !== undefined) {
+    const e = raw.encoding.trim();
+    if (!/^[A-Za-z][A-Za-z0-9._-]*$/.test(e)) throw new UsageError(`option '--encoding' wants an encoding name, not ${JSON.stringify(raw.encoding)}`);
+    if (/^(utf-?(16|32)|ucs-?[24])/i.test(e)) {
+      throw new UsageError(`option '--encoding': ${e} is not ASCII-compatible; the output is written in ASCII with character references`);
+    }
+    o.encoding = e;
+  }
+  if (raw.searchColor !== undefined) {
+    const c = parseCssColor(raw.searchColor);
+    if (c === null) throw new UsageError(`option '--search-color' wants #rrggbb, rgb(r,g,b) or a colour name, not ${JSON.stringify(raw.searchColor)}`);
+    o.searchColor = c;
+  }
+  if (raw.maxFrames !== undefined) o.maxFrames = parseNumberOption('--max-frames', raw.maxFrames, { integer: true, min: 0 });
+  if (raw.truncateTextLeft && raw.truncateTextRight) {
+    throw new UsageError(`options '--truncate-text-left' and '--truncate-text-right' cannot be used together`);
+  }
+  o.truncateLeft = Boolean(raw.truncateTextLeft);
+  let diff: DiffOptions | undefined;
+  if (raw.diff) diff = { normalize: Boolean(raw.normalize), stripHex: Boolean(raw.stripHex) };
+  else if (raw.normalize || raw.stripHex) throw new UsageError(`options '--normalize' and '--strip-hex' apply only with '--diff'`);
+  if (raw.diff && raw.flamechart) throw new UsageError(`options '--diff' and '--flamechart' cannot be used together`);
+  return { options: o, diff };
+}
+
+function positive(name: string, v: string): number {
+  const n = parseNumberOption(name, v);
+  if (!(n > 0)) throw new UsageError(`option '${name}' must be more than 0, not ${v}`);
+  return n;
+}
+
+// --- --cp and --nameattr files ---------------------------------------------------------
+
+/**
+ * palette.map lines are `name->rgb(r,g,b)`, as flamegraph.pl reads and writes them. A
+ * colour that is not a plain CSS colour (`url(...)` would make the SVG fetch it) is
+ * dropped, and the name gets a fresh colour.
+ */
+export function parsePaletteMap(text: string, onBad?: (line: number) => void): Map<string, string> {
+  const m = new Map<string, string>();
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line === '') continue;
+    const parts = line.split('->');
+    const colour = parts.length >= 2 ? parseCssColor(parts[1]) : null;
+    if (colour === null) {
+      onBad?.(i + 1);
+      continue;
+    }
+    m.set(parts[0], colour);
+  }
+  return m;
+}
+
+/** Sorted by code point, as Perl's `sort keys` sorts text. */
+export function formatPaletteMap(m: Map<string, string>): string {
+  const keys = [...m.keys()].sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+  return keys.map((k) => `${k}->${m.get(k)}\n`).join('');
+}
+
+const SAFE_HREF = /^(?:https?:|ftp:|mailto:|[^:]*$|[^:]*[/?#])/i;
+const ATTR_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
+
+/**
+ * Reads a --nameattr file: `function<TAB>key=value<TAB>key=value`. Known keys are title, id,
+ * class, href, target, g_extra and a_extra; the extras are parsed as `name="value"` lists.
+ * Event-handler attributes and script URLs are dropped with a warning: the file may come
+ * with a profile from elsewhere.
+ */
+export function parseNameAttributes(text: string, file: string, warn: (kind: string, where: string) => void): Map<string, NameAttributes> {
+  const out = new Map<string, NameAttributes>();
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/\r$/, '');
+    if (line === '') continue;
+    const tab = line.indexOf('\t');
+    if (tab < 0) throw new DataError('invalid format: want function<TAB>key=value...', `${file}:${i + 1}`);
+    const name = line.slice(0, tab);
+    const a: NameAttributes = out.get(name) ?? {};
+    for (const kv of line.slice(tab + 1).split('\t')) {
+      const eq = kv.indexOf('=');
+      if (eq < 0) {
+        if (kv !== '') warn('attribute', `${file}:${i + 1}`);
+        continue;
+      }
+      const k = kv.slice(0, eq);
+      const v = kv.slice(eq + 1);
+      switch (k) {
+        case 'title':
+        case 'id':
+        case 'class':
+        case 'target':
+          a[k] = v;
+          break;
+        case 'href':
+          if (SAFE_HREF.test(v.trim())) a.href = v;
+          else warn('unsafe', `${file}:${i + 1}`);
+          break;
+        case 'g_extra':
+        case 'a_extra': {
+          const attrs: Record<string, string> = {};
+          const re = /([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))/g;
+          let m: RegExpExecArray | null;
+          while ((m = re.exec(v)) !== null) {
+            const an = m[1];
+            const av = m[2] ?? m[3] ?? m[4];
+            if (!ATTR_NAME.test(an) || /^on/i.test(an) || /^(xlink:)?href$/i.test(an) || /url\s*\(|@import|javascript:|expression\s*\(/i.test(av)) {
+              warn('unsafe', `${file}:${i + 1}`);
+              continue;
+            }
+            attrs[an] = av;
+          }
+          if (k === 'g_extra') a.gExtra = attrs;
+          else a.aExtra = attrs;
+          break;
+        }
+        default:
+          warn('attribute', `${file}:${i + 1}`);
+      }
+    }
+    out.set(name, a);
+  }
+  return out;
+}
+
+function readTextFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new DataError(`cannot read: ${describeFsError(e)}`, path);
+  }
+}
+
+// --- main ------------------------------------------------------------------------------
+
+function buildProgram(io: IO) {
+  const p = makeProgram(PROG, io, VERSION);
+  p.usage('[options] [file ...]')
+    .description(
+      'Draw an interactive SVG flame graph from folded stacks ("a;b;c 42" lines), read from the ' +
+        "files (merged) or stdin ('-'). Takes flamegraph.pl's options, with its defaults.",
+    )
+    .argument('[file...]', "folded stack files; '-' or none for stdin")
+    .option('--title <text>', 'title text (default "Flame Graph", "Icicle Graph" or "Flame Chart")')
+    .option('--subtitle <text>', 'second line of the title (default none)')
+    .option('--width <px>', 'width of the image (default 1200)')
+    .option('--height <px>', 'height of each frame (default 16)')
+    .option('--minwidth <px|N%>', 'leave out frames narrower than this, in px or % of the total (default 0.1)')
+    .option('--fonttype <font>', 'font family (default Verdana)')
+    .option('--fontsize <size>', 'font size (default 12)')
+    .option('--fontwidth <fraction>', 'average character width / font size, for fitting labels (default 0.59)')
+    .option('--countname <name>', 'what a count counts (default samples)')
+    .option('--nametype <text>', 'prefix of the hover details (default "Function:")')
+    .option('--notes <text>', 'notes stored in the SVG (default none)')
+    .option('--colors <palette>', `palette: ${PALETTES.join(', ')} (default hot)`)
+    .option('--bgcolors <color>', 'background: yellow, blue, green, grey or #rrggbb (default by palette)')
+    .option('--hash', 'colour by a hash of the first characters of the name')
+    .option('--random', 'random colours (reproducible: a fixed seed, see --seed)')
+    .option('--seed <n>', 'seed of --random (default 0)')
+    .option('--cp', `consistent colours across graphs: read and update ./${PALETTE_FILE}`)
+    .option('--reverse', 'reverse each stack (leaf first) before merging')
+    .option('--inverted', 'icicle graph: root at the top')
+    .option('--flamechart', 'flame chart: input order is the x axis, no sorting')
+    .option('--negate', 'swap the differential colours and the sign of the delta')
+    .option('--total <n>', 'total to scale widths by, when larger than the input total')
+    .option('--factor <n>', 'multiply the displayed counts by this (default 1)')
+    .option('--nameattr <file>', 'per-function attributes: lines of name<TAB>key=value...')
+    .option('--encoding <name>', 'encoding named in the XML declaration (output is then ASCII)')
+    .option('--search-color <color>', 'fill of frames a search matches (default rgb(230,0,230))')
+    .option('--max-frames <n>', 'draw at most the n widest frames; 0 for no limit, as flamegraph.pl (default 10000)')
+    .option('--truncate-text-right', 'cut long labels on the right, keeping the start (default)')
+    .option('--truncate-text-left', 'cut long labels on the left, keeping the end')
+    .option('--diff', 'differential graph of two files, BEFORE AFTER: widths from AFTER, red grew, blue shrank')
+    .option('--normalize', "with --diff: scale BEFORE's counts to AFTER's total (difffolded.pl -n)")
+    .option('--strip-hex', 'with --diff: mask hex addresses, 0x1234 -> 0x... (difffolded.pl -s)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  stackcollapse perf.txt | ${PROG} > cpu.svg
+  ${PROG} --title 'Java CPU' --colors java --hash app.folded > app.svg
+  ${PROG} --diff --normalize before.folded after.folded > diff.svg
+  ${PROG} --diff --negate after.folded before.folded > diff-shrank.svg
+
+Empty input, or no valid line: an SVG stating the error is still written, and the exit
+status is 1.`,
+    );
+  return p;
+}
+
+export async function main(argv: string[], io: IO = processIO()): Promise<number> {
+  return runMain(PROG, io, () => USAGE, async ({ msgs }) => {
+    // --help and --version write to stdout before any OutputSink listens: a reader that
+    // has gone (`--help | head -1`) must not crash the process with an unhandled EPIPE.
+    // (Other write errors are the OutputSink's to report.)
+    io.stdout.on('error', () => {});
+    const program = buildProgram(io);
+    program.parse(argv, { from: 'user' });
+    const raw = program.opts<RawOptions>();
+    const files = program.args;
+    const { options, diff } = toOptions(raw);
+    const tally = new WarningTally();
+
+    if (diff && files.length !== 2) throw new UsageError(`'--diff' wants two files, BEFORE and AFTER, not ${files.length}`);
+    const inputs = resolveInputs(files);
+    if (inputs.filter((i) => i.path === null).length > 1) throw new UsageError(`stdin ('-') can be read only once`);
+    refuseTerminalStdin(inputs, io, 'folded stacks');
+
+    if (raw.nameattr !== undefined) {
+      options.nameAttributes = parseNameAttributes(readTextFile(raw.nameattr), raw.nameattr, (kind, where) => tally.add(kind, where));
+    }
+    if (raw.cp) {
+      options.paletteMap = existsSync(PALETTE_FILE)
+        ? parsePaletteMap(readTextFile(PALETTE_FILE), (line) => tally.add('palette', `${PALETTE_FILE}:${line}`))
+        : new Map();
+    }
+    if (diff) options.diffLabels = { before: inputs[0].name, after: inputs[1].name };
+
+    const bytes = inputs.reduce((n, i) => n + (i.size ?? 0), 0);
+    const builder = new FlamegraphBuilder(options, diff, (where, text, reason) => tally.add(reason === 'overflow' ? 'overflow' : 'invalid', `${where}: ${quoteInput(text)}`), bytes);
+    for (let k = 0; k < inputs.length; k++) {
+      const input = inputs[k];
+      builder.beginInput(input.name, diff ? (k === 0 ? 'before' : 'after') : undefined);
+      for await (const chunk of readLineChunks(readBytes(input, io), input.name)) builder.addChunk(chunk.text);
+    }
+    const result = builder.finish();
+
+    flushWarnings(tally, msgs);
+    for (const w of result.warnings) msgs.warn(w);
+
+    const sink = new OutputSink(io.stdout, 'utf8');
+    for (const chunk of result.chunks()) {
+      sink.write(chunk);
+      await sink.flush();
+    }
+    await sink.end();
+
+    if (options.paletteMap) {
+      try {
+        writeFileSync(PALETTE_FILE, formatPaletteMap(options.paletteMap));
+      } catch (e) {
+        throw new DataError(`cannot write: ${describeFsError(e)}`, PALETTE_FILE);
+      }
+    }
+    if (result.error !== undefined) {
+      msgs.error(result.error);
+      return EXIT_DATA;
+    }
+    return 0;
+  });
+}
+
+function flushWarnings(tally: WarningTally, msgs: Messages): void {
+  tally.flush(msgs, (kind, n) => {
+    const s = n === 1 ? '' : 's';
+    switch (kind) {
+      case 'invalid':
+        return `ignored ${n} line${s} with invalid format`;
+      case 'overflow':
+        return `ignored ${n} line${s} whose count is too large to add up (the total would pass 1.8e308)`;
+      case 'palette':
+        return `ignored ${n} ${PALETTE_FILE} line${s} without a colour`;
+      case 'unsafe':
+        return `dropped ${n} unsafe --nameattr attribute${s} (event handlers, script links, url())`;
+      default:
+        return `ignored ${n} unknown --nameattr attribute${s}`;
+    }
+  });
+}

@@ -1,0 +1,465 @@
+// Lays out a merged frame tree and writes the SVG, following flamegraph.pl (FlameGraph
+// 41fee1f) for everything a reader can see: geometry, tooltip titles, labels and colours.
+//
+//   x1 = 10 + start * (width - 20) / total       rect x, width: %.1f; width from the
+//   x2 = 10 + end   * (width - 20) / total         formatted x1 and x2
+//   y1 = height - ypad2 - (depth + 1) * frameheight + 1     (inverted: ypad1 + depth * fh)
+//   title "name (1,234 samples, 5.67%)", root "all (N samples, 100%)",
+//         differential "name (N samples, P%; +D%)"
+//   label: int((x2 - x1) / (fontsize * fontwidth)) characters, ".." when cut, none under 3
+//
+// Deliberate differences (docs/flamegraph-svg.md): one box per function at each position
+// (flamegraph.pl's whole-line sort can split one into two), frames in a fixed order
+// (depth-first) so the bytes never change, every text escaped, per-file ids and scoped
+// CSS/JS, and a smaller markup per frame.
+import { createHash } from 'node:crypto';
+import {
+  cssFontFamily,
+  decodeUtf8Bytes,
+  escapeXml,
+  escapeXmlAscii,
+  formatFixed,
+  formatPerlNumber,
+  groupThousands,
+  jsonForScript,
+  truncateLabel,
+} from '../svg.js';
+import { backgroundStops, deltaColor, Drand48, frameColor, type ColorMode } from './colors.js';
+import type { FrameTree } from './merge.js';
+import type { FlamegraphOptions, NameAttributes } from './options.js';
+import { VIEWER_SCRIPT } from './script.js';
+
+const XPAD = 10;
+const FRAMEPAD = 1;
+const ANNOTATION = /_\[[kwij]\]$/;
+
+export interface RenderInput {
+  tree: FrameTree;
+  /** Sum of all width counts. */
+  time: number;
+  /** Colour frames by self delta (self - before). */
+  differential: boolean;
+  /** max(1, largest |self delta|). */
+  maxDelta: number;
+}
+
+export interface RenderResult {
+  /** The SVG, in pieces of a few hundred KiB, so a big graph never becomes one string. */
+  chunks: () => Generator<string>;
+  /** Frames drawn. */
+  frames: number;
+  /** Frames left out for being narrower than --minwidth. */
+  pruned: number;
+  warnings: string[];
+}
+
+interface NameInfo {
+  /** Escaped name for the title, annotation removed. */
+  title: string;
+  /** Decoded name for labels, annotation removed (escaped after truncation). */
+  label: string;
+  /** Decoded name as in the input (colour and palette.map key). */
+  text: string;
+  colour: string | null;
+}
+
+/**
+ * Children in flamegraph.pl's order. It sorts whole lines, byte-wise: a leaf line goes on
+ * "name count" and a parent's lines go on "name;child", so the sorting key of a frame is
+ * its name plus ';' (it has children) or ' ' (it has none).
+ */
+function sortedKids(t: FrameTree, node: number): number[] {
+  const kids = t.kidsOf(node);
+  if (kids.length < 2) return kids;
+  const keyed = kids.map((k) => ({ k: t.name(k) + (t.firstKid[k] !== 0 ? ';' : ' '), n: k }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((x) => x.n);
+}
+
+/** JSON with non-ASCII characters as \\u escapes (for --encoding output, which is pure ASCII). */
+function asciiJson(s: string): string {
+  return s.replace(/[^\x00-\x7f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
+/** CSS with non-ASCII characters as CSS hex escapes. */
+function asciiCss(s: string): string {
+  return s.replace(/[^\x00-\x7f]/gu, (c) => `\\${c.codePointAt(0)!.toString(16)} `);
+}
+
+function attrList(attrs: Record<string, string> | undefined, esc: (s: string) => string): string {
+  if (!attrs) return '';
+  let s = '';
+  for (const [k, v] of Object.entries(attrs)) s += ` ${k}="${esc(v)}"`;
+  return s;
+}
+
+export function titleText(o: FlamegraphOptions): string {
+  if (o.title !== '') return o.title;
+  if (o.flamechart) return 'Flame Chart';
+  return o.inverted ? 'Icicle Graph' : 'Flame Graph';
+}
+
+function subtitleText(o: FlamegraphOptions): string {
+  if (o.subtitle !== '' || !o.diffLabels) return o.subtitle;
+  const [grew, shrank] = o.negate ? ['blue', 'red'] : ['red', 'blue'];
+  return `before: ${o.diffLabels.before}, after: ${o.diffLabels.after}; widths are after, ${grew} grew, ${shrank} shrank`;
+}
+
+/** The error document flamegraph.pl writes for empty input, with flamekit's name. */
+export function renderErrorSvg(o: FlamegraphOptions, message: string): string {
+  const esc = o.encoding ? escapeXmlAscii : escapeXml;
+  const h = o.fontSize * 5;
+  const enc = o.encoding ? ` encoding="${esc(o.encoding)}"` : '';
+  return (
+    `<?xml version="1.0"${enc} standalone="no"?>\n` +
+    `<svg version="1.1" width="${o.width}" height="${formatPerlNumber(h)}" viewBox="0 0 ${o.width} ${formatPerlNumber(h)}" xmlns="http://www.w3.org/2000/svg">\n` +
+    `<text x="${formatFixed(Math.trunc(o.width / 2), 2)}" y="${formatPerlNumber(o.fontSize * 2)}" text-anchor="middle" ` +
+    `font-family="${esc(cssFontFamily(o.fontType))}" font-size="${formatPerlNumber(o.fontSize)}">${esc(message)}</text>\n` +
+    `</svg>\n`
+  );
+}
+
+export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): RenderResult {
+  const warnings: string[] = [];
+  const esc = o.encoding ? escapeXmlAscii : escapeXml;
+  const { tree: t, time } = input;
+  const tTotal = t.total;
+  const tSelf = t.self;
+  const tBefore = t.before;
+
+  let timeMax = time;
+  if (o.total !== undefined && o.total > 0) {
+    if (o.total < time) {
+      if (o.total / time > 0.02) warnings.push(`specified --total ${o.total} is less than the actual total ${time}, so it is ignored`);
+    } else {
+      timeMax = o.total;
+    }
+  }
+  const fullWidth = o.width - 2 * XPAD;
+  const wpt = fullWidth / timeMax;
+  let minTime = o.minWidthPercent ? (timeMax * o.minWidth) / 100 : o.minWidth / wpt;
+
+  // Frame budget: a browser spends ~50 us per frame building and laying out the SVG, and
+  // in a big profile the frames past the budget are fractions of a pixel wide. So when more
+  // than maxFrames frames pass --minwidth, only the maxFrames widest are drawn. Frames as
+  // wide as the narrowest one kept (ties: a 10,000-deep stack has 10,000 frames of one
+  // width) are kept shallowest first, so the cut falls on the tips of the deepest stacks
+  // and never on a frame whose parent is left out: a parent is never narrower than its
+  // child, and is shallower.
+  let cutWidth = -1;
+  let tiedKept: Uint8Array | null = null;
+  if (o.maxFrames > 0) {
+    const widths: number[] = [];
+    const stack = [0];
+    while (stack.length > 0) {
+      const nd = stack.pop()!;
+      if (tTotal[nd] < minTime) continue;
+      widths.push(tTotal[nd]);
+      for (let k = t.firstKid[nd]; k !== 0; k = t.nextSib[k]) stack.push(k);
+    }
+    if (widths.length > o.maxFrames) {
+      const all = widths.length;
+      widths.sort((x, y) => y - x);
+      cutWidth = widths[o.maxFrames - 1];
+      let wider = 0;
+      while (widths[wider] > cutWidth) wider++;
+      // The frames of the cut width, by depth then in tree order; the first `room` stay.
+      const tied: number[] = [];
+      const tiedDepth: number[] = [];
+      const nodesD: number[] = [0];
+      const depthsD: number[] = [0];
+      while (nodesD.length > 0) {
+        const nd = nodesD.pop()!;
+        const d = depthsD.pop()!;
+        if (tTotal[nd] < cutWidth) continue;
+        if (tTotal[nd] === cutWidth) {
+          tied.push(nd);
+          tiedDepth.push(d);
+        }
+        for (let k = t.firstKid[nd]; k !== 0; k = t.nextSib[k]) {
+          nodesD.push(k);
+          depthsD.push(d + 1);
+        }
+      }
+      const idx = tied.map((_, i) => i);
+      idx.sort((a, b) => tiedDepth[a] - tiedDepth[b] || a - b);
+      tiedKept = new Uint8Array(t.size);
+      const room = o.maxFrames - wider;
+      for (let i = 0; i < room; i++) tiedKept[tied[idx[i]]] = 1;
+      const px = (cutWidth * wpt).toPrecision(2);
+      warnings.push(
+        `drew the ${o.maxFrames.toLocaleString('en-US')} widest of ${all.toLocaleString('en-US')} frames ` +
+          `(the rest are at most ${px} px wide); --max-frames 0 draws them all`,
+      );
+    }
+  }
+  /** Whether the frame budget leaves a frame (that passed --minwidth) out. */
+  const overBudget = (nd: number): boolean => tiedKept !== null && (tTotal[nd] < cutWidth || (tTotal[nd] === cutWidth && tiedKept[nd] === 0));
+
+  // Pass 1: which frames are drawn, in depth-first order, with their start and depth.
+  // A pruned frame still takes its place: its siblings after it start further right.
+  const nodes: number[] = [];
+  const starts: number[] = [];
+  const depths: number[] = [];
+  let pruned = 0;
+  let depthMax = 0;
+  {
+    const stackN: number[] = [0];
+    const stackS: number[] = [0];
+    const stackD: number[] = [0];
+    while (stackN.length > 0) {
+      const nd = stackN.pop()!;
+      const s = stackS.pop()!;
+      const d = stackD.pop()!;
+      if (tTotal[nd] < minTime || overBudget(nd)) {
+        pruned++;
+        continue;
+      }
+      nodes.push(nd);
+      starts.push(s);
+      depths.push(d);
+      if (d > depthMax) depthMax = d;
+      if (t.firstKid[nd] === 0) continue;
+      if (o.flamechart) {
+        const kids = t.kidsOf(nd);
+        for (let i = kids.length - 1; i >= 0; i--) {
+          stackN.push(kids[i]);
+          stackS.push(t.start![kids[i]]);
+          stackD.push(d + 1);
+        }
+      } else {
+        const kids = sortedKids(t, nd);
+        let cursor = s + tSelf[nd];
+        const cs: number[] = new Array(kids.length);
+        for (let i = 0; i < kids.length; i++) {
+          cs[i] = cursor;
+          cursor += tTotal[kids[i]];
+        }
+        for (let i = kids.length - 1; i >= 0; i--) {
+          stackN.push(kids[i]);
+          stackS.push(cs[i]);
+          stackD.push(d + 1);
+        }
+      }
+    }
+  }
+
+  // Vertical layout.
+  const fs = o.fontSize;
+  const fh = o.frameHeight;
+  const subtitle = subtitleText(o);
+  const ypad1 = fs * 3;
+  const ypad2 = fs * 2 + 10;
+  const ypad3 = subtitle !== '' ? fs * 2 : 0;
+  const height = (depthMax + 1) * fh + ypad1 + ypad2 + ypad3;
+  const H = formatPerlNumber(height);
+  const charWidth = fs * o.fontWidth;
+  const rectHeight = formatFixed(fh - FRAMEPAD, 1);
+
+  // Per-name work (decoding, escaping, colour) is done once per distinct name.
+  const infos = new Map<string, NameInfo>();
+  const mode: ColorMode =
+    o.colorMode === 'hash' ? { kind: 'hash' } : o.colorMode === 'random' ? { kind: 'random', rng: new Drand48(o.seed) } : { kind: 'name' };
+  const fixedColours = mode.kind !== 'random' && !o.paletteMap;
+  const infoOf = (raw: string): NameInfo => {
+    let info = infos.get(raw);
+    if (info === undefined) {
+      const text = decodeUtf8Bytes(raw);
+      const bare = text.replace(ANNOTATION, '');
+      info = { title: esc(bare), label: bare, text, colour: null };
+      if (fixedColours && !input.differential) info.colour = frameColor(o.palette, mode, text);
+      infos.set(raw, info);
+    }
+    return info;
+  };
+  const colourOf = (info: NameInfo, nd: number): string => {
+    if (info.text === '--') return 'rgb(160,160,160)';
+    if (info.text === '-') return 'rgb(200,200,200)';
+    if (input.differential) return deltaColor(tSelf[nd] - (tBefore ? tBefore[nd] : 0), input.maxDelta, o.negate);
+    if (info.colour !== null) return info.colour;
+    if (o.paletteMap) {
+      const c = o.paletteMap.get(info.text);
+      if (c !== undefined) return esc(c); // palette.map is a user file: escape its colours
+      const made = frameColor(o.palette, mode, info.text);
+      o.paletteMap.set(info.text, made);
+      return made;
+    }
+    return frameColor(o.palette, mode, info.text);
+  };
+  const attrsOf = (info: NameInfo): NameAttributes | undefined => o.nameAttributes?.get(info.text);
+
+  const countName = esc(o.countName);
+  // Rect y and text y of each depth, formatted once.
+  const yStrings: [string, string][] = [];
+  const yText = (depth: number): [string, string] => {
+    let ys = yStrings[depth];
+    if (ys === undefined) {
+      let y1: number, y2: number;
+      if (o.inverted) {
+        y1 = ypad1 + ypad3 + depth * fh;
+        y2 = ypad1 + ypad3 + (depth + 1) * fh - FRAMEPAD;
+      } else {
+        y1 = height - ypad2 - (depth + 1) * fh + FRAMEPAD;
+        y2 = height - ypad2 - depth * fh;
+      }
+      ys = [formatPerlNumber(y1), formatPerlNumber(3 + (y1 + y2) / 2)];
+      yStrings[depth] = ys;
+    }
+    return ys;
+  };
+  const scale = timeMax * o.factor;
+  // Titles end in "(N samples, P%)", which depends on the width only: most widths repeat.
+  const suffixes = new Map<number, string>();
+  const suffixOf = (width: number): string => {
+    let sfx = suffixes.get(width);
+    if (sfx === undefined) {
+      const samples = formatFixed(width * o.factor, 0);
+      const pct = formatFixed((100 * Number(samples)) / scale, 2);
+      sfx = `${groupThousands(samples)} ${countName}, ${pct}%`;
+      suffixes.set(width, sfx);
+    }
+    return sfx;
+  };
+
+  // Viewer data (depth, gap from where the frame would start, width; all in samples) and
+  // the per-file prefix, a hash of what is drawn, are known before any markup is written.
+  const data: string[] = new Array(nodes.length);
+  const next: number[] = [0];
+  const hash = createHash('sha1');
+  const drawnNames: string[] = new Array(nodes.length);
+  for (let j = 0; j < nodes.length; j++) {
+    const depth = depths[j];
+    const start = starts[j];
+    const width = tTotal[nodes[j]];
+    const gap = start - (next[depth] ?? 0);
+    next[depth] = start + width;
+    next[depth + 1] = start;
+    data[j] = `${depth},${gap},${width}`;
+    drawnNames[j] = t.name(nodes[j]);
+  }
+  const config = {
+    width: o.width,
+    xpad: XPAD,
+    fontSize: fs,
+    fontWidth: o.fontWidth,
+    frameHeight: fh,
+    nameType: o.nameType,
+    left: o.truncateLeft,
+    timeMax,
+    data: data.join(','),
+  };
+  hash.update(config.data);
+  hash.update(drawnNames.join('\n'));
+  // Not the --cp palette map: it grows as a run adds names, and colours do not touch ids or CSS.
+  hash.update(JSON.stringify([{ ...o, paletteMap: undefined }, subtitle, input.differential, input.maxDelta], (_k, v) => (v instanceof Map ? [...v] : v)));
+  const prefix = 'fg' + hash.digest('hex').slice(0, 8);
+
+  function* frames(): Generator<string> {
+    let parts: string[] = [];
+    for (let j = 0; j < nodes.length; j++) {
+      const nd = nodes[j];
+      const depth = depths[j];
+      const start = starts[j];
+      const width = tTotal[nd];
+      const info = infoOf(t.name(nd));
+
+      // Geometry, formatted as flamegraph.pl's SVG package does.
+      const x1 = XPAD + start * wpt;
+      const x2 = XPAD + (start + width) * wpt;
+      const ys = yText(depth);
+      const x1s = formatFixed(x1, 1);
+      const x2s = formatFixed(x2, 1);
+      const ws = formatFixed(Number(x2s) - Number(x1s), 1);
+
+      // Tooltip.
+      let title: string;
+      if (nd === 0) {
+        title = `all (${groupThousands(formatFixed(width * o.factor, 0))} ${countName}, 100%)`;
+      } else if (input.differential) {
+        const b = tBefore ? tBefore[nd] : 0;
+        const dl = o.negate ? b - tSelf[nd] : tSelf[nd] - b;
+        let dp = formatFixed((100 * dl) / scale, 2);
+        if (dl > 0) dp = '+' + dp;
+        title = `${info.title} (${suffixOf(width)}; ${dp}%)`;
+      } else {
+        title = `${info.title} (${suffixOf(width)})`;
+      }
+
+      const attrs = attrsOf(info);
+      if (attrs?.title !== undefined) title = esc(attrs.title);
+      let open = '<g>';
+      let close = '</g>\n';
+      if (attrs) {
+        const g = (attrs.id !== undefined ? ` id="${esc(attrs.id)}"` : '') + (attrs.class !== undefined ? ` class="${esc(attrs.class)}"` : '');
+        if (attrs.href !== undefined) {
+          open = `<a xlink:href="${esc(attrs.href)}" target="${esc(attrs.target ?? '_top')}"${attrList(attrs.aExtra, esc)}${g}${attrList(attrs.gExtra, esc)}>`;
+          close = '</a>\n';
+        } else {
+          open = `<g${g}${attrList(attrs.gExtra, esc)}>`;
+        }
+      }
+
+      let text = '';
+      const chars = Math.trunc((x2 - x1) / charWidth);
+      if (chars >= 3 && nd !== 0) {
+        const label = truncateLabel(info.label, chars, o.truncateLeft);
+        if (label !== '') {
+          text = `<text x="${formatFixed(x1 + 3, 2)}" y="${ys[1]}">${esc(label)}</text>`;
+        }
+      }
+      parts.push(
+        `${open}<title>${title}</title><rect x="${x1s}" y="${ys[0]}" width="${ws}" height="${rectHeight}" fill="${colourOf(info, nd)}"/>${text}${close}`,
+      );
+      if (parts.length >= 2000) {
+        yield parts.join('');
+        parts = [];
+      }
+    }
+    if (parts.length > 0) yield parts.join('');
+  }
+
+  const [bg1, bg2] = backgroundStops(o.bgColors, o.palette);
+  const P = `.${prefix}`;
+  const css =
+    `${P} text{font-family:${o.encoding ? asciiCss(cssFontFamily(o.fontType)) : cssFontFamily(o.fontType)};font-size:${formatPerlNumber(fs)}px;fill:rgb(0,0,0)}` +
+    `${P} .fg-title{text-anchor:middle;font-size:${formatPerlNumber(fs + 5)}px}` +
+    `${P} .fg-subtitle{text-anchor:middle}` +
+    `${P} .fg-search,${P} .fg-ic{opacity:0.1;cursor:pointer}` +
+    `${P} .fg-search:hover,${P} .fg-search.fg-show,${P} .fg-ic:hover,${P} .fg-ic.fg-show{opacity:1}` +
+    `${P} .fg-unzoom{cursor:pointer}` +
+    `${P} .fg-frames>*{cursor:pointer}` +
+    `${P} .fg-frames rect{rx:2px;ry:2px}` +
+    `${P} .fg-frames>*:hover>rect{stroke:black;stroke-width:0.5}` +
+    `${P} .fg-frames>.fg-m>rect{fill:${o.searchColor}}` +
+    `${P} .fg-hide{display:none}` +
+    `${P} .fg-parent{opacity:0.5}`;
+
+  const W = o.width;
+  const enc = o.encoding ? ` encoding="${esc(o.encoding)}"` : '';
+  const head =
+    `<?xml version="1.0"${enc} standalone="no"?>\n` +
+    `<svg version="1.1" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" class="${prefix}">\n` +
+    `<!-- Flame graph by flamekit flamegraph-svg (after Brendan Gregg's FlameGraph). Click a frame to zoom, Ctrl-F to search. -->\n` +
+    (o.notes !== '' ? `<desc>${esc(o.notes)}</desc>\n` : '') +
+    `<defs><linearGradient id="${prefix}-bg" y1="0" y2="1" x1="0" x2="0"><stop stop-color="${esc(bg1)}" offset="5%"/><stop stop-color="${esc(bg2)}" offset="95%"/></linearGradient></defs>\n` +
+    `<style type="text/css"><![CDATA[${css}]]></style>\n` +
+    `<rect x="0" y="0" width="${W}" height="${H}" fill="url(#${prefix}-bg)"/>\n` +
+    `<text id="title" class="fg-title" x="${Math.trunc(W / 2)}" y="${formatPerlNumber(fs * 2)}">${esc(titleText(o))}</text>\n` +
+    (subtitle !== '' ? `<text id="subtitle" class="fg-subtitle" x="${Math.trunc(W / 2)}" y="${formatPerlNumber(fs * 4)}">${esc(subtitle)}</text>\n` : '') +
+    `<text class="fg-details" x="${XPAD}" y="${formatPerlNumber(height - ypad2 / 2)}"> </text>\n` +
+    `<text class="fg-unzoom fg-hide" x="${XPAD}" y="${formatPerlNumber(fs * 2)}">Reset Zoom</text>\n` +
+    `<text class="fg-search" x="${W - XPAD - 100}" y="${formatPerlNumber(fs * 2)}">Search</text>\n` +
+    `<text class="fg-ic" x="${W - XPAD - 16}" y="${formatPerlNumber(fs * 2)}">ic</text>\n` +
+    `<text class="fg-matched" x="${W - XPAD - 100}" y="${formatPerlNumber(height - ypad2 / 2)}"> </text>\n` +
+    `<g id="frames" class="fg-frames">\n`;
+  const json = o.encoding ? asciiJson(jsonForScript(config)) : jsonForScript(config);
+  const tail =
+    `</g>\n<!-- ${nodes.length} frames drawn; ${pruned} ${tiedKept ? 'narrower than the minimum width or past the frame budget (max-frames)' : 'narrower than the minimum width'} left out, with their children -->\n` +
+    `<script type="text/ecmascript"><![CDATA[(function (C) {${VIEWER_SCRIPT}})(${json});]]></script>\n</svg>\n`;
+  function* chunks(): Generator<string> {
+    yield head;
+    yield* frames();
+    yield tail;
+  }
+  return { chunks, frames: nodes.length, pruned, warnings };
+}

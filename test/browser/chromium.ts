@@ -1,0 +1,90 @@
+// Shared headless-Chromium harness for the SVG viewer tests (flamegraph-svg, heatmap-svg).
+// It drives Debian's /usr/bin/chromium through playwright-core: no browser download, no
+// server. Pages are loaded from file:// or with setContent, and every request that is not
+// a file: or data: URL is blocked and recorded, so a test can assert that nothing was fetched.
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Whether a Chromium binary is installed; browser suites skip (with a note) when not. */
+export const haveChromium = existsSync(CHROMIUM_PATH);
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--allow-file-access-from-files',
+    ],
+  });
+}
+
+export interface Watched {
+  page: Page;
+  context: BrowserContext;
+  /** Non-file requests the page tried to make (all were aborted). */
+  network: string[];
+  /** Dialogs that opened (type and message); prompts are answered from `answers`. */
+  dialogs: { type: string; message: string }[];
+  /** Answers for the next window.prompt calls, in order. */
+  answers: (string | null)[];
+  /** Uncaught page errors and console errors. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** A fresh page with network blocked and dialogs, errors and requests recorded. */
+export async function openWatchedPage(browser: Browser): Promise<Watched> {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 900 } });
+  const page = await context.newPage();
+  const w: Watched = {
+    page,
+    context,
+    network: [],
+    dialogs: [],
+    answers: [],
+    errors: [],
+    close: () => context.close(),
+  };
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file:') || url.startsWith('data:') || url === 'about:blank') return route.continue();
+    w.network.push(url);
+    return route.abort();
+  });
+  page.on('dialog', async (d) => {
+    w.dialogs.push({ type: d.type(), message: d.message() });
+    if (d.type() === 'prompt') {
+      const a = w.answers.shift();
+      if (a === null || a === undefined) await d.dismiss();
+      else await d.accept(a);
+    } else {
+      await d.dismiss();
+    }
+  });
+  page.on('pageerror', (e) => w.errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') w.errors.push(m.text());
+  });
+  return w;
+}
+
+/**
+ * Well-formedness as Chromium's XML parser sees it: loads the text as image/svg+xml and
+ * returns the parser's error message, or null when the document is well-formed.
+ */
+export async function xmlParseError(page: Page, text: string): Promise<string | null> {
+  return page.evaluate((t) => {
+    const doc = new DOMParser().parseFromString(t, 'image/svg+xml');
+    const err = doc.getElementsByTagName('parsererror')[0];
+    return err ? (err.textContent ?? 'parsererror') : null;
+  }, text);
+}
