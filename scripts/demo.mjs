@@ -38,7 +38,7 @@ if (have('flamegraph-svg')) {
   save('window.svg', run('flamegraph-svg', ['--hash', '--colors', 'java', '--title', 'Seconds 0-2'], run('stackcollapse', [], window)), 'flame graph of the window (--hash --colors java)');
 }
 if (have('heatmap-svg')) {
-  save('heatmap.svg', run('heatmap-svg', [profile]), 'heatmap-svg: subsecond-offset heat map; select cells to see their flame graph');
+  save('heatmap.svg', run('heatmap-svg', ['--rows', 'auto', profile]), 'heatmap-svg: subsecond-offset heat map; select cells to see their flame graph');
 }
 for (const [file, what, size] of made) console.log(`  ${file.padEnd(22)} ${String(size).padStart(9)} bytes  ${what}`);
 console.log('\nOpen the .svg files in a browser.');

@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+import { run } from './run.js';
+await run('heatmap');

@@ -1,0 +1,273 @@
+// heatmap-svg [options] [file ...]: perf script text -> a subsecond-offset heat map, as one
+// self-contained interactive SVG (or the cells as TSV). Maps the command line onto
+// HeatmapOptions and RenderOptions; the work is in heatmap.ts, embed.ts and render.ts.
+import { Option } from 'commander';
+import {
+  DataError,
+  makeProgram,
+  OutputSink,
+  parseNumberOption,
+  processIO,
+  quoteInput,
+  readBytes,
+  readLineChunks,
+  refuseTerminalStdin,
+  resolveInputs,
+  runMain,
+  UsageError,
+  WarningTally,
+  type IO,
+} from '../cli.js';
+import { decodeUtf8Bytes } from '../svg.js';
+import { VERSION } from '../version.js';
+import { formatCellsTsv, HeatmapBuilder, type HeatmapOptions } from './heatmap.js';
+import { encodeHeatmap } from './embed.js';
+import { renderHeatmapSvg } from './render.js';
+import { LATENCY_DEFAULTS, LatencyBuilder, looksLikeColumns, renderLatencySvg, type LatencyOptions } from './latency.js';
+
+const PROG = 'heatmap-svg';
+const USAGE = `usage: ${PROG} [options] [file ...]`;
+
+/** Exit status when no sample is left to draw (no timestamps, or all filtered out). */
+export const EXIT_NO_SAMPLES = 1;
+
+/** Cells the main view draws as rectangles at most (measured, see docs/heatmap-svg.md). */
+const MAX_RECTS = 36000;
+
+export async function main(argv: string[], io: IO = processIO()): Promise<number> {
+  return runMain(PROG, io, () => USAGE, async ({ msgs }) => {
+    const program = makeProgram(PROG, io, VERSION)
+      .usage('[options] [file ...]')
+      .description(
+        'Draw a subsecond-offset heat map of perf script output (recorded with timestamps) as one\n' +
+          'self-contained SVG: columns are seconds, rows the offset within the second, as in FlameScope.\n' +
+          'Select cells in the SVG to see the flame graph of those samples. Several files are merged on\n' +
+          'one timeline. Reads the files named (- for stdin, .gz accepted) or stdin.',
+      )
+      .argument('[file...]', 'perf script output; - or nothing for stdin')
+      .option('--rows <n>', 'offset buckets per second, or auto (from -F in the header, or measured)', '50')
+      .addOption(new Option('--format <fmt>', 'svg, or tsv: the cells as "second<TAB>bucket<TAB>count"').choices(['svg', 'tsv']).default('svg'))
+      .option('--event-filter <event>', 'keep samples of this event only (default: the first event seen)')
+      .option('--idle-regex <regex>', 'samples whose text matches are idle (default: FlameScope\'s swapper.*(cpuidle|cpu_idle|...))')
+      .option('--no-idle-filter', 'keep idle samples')
+      .option('--title <text>', 'title (default "Heat Map", or "Latency Heat Map" for two columns)')
+      .option('--subtitle <text>', 'subtitle')
+      .option('--width <px>', 'flame graph width in pixels', '1200')
+      .option('--enhanced', "FlameScope's five-stop colour scale, for faint patterns")
+      .option('--no-stacks', 'embed no stacks: a plain heat map, no flame graphs')
+      .option('--max-embed <MB>', 'most stack data to embed; above it the SVG carries no stacks and says so', '64')
+      .option('--max-columns <n>', 'most columns in the main view; longer profiles get an overview of multi-second columns (default: 36000 / rows)')
+      .option('--fonttype <font>', 'font family', 'Verdana')
+      .addOption(new Option('--cells <how>', 'draw cells as rectangles, one PNG image, or auto (an image above 10,000 cells)').choices(['auto', 'rect', 'png']).default('auto'))
+      .addOption(new Option('--input <kind>', 'perf script text, or two columns (time value) as trace2heatmap.pl reads').choices(['auto', 'perf', 'columns']).default('auto'))
+      .addOption(new Option('--unitstime <unit>', 'two columns: unit of the time column').choices(['s', 'ms', 'us', 'ns']).default('s'))
+      .option('--unitslabel <text>', 'two columns: unit label of the values', '')
+      .option('--minlat <n>', 'two columns: smallest value drawn', '0')
+      .option('--maxlat <n>', 'two columns: largest value drawn (default: the largest seen)')
+      .option('--steplat <n>', 'two columns: value range of a row (default: (maxlat - minlat) / rows)')
+      .option('--stepsec <s>', 'two columns: seconds per column', '1')
+      .option('--maxcol <n>', 'two columns: drop columns past this one')
+      .option('--boxsize <px>', 'two columns: cell size', '8')
+      .option('--fontsize <px>', 'two columns: font size', '12')
+      .option('--grid', 'two columns: grid lines every 10 columns')
+      .option('--accstats', 'two columns: hover shows running totals from the bottom')
+      .option('--pid', 'flame graph root frame is comm-PID (as stackcollapse --pid)')
+      .option('--tid', 'root frame is comm-PID/TID')
+      .option('--kernel', 'annotate kernel frames with _[k]')
+      .option('--jit', 'annotate JIT frames with _[j]')
+      .option('--all', 'same as --kernel --jit')
+      .option('--addrs', 'show the address of unknown symbols')
+      .option('-q, --quiet', 'print no warnings')
+      .addHelpText(
+        'after',
+        `\nExit status ${EXIT_NO_SAMPLES} also means no sample could be drawn: input without timestamps\n(record them with perf script -F ...,time,...), or every sample filtered out.`,
+      );
+    program.parse(argv, { from: 'user' });
+    const o = program.opts();
+
+    let rows: number | 'auto';
+    if (o.rows === 'auto') rows = 'auto';
+    else rows = parseNumberOption('--rows', o.rows, { integer: true, min: 1, max: 10000 });
+    const width = parseNumberOption('--width', o.width, { integer: true, min: 200, max: 100000 });
+    const maxEmbed = parseNumberOption('--max-embed', o.maxEmbed, { min: 0 });
+    const maxColumns = o.maxColumns === undefined ? null : parseNumberOption('--max-columns', o.maxColumns, { integer: true, min: 10 });
+    let idle: HeatmapOptions['idle'] = 'flamescope';
+    if (o.idleFilter === false) idle = null;
+    else if (o.idleRegex !== undefined) {
+      try {
+        idle = new RegExp(o.idleRegex);
+      } catch (e) {
+        throw new UsageError(`bad --idle-regex: ${(e as Error).message}`);
+      }
+    }
+    const inputs = resolveInputs(program.args);
+    refuseTerminalStdin(inputs, io, 'perf script output');
+
+    const tsv = o.format === 'tsv';
+    const wantStacks = !tsv && o.stacks !== false;
+    const opts: HeatmapOptions = {
+      rows,
+      eventFilter: o.eventFilter ?? null,
+      idle,
+      stacks: wantStacks,
+      pid: Boolean(o.pid || o.tid),
+      tid: Boolean(o.tid),
+      kernel: Boolean(o.kernel || o.all),
+      jit: Boolean(o.jit || o.all),
+      addrs: Boolean(o.addrs),
+    };
+    const bad = new WarningTally();
+    let where = '';
+    const b = new HeatmapBuilder(opts, (x) => bad.add(x.reason, `${where}:${x.line}: ${quoteInput(x.text)}`));
+    let columns: LatencyBuilder | null = null;
+    let decided = o.input !== 'auto';
+    if (o.input === 'columns') columns = new LatencyBuilder(latencyOptions(o, rows));
+    for (const input of inputs) {
+      where = input.name;
+      for await (const chunk of readLineChunks(readBytes(input, io), input.name)) {
+        if (!decided && chunk.text.trim() !== '') {
+          decided = true;
+          if (looksLikeColumns(chunk.text)) columns = new LatencyBuilder(latencyOptions(o, rows));
+        }
+        if (columns) columns.push(chunk.text);
+        else b.push(chunk.text);
+      }
+      if (columns) columns.endInput();
+      else b.endInput();
+    }
+    if (columns) {
+      if (tsv) throw new UsageError('--format tsv is for perf script input');
+      const m = columns.result();
+      if (m === null) throw new DataError('no lines of two numbers in input');
+      if (m.error) throw new DataError(m.error);
+      const cs = columns.stats;
+      if (!o.quiet && cs.bad > 0) msgs.warn(`ignored ${cs.bad} ${cs.bad === 1 ? 'line' : 'lines'} without two numbers`);
+      if (!o.quiet && cs.dropped > 0) msgs.warn(`left out ${cs.dropped} ${cs.dropped === 1 ? 'value' : 'values'} outside --minlat/--maxlat or past --maxcol`);
+      const sink = new OutputSink(io.stdout, 'utf8');
+      sink.write(renderLatencySvg(m, latencyOptions(o, rows)));
+      await sink.end();
+      return;
+    }
+    const hm = b.result();
+    const st = hm.stats;
+    // Event names come from the input: controls and high bytes are quoted for the terminal.
+    // eslint-disable-next-line no-control-regex
+    const shown = (e: string | null) => (e !== null && /[\x00-\x1f\x7f-\xff]/.test(e) ? quoteInput(e) : e);
+    const otherNames = [...st.otherEvents.keys()].map(shown).join(', ');
+    let other = 0;
+    for (const n of st.otherEvents.values()) other += n;
+    // Read before the flush below empties the tally.
+    const hadBadLines = bad.size > 0;
+    if (!o.quiet) {
+      bad.flush(msgs, (reason, n) => `ignored ${n} ${n === 1 ? 'line' : 'lines'}: ${reason}`);
+      if (other > 0) {
+        msgs.warn(
+          `kept events of type ${shown(st.event)}; left out ${other} ${other === 1 ? 'sample' : 'samples'} of other types (${otherNames})` +
+            (opts.eventFilter === null ? '; choose with --event-filter' : ''),
+        );
+      }
+      if (st.untimed > 0 && st.untimed < st.read) msgs.warn(`left out ${st.untimed} ${st.untimed === 1 ? 'sample' : 'samples'} without a timestamp`);
+      if (hm.rate) msgs.info(`rows: ${hm.rows} (sampling rate ${hm.rate.source === 'default' ? 'unknown, default' : `${hm.rate.hz} Hz, ${hm.rate.source}`})`);
+    }
+    if (st.read === 0) throw new DataError(hadBadLines ? 'no samples found: is this perf script output?' : 'no samples in input');
+    if (st.untimed === st.read) {
+      throw new DataError('samples have no timestamps: record them with perf script -F comm,pid,tid,cpu,time,event,ip,sym,dso (time is needed)');
+    }
+    if (st.samples === 0) {
+      throw new DataError(
+        `no samples left to draw: ${st.idle} idle, ${other} of other events` +
+          (st.idle > 0 ? ' (keep idle ones with --no-idle-filter)' : '') +
+          (other > 0 ? ' (choose the event with --event-filter)' : ''),
+      );
+    }
+
+    const out = new OutputSink(io.stdout, 'utf8');
+    if (tsv) {
+      out.write(formatCellsTsv(hm));
+      await out.end();
+      return;
+    }
+    let data = encodeHeatmap(hm, wantStacks);
+    let noStacksNote = wantStacks ? '' : 'this heat map was drawn with --no-stacks: no flame graphs';
+    const stackBytes = data.bytes.stacks;
+    if (wantStacks && stackBytes > maxEmbed * 1e6) {
+      const msg = `stack data (${(stackBytes / 1e6).toFixed(1)} MB) is over --max-embed ${maxEmbed} MB: the SVG carries no stacks (raise --max-embed, or cut the input with range-perf)`;
+      if (!o.quiet) msgs.warn(msg);
+      data = encodeHeatmap(hm, false);
+      noStacksNote = msg;
+    }
+    const notes: string[] = [];
+    const idleWhat = idle === null ? '' : idle === 'flamescope' ? ' (FlameScope pattern)' : ` (matching ${idle.source})`;
+    notes.push(
+      `${st.samples} samples of ${decodeUtf8Bytes(st.event || 'all events')}` +
+        (idle !== null ? `; ${st.idle} idle left out${idleWhat}` : '; idle kept') +
+        (other > 0 ? `; ${other} of other events left out (${decodeUtf8Bytes([...st.otherEvents.keys()].join(', '))})` : '') +
+        (st.untimed > 0 ? `; ${st.untimed} without timestamps left out` : ''),
+    );
+    const rowMs = 1000 / hm.rows;
+    notes.push(
+      `${hm.rows} rows of ${Number.isInteger(rowMs) ? rowMs : rowMs.toFixed(2)} ms` +
+        (hm.rate ? ` (rows auto: ${hm.rate.source === 'default' ? 'rate unknown' : `${hm.rate.hz} Hz ${hm.rate.source}`})` : '') +
+        `; column 0 is second ${hm.origin} (range-perf --timezerosecs origin)` +
+        (data.names
+          ? `; embedded: ${data.distinctStacks} distinct stacks (${hm.tree!.size} tree nodes, ${data.names.length} names), ` +
+            `${fmtBytes(data.bytes.stacks + data.bytes.grid)}: ${((data.bytes.stacks + data.bytes.grid) / st.samples).toFixed(1)} B/sample, ` +
+            `${(data.bytes.stacks / Math.max(1, data.distinctStacks)).toFixed(1)} B/distinct stack`
+          : noStacksNote
+            ? `; ${noStacksNote}`
+            : ''),
+    );
+    const collapseFlags =
+      ' --weight samples' +
+      (opts.tid ? ' --tid' : opts.pid ? ' --pid' : '') +
+      (opts.kernel ? ' --kernel' : '') +
+      (opts.jit ? ' --jit' : '') +
+      (opts.addrs ? ' --addrs' : '') +
+      (opts.eventFilter ? ` --event-filter ${opts.eventFilter}` : '');
+    // range-perf stops at the first sample past the end unless told the input is unsorted.
+    const rangeFlags = ' --timezerosecs' + (st.unsorted ? ' --unsorted' : '');
+    out.write(
+      renderHeatmapSvg(hm, data, {
+        rangeFlags,
+        title: o.title ?? 'Heat Map',
+        subtitle: o.subtitle ?? '',
+        width,
+        enhanced: Boolean(o.enhanced),
+        // About 36,000 cell rectangles is what Chromium opens in about a second (docs/heatmap-svg.md).
+        maxColumns: maxColumns ?? Math.max(10, Math.floor(MAX_RECTS / hm.rows)),
+        notes,
+        collapseFlags,
+        noStacksNote,
+        fontType: o.fonttype,
+        cells: o.cells,
+      }),
+    );
+    await out.end();
+  });
+}
+
+/** trace2heatmap.pl's options, for two-column input. */
+function latencyOptions(o: Record<string, string | boolean | undefined>, rows: number | 'auto'): LatencyOptions {
+  const num = (name: string, v: string | boolean | undefined, integer = true) => (typeof v === 'string' ? parseNumberOption(name, v, { integer }) : null);
+  return {
+    ...LATENCY_DEFAULTS,
+    unitstime: o.unitstime as LatencyOptions['unitstime'],
+    unitslabel: String(o.unitslabel ?? ''),
+    rows: rows === 'auto' ? LATENCY_DEFAULTS.rows : rows,
+    steplat: num('--steplat', o.steplat),
+    minlat: num('--minlat', o.minlat) ?? 0,
+    maxlat: num('--maxlat', o.maxlat),
+    stepsec: num('--stepsec', o.stepsec, false) ?? 1,
+    maxcol: num('--maxcol', o.maxcol),
+    title: typeof o.title === 'string' ? o.title : LATENCY_DEFAULTS.title,
+    boxsize: num('--boxsize', o.boxsize) ?? 8,
+    fontsize: num('--fontsize', o.fontsize) ?? 12,
+    fonttype: String(o.fonttype ?? 'Verdana'),
+    grid: Boolean(o.grid),
+    accstats: Boolean(o.accstats),
+  };
+}
+
+function fmtBytes(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} kB` : `${n} B`;
+}

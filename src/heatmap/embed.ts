@@ -1,0 +1,156 @@
+// The data heatmap-svg embeds for its script: the grid, the table of distinct stacks (as a
+// tree) and per-cell stack counts, in a compact text form with no per-sample text.
+//
+// Numbers are written as self-delimiting base-32 digits, least significant first: '0'-'9'
+// and 'a'-'v' for a digit with more to come, 'A'-'Z', 'w'-'z', '_' and '-' for the last one.
+// So 0-31 take one character, up to 1023 two, and no separators are needed. None of these
+// characters needs escaping in JSON, XML or CDATA. Examples:
+//   0 -> 'A', 5 -> 'F', 31 -> '-', 32 -> '0B', 1000 -> '8z' (8 + 31 * 32)
+import type { Heatmap } from './heatmap.js';
+import { decodeUtf8Bytes, dropXmlInvalid } from '../svg.js';
+
+const MORE = '0123456789abcdefghijklmnopqrstuv';
+const LAST = 'ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz_-';
+
+/** Appends the encoding of a non-negative integer. */
+export function encodeVarint(n: number): string {
+  let s = '';
+  while (n >= 32) {
+    const d = n % 32;
+    s += MORE[d];
+    n = (n - d) / 32;
+  }
+  return s + LAST[n];
+}
+
+export function encodeVarints(ns: ArrayLike<number>): string {
+  const parts: string[] = [];
+  for (let i = 0; i < ns.length; i++) parts.push(encodeVarint(ns[i]));
+  return parts.join('');
+}
+
+export interface EmbeddedData {
+  /** Offset buckets per second. */
+  rows: number;
+  /** Absolute whole second of column 0. */
+  origin: number;
+  /** First column (relative to origin) and number of columns. */
+  c0: number;
+  ncols: number;
+  /** Per column: k, then k pairs (row delta, count). */
+  grid: string;
+  maxCount: number;
+  /** Stack names, in byte order; null without stacks. */
+  names: string[] | null;
+  /** Per node: node index minus parent index (a root's parent is -1). */
+  parent: string;
+  frame: string;
+  /** Per non-empty cell, column-major: m, then m pairs (node delta, count). */
+  cells: string;
+  /** Sizes, for the SVG's own statement of what it carries. */
+  bytes: { grid: number; stacks: number };
+  /** Distinct stacks that hold samples. */
+  distinctStacks: number;
+}
+
+/**
+ * Encodes a heat map's grid, and its stacks unless `stacks` is false. Name ids are
+ * renumbered into byte order of the names, so the script can sort folded lines by id.
+ */
+export function encodeHeatmap(hm: Heatmap, stacks: boolean): EmbeddedData {
+  const rows = hm.rows;
+  const origin = hm.origin ?? 0;
+  const c0 = hm.minSec === null ? 0 : hm.minSec - origin;
+  const ncols = hm.minSec === null ? 0 : hm.maxSec! - hm.minSec + 1;
+  const grid: number[] = [];
+  const gridParts: string[] = [];
+  for (let c = 0; c < ncols; c++) {
+    const col = hm.columns.get(origin + c0 + c);
+    grid.length = 0;
+    let k = 0;
+    let prev = 0;
+    if (col) {
+      for (let r = 0; r < rows; r++) {
+        if (col[r] === 0) continue;
+        grid.push(r - prev, col[r]);
+        prev = r;
+        k++;
+      }
+    }
+    gridParts.push(encodeVarint(k) + encodeVarints(grid));
+  }
+  const gridText = gridParts.join('');
+  const out: EmbeddedData = {
+    rows,
+    origin,
+    c0,
+    ncols,
+    grid: gridText,
+    maxCount: hm.maxCount,
+    names: null,
+    parent: '',
+    frame: '',
+    cells: '',
+    bytes: { grid: gridText.length, stacks: 0 },
+    distinctStacks: 0,
+  };
+  const tree = hm.tree;
+  if (!stacks || !tree) return out;
+  // The names the stacks use (the builder may have named frames of samples it then left
+  // out), in byte order: they are latin1 strings, so code units are bytes.
+  const used = new Uint8Array(tree.names.length);
+  for (let i = 0; i < tree.size; i++) used[tree.frame[i]] = 1;
+  const order: number[] = [];
+  for (let i = 0; i < used.length; i++) if (used[i]) order.push(i);
+  order.sort((a, b) => (tree.names[a] < tree.names[b] ? -1 : tree.names[a] > tree.names[b] ? 1 : 0));
+  const newId = new Int32Array(tree.names.length);
+  order.forEach((old, i) => (newId[old] = i));
+  // As flamegraph-svg shows them: UTF-8 decoded (bad bytes as U+FFFD), and without the
+  // code points XML cannot carry (controls, U+FFFE/U+FFFF).
+  const names = order.map((old) => dropXmlInvalid(decodeUtf8Bytes(tree.names[old])));
+  const parent: number[] = new Array(tree.size);
+  const frame: number[] = new Array(tree.size);
+  for (let i = 0; i < tree.size; i++) {
+    parent[i] = i - tree.parent[i];
+    frame[i] = newId[tree.frame[i]];
+  }
+  const cellParts: string[] = [];
+  const pairs: number[] = [];
+  const sampled = new Uint8Array(tree.size);
+  for (let c = 0; c < ncols; c++) {
+    const sec = origin + c0 + c;
+    const col = hm.columns.get(sec);
+    if (!col) continue;
+    const st = hm.cellStacks.get(sec)!;
+    // Group this column's (node * rows + row) keys by row.
+    const byRow: number[][] = [];
+    for (const [key, n] of st) {
+      const row = key % rows;
+      (byRow[row] ??= []).push((key - row) / rows, n);
+    }
+    for (let r = 0; r < rows; r++) {
+      if (col[r] === 0) continue;
+      const list = byRow[r] ?? [];
+      const idx: number[] = [];
+      for (let i = 0; i < list.length; i += 2) idx.push(i);
+      idx.sort((a, b) => list[a] - list[b]);
+      pairs.length = 0;
+      let prev = 0;
+      for (const i of idx) {
+        sampled[list[i]] = 1;
+        pairs.push(list[i] - prev, list[i + 1]);
+        prev = list[i];
+      }
+      cellParts.push(encodeVarint(idx.length) + encodeVarints(pairs));
+    }
+  }
+  out.names = names;
+  out.parent = encodeVarints(parent);
+  out.frame = encodeVarints(frame);
+  out.cells = cellParts.join('');
+  let nameBytes = 0;
+  for (const n of names) nameBytes += n.length + 3;
+  for (let i = 0; i < sampled.length; i++) out.distinctStacks += sampled[i];
+  out.bytes.stacks = out.parent.length + out.frame.length + out.cells.length + nameBytes;
+  return out;
+}

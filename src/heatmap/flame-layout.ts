@@ -1,0 +1,290 @@
+// The range flame graph of heatmap-svg, as pure functions that run twice: in Node (tests)
+// and, embedded into the SVG with Function.prototype.toString, in the browser. So every
+// function here is self-contained: no imports, no module-level names except the other
+// functions listed in FLAME_FUNCTIONS, no Node APIs.
+//
+// It lays a graph out exactly as flamegraph.pl (FlameGraph 41fee1f, ../shared/reference §3)
+// does for the folded lines `range-perf --timezerosecs S E | stackcollapse --weight samples`
+// would give for the selected cells:
+//   - lines sorted byte-wise as whole lines (so `foo`, `foo2`, `foo;bar` split `foo` in two),
+//   - flow() merging adjacent equal prefixes, the 0.1 px minimum width,
+//   - titles `name (N samples, P%)`, labels cut to int(width / (fontsize * 0.59)) chars,
+//   - default (hot) colours: drand48 seeded with the name's code-point sum.
+// A test compares it frame for frame with flamegraph-svg and with flamegraph.pl's frames.
+//
+// Input is a stack tree (node i = frame `frame[i]` under node `parent[i]`, -1 for roots)
+// whose names are sorted byte-wise (name id order = byte order), and self counts per node.
+
+/** Decodes the self-delimiting base-32 numbers heatmap-svg embeds (see encodeVarints). */
+export function decodeVarints(s: string, out: number[]): number[] {
+  let v = 0;
+  let mul = 1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // '0'-'9' 'a'-'v': a digit with more to come; 'A'-'Z' 'w'-'z' '_' '-': the last digit.
+    let d: number;
+    let last = false;
+    if (c >= 48 && c <= 57) d = c - 48;
+    else if (c >= 97 && c <= 118) d = c - 87;
+    else {
+      last = true;
+      if (c >= 65 && c <= 90) d = c - 65;
+      else if (c >= 119 && c <= 122) d = c - 119 + 26;
+      else if (c === 95) d = 30;
+      else d = 31;
+    }
+    v += d * mul;
+    if (last) {
+      out.push(v);
+      v = 0;
+      mul = 1;
+    } else mul *= 32;
+  }
+  return out;
+}
+
+/** flamegraph.pl's default hot colour for a name: drand48 seeded with the code-point sum. */
+export function flameColor(name: string): string {
+  if (name === '--') return 'rgb(160,160,160)';
+  if (name === '-') return 'rgb(200,200,200)';
+  let sum = 0;
+  for (let i = 0; i < name.length; i++) {
+    let c = name.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < name.length) {
+      const d = name.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
+        i++;
+      }
+    }
+    sum += c;
+  }
+  sum %= 4294967296;
+  // drand48: x1 = (0x5DEECE66D * x0 + 0xB) mod 2^48, x0 = seed << 16 | 0x330E, split at
+  // bit 24 so that every product stays exact in a double.
+  const T24 = 0x1000000;
+  const x = sum * 0x10000 + 0x330e;
+  const xHi = Math.floor(x / T24);
+  const xLo = x - xHi * T24;
+  const mid = (0x5de * xLo + 0xece66d * xHi) % T24;
+  const r = (0xece66d * xLo + mid * T24 + 0xb) % (T24 * T24);
+  const v = r / (T24 * T24);
+  return `rgb(${205 + Math.trunc(50 * v)},${Math.trunc(230 * v)},${Math.trunc(55 * v)})`;
+}
+
+/** C's printf("%.<d>f"): ties (exact in binary) round to even, unlike toFixed. */
+export function printfFixed(x: number, d: number): string {
+  const t = Math.abs(x) * 2 ** (d + 1);
+  if (Number.isInteger(t) && t % 2 === 1 && t < 2 ** 53) {
+    let n = Math.floor(Math.abs(x) * 10 ** d);
+    if (n % 2 === 1) n += 1;
+    let s = String(n);
+    if (d > 0) {
+      s = s.padStart(d + 1, '0');
+      s = s.slice(0, s.length - d) + '.' + s.slice(s.length - d);
+    }
+    return (x < 0 ? '-' : '') + s;
+  }
+  return x.toFixed(d);
+}
+
+/** "1315" -> "1,315" */
+export function groupDigits(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+}
+
+/** A frame of a laid-out flame graph, in flamegraph.pl's coordinates. */
+export interface FlameFrame {
+  /** Name id, or -1 for the root ('all'). */
+  id: number;
+  depth: number;
+  start: number;
+  end: number;
+  x: string;
+  y: number;
+  width: string;
+  title: string;
+  label: string;
+  fill: string;
+  /** A representative stack node (for hot-function totals). */
+  node: number;
+}
+
+export interface FlameLayout {
+  frames: FlameFrame[];
+  total: number;
+  height: number;
+  depthMax: number;
+}
+
+/**
+ * Lays out the flame graph of the stacks with a self count, as flamegraph.pl draws the
+ * folded lines of those stacks. `order` 'alpha' sorts lines as flamegraph.pl;
+ * 'hot' puts the heaviest sibling first (FlameScope's order).
+ */
+export function layoutFlame(
+  names: string[],
+  parent: Int32Array | number[],
+  frame: Int32Array | number[],
+  self: Map<number, number>,
+  width: number,
+  order: string,
+): FlameLayout {
+  const fontsize = 12;
+  const fontwidth = 0.59;
+  const frameheight = 16;
+  const xpad = 10;
+  // Paths (root first) of the stacks that have samples.
+  const leaves: number[] = [];
+  const paths = new Map<number, number[]>();
+  let total = 0;
+  for (const [node, n] of self) {
+    if (n <= 0) continue;
+    leaves.push(node);
+    total += n;
+    const p: number[] = [];
+    for (let k = node; k >= 0; k = parent[k]) p.push(frame[k]);
+    p.reverse();
+    paths.set(node, p);
+  }
+  if (order === 'hot') {
+    // Subtree totals per path prefix decide the order, heaviest first, then by name.
+    const sub = new Map<number, number>();
+    for (const node of leaves) for (let k = node; k >= 0; k = parent[k]) sub.set(k, (sub.get(k) ?? 0) + self.get(node)!);
+    const nodePath = new Map<number, number[]>();
+    for (const node of leaves) {
+      const p: number[] = [];
+      for (let k = node; k >= 0; k = parent[k]) p.push(k);
+      p.reverse();
+      nodePath.set(node, p);
+    }
+    leaves.sort((a, b) => {
+      const pa = nodePath.get(a)!;
+      const pb = nodePath.get(b)!;
+      const n = Math.min(pa.length, pb.length);
+      for (let i = 0; i < n; i++) {
+        if (pa[i] !== pb[i]) {
+          const d = sub.get(pb[i])! - sub.get(pa[i])!;
+          return d !== 0 ? d : frame[pa[i]] - frame[pb[i]];
+        }
+      }
+      return pa.length - pb.length;
+    });
+  } else {
+    leaves.sort((a, b) => compareFoldedLines(names, paths.get(a)!, self.get(a)!, paths.get(b)!, self.get(b)!));
+  }
+  // flow(): open and close frames as adjacent lines share or leave a prefix.
+  type Open = { id: number; start: number; node: number };
+  const frames: { id: number; depth: number; start: number; end: number; node: number }[] = [];
+  let open: Open[] = [];
+  let last: number[] = [];
+  let time = 0;
+  for (const leaf of leaves) {
+    const path = paths.get(leaf)!;
+    let same = 0;
+    while (same < path.length && same < last.length && path[same] === last[same]) same++;
+    for (let i = last.length - 1; i >= same; i--) {
+      const o = open[i];
+      frames.push({ id: o.id, depth: i + 1, start: o.start, end: time, node: o.node });
+    }
+    open = open.slice(0, same);
+    const nodes: number[] = [];
+    for (let k = leaf; k >= 0; k = parent[k]) nodes.push(k);
+    nodes.reverse();
+    for (let i = same; i < path.length; i++) open.push({ id: path[i], start: time, node: nodes[i] });
+    last = path;
+    time += self.get(leaf)!;
+  }
+  for (let i = last.length - 1; i >= 0; i--) {
+    const o = open[i];
+    frames.push({ id: o.id, depth: i + 1, start: o.start, end: time, node: o.node });
+  }
+  frames.push({ id: -1, depth: 0, start: 0, end: time, node: -1 });
+  const wpt = (width - 2 * xpad) / (total || 1);
+  const minTime = 0.1 / wpt;
+  const kept = frames.filter((f) => f.end - f.start >= minTime);
+  let depthMax = 0;
+  for (const f of kept) if (f.depth > depthMax) depthMax = f.depth;
+  const ypad1 = fontsize * 3;
+  const ypad2 = fontsize * 2 + 10;
+  const height = (depthMax + 1) * frameheight + ypad1 + ypad2;
+  const out: FlameFrame[] = [];
+  for (const f of kept) {
+    const name = f.id < 0 ? '' : names[f.id];
+    const x1 = xpad + f.start * wpt;
+    const x2 = xpad + f.end * wpt;
+    const y1 = height - ypad2 - (f.depth + 1) * frameheight + 1;
+    const samples = f.end - f.start;
+    const plain = name.replace(/_\[[kwij]\]$/, '');
+    const title =
+      f.id < 0
+        ? `all (${groupDigits(samples)} samples, 100%)`
+        : `${plain} (${groupDigits(samples)} samples, ${printfFixed((100 * samples) / total, 2)}%)`;
+    const chars = Math.trunc((x2 - x1) / (fontsize * fontwidth));
+    let label = '';
+    if (chars >= 3) {
+      const cps = Array.from(plain);
+      label = cps.length > chars ? cps.slice(0, chars - 2).join('') + '..' : plain;
+    }
+    const xs = printfFixed(x1, 1);
+    const ws = printfFixed(Number(printfFixed(x2, 1)) - Number(xs), 1);
+    out.push({ id: f.id, depth: f.depth, start: f.start, end: f.end, x: xs, y: y1, width: ws, title, label, fill: flameColor(name), node: f.node });
+  }
+  return { frames: out, total, height, depthMax };
+}
+
+/**
+ * Compares the folded lines `a;b;c count` of two stacks byte-wise, as flamegraph.pl's
+ * `sort`, from their name ids (whose order is the names' byte order).
+ */
+export function compareFoldedLines(names: string[], a: number[], ca: number, b: number[], cb: number): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    if (a[i] === b[i]) continue;
+    const na = names[a[i]];
+    const nb = names[b[i]];
+    // What follows each name in its line: ';' and more frames, or ' ' and the count.
+    const ra = i + 1 < a.length ? ';' : ' ' + ca;
+    const rb = i + 1 < b.length ? ';' : ' ' + cb;
+    if (nb.startsWith(na) || na.startsWith(nb)) {
+      const sa = na + ra;
+      const sb = nb + rb;
+      // A name that is a prefix of the other: the byte after it decides. Beyond ASCII
+      // UTF-16 order and byte order agree except for surrogates, which names here rarely hold.
+      if (sa === sb) return 0;
+      return sa < sb ? -1 : 1;
+    }
+    return a[i] - b[i];
+  }
+  if (a.length === b.length) return 0;
+  // One stack is a prefix of the other: ' ' sorts before ';'.
+  return a.length - b.length;
+}
+
+/** Self and total samples per function (name id; ids are in name order) over the stacks with a self count. */
+export function hotFunctions(
+  parent: Int32Array | number[],
+  frame: Int32Array | number[],
+  self: Map<number, number>,
+): { id: number; self: number; total: number }[] {
+  const selfBy = new Map<number, number>();
+  const totalBy = new Map<number, number>();
+  for (const [node, n] of self) {
+    if (n <= 0) continue;
+    selfBy.set(frame[node], (selfBy.get(frame[node]) ?? 0) + n);
+    // A function counts once per stack however often it recurses.
+    const seen = new Set<number>();
+    for (let k = node; k >= 0; k = parent[k]) {
+      const f = frame[k];
+      if (seen.has(f)) continue;
+      seen.add(f);
+      totalBy.set(f, (totalBy.get(f) ?? 0) + n);
+    }
+  }
+  const rows = [...totalBy.keys()].map((id) => ({ id, self: selfBy.get(id) ?? 0, total: totalBy.get(id)! }));
+  rows.sort((x, y) => y.self - x.self || y.total - x.total || x.id - y.id);
+  return rows;
+}
+
+/** The functions above, in the order the SVG script defines them. */
+export const FLAME_FUNCTIONS = [decodeVarints, flameColor, printfFixed, groupDigits, layoutFlame, compareFoldedLines, hotFunctions];

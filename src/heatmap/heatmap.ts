@@ -1,0 +1,650 @@
+// The core of heatmap-svg: perf script text in, a subsecond-offset heat map out, as a grid
+// of sample counts (column = whole second, row = offset bucket within the second) plus,
+// optionally, a table of the distinct stacks and per-cell stack counts, from which the
+// SVG draws the flame graph of any selected range.
+//
+// Reads what src/parse/perf-script.ts parses, e.g.
+//   java  8192 [000]  5076.100000: cpu-clock:
+//   \t    7fa4b39f24f8 STACK-1_at_time_0s_and_offset_100ms (/tmp/perf-4771.map)
+//   swapper     0 [001]  5076.110000: cpu-clock:
+//   \tffffffff8101c6b6 default_idle ([kernel.kallsyms])
+//   \tffffffff8101d2df arch_cpu_idle ([kernel.kallsyms])
+//
+// Reference behaviour: Netflix flamescope's bucketing (app/perf/heatmap.py,
+// app/controllers/heatmap.py; ../shared/reference §7) with exact decimal time, its idle
+// pattern tested on the sample's text, the first-event filter of stackcollapse-perf.pl,
+// and the origin of `range-perf --timezerosecs` (the first sample's whole second).
+// ../shared/conformance/tools/heatmap-cells.py states the rules the cells follow.
+//
+// Memory: the grid and the stack table, never per-sample data. Samples are bucketed as
+// they end; with `rows: 'auto'` the first few thousand are held back until the rate is
+// known.
+import { copyString, PerfScriptScanner, type BadLine, type FrameSpan, type Header } from '../parse/perf-script.js';
+import { tidyFrameName, type FrameNameOptions } from '../parse/frame-name.js';
+
+/** FlameScope's idle pattern (app/perf/regexp.py). */
+export const FLAMESCOPE_IDLE = /swapper.*(cpuidle|cpu_idle|cpu_bringup_and_idle|native_safe_halt|xen_hypercall_sched_op|xen_hypercall_vcpu_op)/;
+const IDLE_NAMES = ['cpuidle', 'cpu_idle', 'cpu_bringup_and_idle', 'native_safe_halt', 'xen_hypercall_sched_op', 'xen_hypercall_vcpu_op'];
+
+/** Rows FlameScope offers; `rows: 'auto'` picks the one nearest the sampling rate. */
+export const ROW_CHOICES = [10, 25, 49, 50, 99, 100];
+
+export interface HeatmapOptions {
+  /** Offset buckets per second, or 'auto' (from the recorded or measured rate). Default 50. */
+  rows?: number | 'auto';
+  /** Keep only this event; null keeps the first event seen (as stackcollapse). Default null. */
+  eventFilter?: string | null;
+  /**
+   * Idle samples are left out: 'flamescope' tests FlameScope's pattern on the sample's
+   * text, a RegExp tests that instead, null keeps every sample. Default 'flamescope'.
+   */
+  idle?: 'flamescope' | RegExp | null;
+  /** Keep the stack table and per-cell stack counts. Default true. */
+  stacks?: boolean;
+  /** Root frame naming and frame annotations, as stackcollapse's flags. Default all off. */
+  pid?: boolean;
+  tid?: boolean;
+  kernel?: boolean;
+  jit?: boolean;
+  addrs?: boolean;
+}
+
+export interface HeatmapStats {
+  /** Sample headers read. */
+  read: number;
+  /** Samples counted in the grid. */
+  samples: number;
+  /** Samples left out as idle. */
+  idle: number;
+  /** Samples of other events, by event name. */
+  otherEvents: Map<string, number>;
+  /** Samples without a timestamp (they cannot be placed). */
+  untimed: number;
+  /** The event kept (null before the first sample; '' when headers name none). */
+  event: string | null;
+  /**
+   * Whether some sample is earlier than one before it (inputs taken in the order given):
+   * then range-perf must read to the end (--unsorted) to find every sample of a range.
+   */
+  unsorted: boolean;
+}
+
+/** How rows were chosen with `rows: 'auto'`. */
+export interface RateInfo {
+  /** Samples per second per CPU (or thread), as recorded or measured. */
+  hz: number;
+  source: 'cmdline' | 'header' | 'measured' | 'default';
+}
+
+/** The distinct stacks, as a tree: node i is frame `frame[i]` under node `parent[i]` (-1: a root). */
+export interface StackTree {
+  names: string[];
+  parent: Int32Array;
+  frame: Int32Array;
+  size: number;
+}
+
+/** A finished heat map. Columns are absolute whole seconds; `origin` is column 0. */
+export interface Heatmap {
+  rows: number;
+  rate: RateInfo | null;
+  /** The first sample's whole second (the earliest over several inputs), or null if none. */
+  origin: number | null;
+  /** Lowest and highest absolute second holding a counted sample (null when none). */
+  minSec: number | null;
+  maxSec: number | null;
+  /** Absolute second -> counts per row (row 0 = the first 1/rows of the second). */
+  columns: Map<number, Uint32Array>;
+  /** Absolute second -> (stack node * rows + row) -> count; empty without stacks. */
+  cellStacks: Map<number, Map<number, number>>;
+  tree: StackTree | null;
+  stats: HeatmapStats;
+  /** The largest cell count. */
+  maxCount: number;
+}
+
+const MEASURE_SAMPLES = 20000;
+/** Memoised frame lines kept at most (about 100 bytes each); past it the memo starts afresh. */
+const MAX_LINES = 1 << 18;
+
+/** (parent, frame) -> child node: open addressing over typed arrays, no per-entry objects. */
+class ChildTable {
+  private mask = (1 << 16) - 1;
+  private keyP = new Int32Array(1 << 16).fill(-2);
+  private keyF = new Int32Array(1 << 16);
+  private val = new Int32Array(1 << 16);
+  private size = 0;
+
+  private slot(parent: number, frame: number): number {
+    let h = Math.imul(parent + 1, 0x9e3779b1) ^ Math.imul(frame, 0x85ebca77);
+    h ^= h >>> 15;
+    let i = h & this.mask;
+    while (this.keyP[i] !== -2 && (this.keyP[i] !== parent || this.keyF[i] !== frame)) i = (i + 1) & this.mask;
+    return i;
+  }
+
+  get(parent: number, frame: number): number {
+    const i = this.slot(parent, frame);
+    return this.keyP[i] === -2 ? -1 : this.val[i];
+  }
+
+  set(parent: number, frame: number, node: number): void {
+    if (2 * (this.size + 1) > this.mask + 1) this.grow();
+    const i = this.slot(parent, frame);
+    if (this.keyP[i] === -2) this.size++;
+    this.keyP[i] = parent;
+    this.keyF[i] = frame;
+    this.val[i] = node;
+  }
+
+  private grow(): void {
+    const { keyP, keyF, val } = this;
+    const n = (this.mask + 1) * 2;
+    this.mask = n - 1;
+    this.keyP = new Int32Array(n).fill(-2);
+    this.keyF = new Int32Array(n);
+    this.val = new Int32Array(n);
+    this.size = 0;
+    for (let i = 0; i < keyP.length; i++) if (keyP[i] !== -2) this.set(keyP[i], keyF[i], val[i]);
+  }
+}
+
+/**
+ * Builds a heat map from perf script text. Feed chunks of whole lines (latin1) with
+ * `push`, call `endInput` after each input, then `result()`.
+ */
+export class HeatmapBuilder {
+  readonly stats: HeatmapStats = { read: 0, samples: 0, idle: 0, otherEvents: new Map(), untimed: 0, event: null, unsorted: false };
+  private scanner!: PerfScriptScanner;
+  private readonly stacks: boolean;
+  private readonly idleMode: 'flamescope' | RegExp | null;
+  private readonly names: FrameNameOptions;
+  private readonly pidRoot: boolean;
+  private readonly tidRoot: boolean;
+  private rows: number;
+  private autoRows: boolean;
+  private rate: RateInfo | null = null;
+  private headerHz = 0;
+  private headerHzSource: RateInfo['source'] = 'default';
+
+  private origin: number | null = null;
+  private inputFirst: number | null = null;
+  private maxSec = -Infinity;
+  private maxNs = 0;
+  private readonly columns = new Map<number, Uint32Array>();
+  private readonly cellStacks = new Map<number, Map<number, number>>();
+  private lastSec = NaN;
+  private lastCol: Uint32Array | null = null;
+  private lastStacks: Map<number, number> | null = null;
+  private maxCount = 0;
+
+  // Stack tree.
+  private readonly nameIds = new Map<string, number>();
+  private readonly nameList: string[] = [];
+  private parent = new Int32Array(1024);
+  private frameOf = new Int32Array(1024);
+  private nodes = 0;
+  private readonly children = new ChildTable();
+  /**
+   * Memoised frame lines (the scanner's `frameKeyed`/`frameSeen`): per key, the line's pc,
+   * symbol and dso, its name ids for a non-Java (2k) and a Java (2k+1) sample, filled on
+   * first use, and what the idle test needs of it (IDLE_* bits).
+   */
+  private linePc: string[] = [];
+  private lineSym: string[] = [];
+  private lineDso: string[] = [];
+  private lineIds: (number[] | undefined)[] = [];
+  private lineIdle: number[] = [];
+  /** With an --idle-regex: the line itself, right-stripped, as FlameScope joins it. */
+  private lineRaw: string[] = [];
+
+  // The sample being read.
+  private active = false;
+  private sec = 0;
+  private ns = 0;
+  private rootName = '';
+  private java = false;
+  private cpuKey = '';
+  /** Frame line keys of the sample being read, leaf first (-1 - i: headerIds[i]). */
+  private readonly frames: number[] = [];
+  private readonly headerIds: number[][] = [];
+  private swapperSeen = false;
+  private isIdle = false;
+  private idleText = '';
+  // Next 'swapper' in the current chunk, so that each line does not rescan the chunk.
+  private nextSwapper = -1;
+  private nextSwapperFrom = -1;
+
+  // With rows 'auto': samples held back until the rate is known, and gaps per CPU.
+  private pending: number[] = [];
+  private lastByCpu = new Map<string, number>();
+  private gaps: number[] = [];
+
+  constructor(
+    opts: HeatmapOptions = {},
+    private readonly onBad: (b: BadLine) => void = () => {},
+  ) {
+    this.stacks = opts.stacks ?? true;
+    this.idleMode = opts.idle === undefined ? 'flamescope' : opts.idle;
+    this.names = { kernel: opts.kernel ?? false, jit: opts.jit ?? false, addrs: opts.addrs ?? false, java: false };
+    this.pidRoot = Boolean(opts.pid || opts.tid);
+    this.tidRoot = Boolean(opts.tid);
+    const rows = opts.rows ?? 50;
+    this.autoRows = rows === 'auto';
+    this.rows = rows === 'auto' ? 0 : rows;
+    if (opts.eventFilter != null) this.stats.event = opts.eventFilter;
+    this.makeScanner();
+  }
+
+  private makeScanner(): void {
+    const handlers = {
+      header: (h: Header, text: string) => this.onHeader(h, text),
+      end: () => this.onEnd(),
+      bad: (b: BadLine) => this.onBad(b),
+      comment: (text: string, s: number, e: number) => this.onComment(text, s, e),
+    };
+    if (this.stacks) {
+      this.scanner = new PerfScriptScanner({
+        ...handlers,
+        frameKeyed: (f: FrameSpan, text: string) => this.onFrameKeyed(f, text),
+        frameSeen: (key: number) => this.onFrameSeen(key),
+      });
+    } else {
+      this.scanner = new PerfScriptScanner({ ...handlers, other: (text: string, s: number, e: number) => this.onOther(text, s, e) });
+    }
+  }
+
+  push(text: string): void {
+    this.nextSwapperFrom = -1;
+    this.scanner.push(text);
+  }
+
+  /** Ends one input: its last sample ends even without a blank line. */
+  endInput(): void {
+    this.scanner.finish();
+    this.scanner.lineNo = 0;
+    this.inputFirst = null;
+  }
+
+  /** Whether any sample header carried a timestamp. */
+  get timed(): boolean {
+    return this.scanner.timedHeaders > 0;
+  }
+
+  result(): Heatmap {
+    if (this.autoRows && this.rows === 0) this.decideRows();
+    let minSec: number | null = null;
+    let maxSec: number | null = null;
+    for (const s of this.columns.keys()) {
+      if (minSec === null || s < minSec) minSec = s;
+      if (maxSec === null || s > maxSec) maxSec = s;
+    }
+    return {
+      rows: this.rows,
+      rate: this.rate,
+      origin: this.origin,
+      minSec,
+      maxSec,
+      columns: this.columns,
+      cellStacks: this.cellStacks,
+      tree: this.stacks ? { names: this.nameList, parent: this.parent, frame: this.frameOf, size: this.nodes } : null,
+      stats: this.stats,
+      maxCount: this.maxCount,
+    };
+  }
+
+  // --- scanning ---------------------------------------------------------------------
+
+  private onComment(text: string, s: number, e: number): void {
+    if (!this.autoRows || this.headerHzSource === 'cmdline') return;
+    const line = text.slice(s, e);
+    if (line.startsWith('# cmdline')) {
+      const m = /\s(?:-F\s*|--freq[= ])(\d+)/.exec(line);
+      if (m) {
+        this.headerHz = Number(m[1]);
+        this.headerHzSource = 'cmdline';
+      }
+    } else if (line.startsWith('# event') && this.headerHz === 0) {
+      const m = /sample_freq \}? ?= (\d+)/.exec(line);
+      if (m && /[ ,]freq = 1\b/.test(line)) {
+        this.headerHz = Number(m[1]);
+        this.headerHzSource = 'header';
+      }
+    }
+  }
+
+  private onHeader(h: Header, text: string): void {
+    this.stats.read++;
+    this.active = false;
+    if (!h.hasTime) {
+      this.stats.untimed++;
+      return;
+    }
+    if (h.sec < this.maxSec || (h.sec === this.maxSec && h.ns < this.maxNs)) this.stats.unsorted = true;
+    else {
+      this.maxSec = h.sec;
+      this.maxNs = h.ns;
+    }
+    if (this.inputFirst === null) {
+      this.inputFirst = h.sec;
+      if (this.origin === null || h.sec < this.origin) this.origin = h.sec;
+    }
+    const event = h.event;
+    // Samples whose header names no event cannot be filtered, and count (as stackcollapse).
+    if (event !== '') {
+      if (this.stats.event === null) this.stats.event = event;
+      if (event !== this.stats.event) {
+        this.stats.otherEvents.set(event, (this.stats.otherEvents.get(event) ?? 0) + 1);
+        return;
+      }
+    }
+    this.active = true;
+    this.sec = h.sec;
+    this.ns = h.ns;
+    if (this.autoRows && this.rows === 0) this.cpuKey = h.cpu >= 0 ? `c${h.cpu}` : `t${h.tid ?? h.pid}`;
+    this.swapperSeen = false;
+    this.isIdle = false;
+    if (this.idleMode !== null) {
+      if (this.idleMode === 'flamescope') this.scanIdle(text, h.start, h.end);
+      else this.idleText = rstrip(text, h.start, h.end);
+    }
+    if (this.stacks) {
+      let comm = h.comm;
+      if (comm.indexOf(' ') >= 0) comm = comm.replace(/ /g, '_');
+      let pid = h.pid;
+      let tid = h.tid;
+      if (tid === null || tid === '0') {
+        tid = pid;
+        pid = '?';
+      }
+      this.rootName = this.tidRoot ? `${comm}-${pid}/${tid}` : this.pidRoot ? `${comm}-${pid}` : comm;
+      this.java = this.rootName.startsWith('java');
+      this.frames.length = 0;
+      this.headerIds.length = 0;
+    }
+  }
+
+  /** A frame line seen for the first time (or printed on the header line). */
+  private onFrameKeyed(f: FrameSpan, text: string): number {
+    if (f.onHeader) {
+      // Part of the header line, which the idle test has read already.
+      if (this.active) {
+        this.headerIds.push(this.tidy(text.slice(f.addrStart, f.addrEnd), text.slice(f.symStart, f.symEnd), text.slice(f.dsoStart, f.dsoEnd), this.java));
+        this.frames.push(-this.headerIds.length);
+      }
+      return -1;
+    }
+    if (this.linePc.length >= MAX_LINES) {
+      this.scanner.forgetFrames();
+      this.linePc = [];
+      this.lineSym = [];
+      this.lineDso = [];
+      this.lineIds = [];
+      this.lineIdle = [];
+      this.lineRaw = [];
+    }
+    const key = this.linePc.length;
+    this.linePc.push(copyString(text, f.addrStart, f.addrEnd));
+    this.lineSym.push(copyString(text, f.symStart, f.symEnd));
+    this.lineDso.push(copyString(text, f.dsoStart, f.dsoEnd));
+    this.lineIds.push(undefined, undefined);
+    this.lineIdle.push(idleBits(text.slice(f.addrStart, f.dsoEnd + 1)));
+    if (this.idleMode instanceof RegExp) {
+      const raw = lineOf(text, f.addrStart);
+      this.lineRaw.push(copyString(raw, 0, raw.length));
+    }
+    this.onFrameSeen(key);
+    return key;
+  }
+
+  /** A frame line of the current sample, by its memo key. */
+  private onFrameSeen(key: number): void {
+    if (!this.active) return;
+    if (this.idleMode === 'flamescope') {
+      if (!this.isIdle) {
+        const bits = this.lineIdle[key];
+        if (this.swapperSeen) {
+          if (bits & IDLE_ANY) this.isIdle = true;
+        } else if (bits & IDLE_SWAPPER) {
+          this.swapperSeen = true;
+          if (bits & IDLE_AFTER_SWAPPER) this.isIdle = true;
+        }
+      }
+    } else if (this.idleMode !== null) {
+      this.idleText += this.lineRaw[key];
+    }
+    this.frames.push(key);
+  }
+
+  /** The name ids of a memoised frame line, for a Java sample or not. */
+  private lineNameIds(key: number): number[] {
+    const slot = 2 * key + (this.java ? 1 : 0);
+    let ids = this.lineIds[slot];
+    if (ids === undefined) {
+      ids = this.tidy(this.linePc[key], this.lineSym[key], this.lineDso[key], this.java);
+      // With --addrs an unknown symbol's name holds its address: still one name per line.
+      this.lineIds[slot] = ids;
+    }
+    return ids;
+  }
+
+  private tidy(pc: string, sym: string, dso: string, java: boolean): number[] {
+    this.names.java = java;
+    const name = tidyFrameName(pc, sym, dso, this.names);
+    return name === '' ? [] : name.split(';').map((n) => this.nameId(n));
+  }
+
+  private onOther(text: string, s: number, e: number): void {
+    if (!this.active || this.idleMode === null || this.isIdle) return;
+    if (this.idleMode === 'flamescope') this.scanIdle(text, s, e);
+    else this.idleText += rstrip(text, s, e);
+  }
+
+  /**
+   * FlameScope's `swapper.*(cpuidle|…)` on the sample's lines joined, one line at a time:
+   * once 'swapper' was seen, an idle name anywhere after it makes the sample idle.
+   */
+  private scanIdle(text: string, s: number, e: number): void {
+    let from = s;
+    if (!this.swapperSeen) {
+      if (this.nextSwapperFrom < 0 || this.nextSwapper < s) {
+        this.nextSwapper = text.indexOf('swapper', s);
+        if (this.nextSwapper < 0) this.nextSwapper = text.length;
+        this.nextSwapperFrom = s;
+      }
+      const p = this.nextSwapper;
+      if (p + 7 > e) return;
+      this.swapperSeen = true;
+      from = p + 7;
+    }
+    // Idle names hold an 'i' or an 'x' early on; a slice bounds the search to the line.
+    const line = text.slice(from, e);
+    for (let i = 0; i < IDLE_NAMES.length; i++) {
+      if (line.indexOf(IDLE_NAMES[i]) >= 0) {
+        this.isIdle = true;
+        return;
+      }
+    }
+  }
+
+  private onEnd(): void {
+    if (!this.active) return;
+    this.active = false;
+    if (this.idleMode instanceof RegExp) this.isIdle = this.idleMode.test(this.idleText);
+    if (this.isIdle) {
+      this.stats.idle++;
+      return;
+    }
+    let node = -1;
+    if (this.stacks) {
+      node = this.child(-1, this.nameId(this.rootName));
+      const fr = this.frames;
+      for (let i = fr.length - 1; i >= 0; i--) {
+        const k = fr[i];
+        const ids = k >= 0 ? this.lineNameIds(k) : this.headerIds[-1 - k];
+        for (let j = 0; j < ids.length; j++) node = this.child(node, ids[j]);
+      }
+    }
+    if (this.rows === 0) {
+      this.holdBack(node);
+      return;
+    }
+    this.place(this.sec, this.ns, node);
+  }
+
+  // --- grid -------------------------------------------------------------------------
+
+  private place(sec: number, ns: number, node: number): void {
+    const rows = this.rows;
+    const row = Math.floor((ns * rows) / 1e9);
+    if (sec !== this.lastSec) {
+      let col = this.columns.get(sec);
+      if (col === undefined) {
+        col = new Uint32Array(rows);
+        this.columns.set(sec, col);
+      }
+      this.lastCol = col;
+      this.lastSec = sec;
+      if (this.stacks) {
+        let st = this.cellStacks.get(sec);
+        if (st === undefined) {
+          st = new Map();
+          this.cellStacks.set(sec, st);
+        }
+        this.lastStacks = st;
+      }
+    }
+    const c = ++this.lastCol![row];
+    if (c > this.maxCount) this.maxCount = c;
+    this.stats.samples++;
+    if (node >= 0) {
+      const key = node * rows + row;
+      const st = this.lastStacks!;
+      st.set(key, (st.get(key) ?? 0) + 1);
+    }
+  }
+
+  private holdBack(node: number): void {
+    const t = this.sec * 1e9 + this.ns;
+    const last = this.lastByCpu.get(this.cpuKey);
+    if (last !== undefined && t > last) this.gaps.push(t - last);
+    this.lastByCpu.set(this.cpuKey, t);
+    this.pending.push(this.sec, this.ns, node);
+    if (this.pending.length >= 3 * MEASURE_SAMPLES || (this.headerHz > 0 && this.pending.length >= 3)) this.decideRows();
+  }
+
+  private decideRows(): void {
+    let hz = this.headerHz;
+    let source = this.headerHzSource;
+    if (hz === 0 && this.gaps.length > 0) {
+      const g = this.gaps.sort((a, b) => a - b);
+      const median = g[g.length >> 1];
+      hz = 1e9 / median;
+      source = 'measured';
+    }
+    if (hz === 0) {
+      this.rows = 50;
+      this.rate = { hz: 0, source: 'default' };
+    } else {
+      this.rows = nearestRows(hz);
+      this.rate = { hz: Math.round(hz * 10) / 10, source };
+    }
+    const p = this.pending;
+    this.pending = [];
+    this.gaps = [];
+    this.lastByCpu.clear();
+    for (let i = 0; i < p.length; i += 3) this.place(p[i], p[i + 1], p[i + 2]);
+  }
+
+  // --- stack tree -------------------------------------------------------------------
+
+  private nameId(name: string): number {
+    let id = this.nameIds.get(name);
+    if (id === undefined) {
+      id = this.nameList.length;
+      name = copyString(name, 0, name.length);
+      this.nameList.push(name);
+      this.nameIds.set(name, id);
+    }
+    return id;
+  }
+
+  private child(parent: number, frame: number): number {
+    let id = this.children.get(parent, frame);
+    if (id < 0) {
+      id = this.newNode(parent, frame);
+      this.children.set(parent, frame, id);
+    }
+    return id;
+  }
+
+  private newNode(parent: number, frame: number): number {
+    if (this.nodes === this.parent.length) {
+      const p = new Int32Array(this.nodes * 2);
+      p.set(this.parent);
+      this.parent = p;
+      const f = new Int32Array(this.nodes * 2);
+      f.set(this.frameOf);
+      this.frameOf = f;
+    }
+    this.parent[this.nodes] = parent;
+    this.frameOf[this.nodes] = frame;
+    return this.nodes++;
+  }
+}
+
+/** The FlameScope row choice nearest a rate in Hz (ties go to the larger). */
+export function nearestRows(hz: number): number {
+  let best = ROW_CHOICES[0];
+  for (const r of ROW_CHOICES) if (Math.abs(r - hz) <= Math.abs(best - hz)) best = r;
+  return best;
+}
+
+const IDLE_SWAPPER = 1;
+const IDLE_AFTER_SWAPPER = 2;
+const IDLE_ANY = 4;
+
+/** What FlameScope's idle test needs of one line: 'swapper' in it, an idle name after it, any idle name. */
+function idleBits(line: string): number {
+  let bits = 0;
+  const has = (from: number) => IDLE_NAMES.some((n) => line.indexOf(n, from) >= 0);
+  if (has(0)) bits |= IDLE_ANY;
+  const p = line.indexOf('swapper');
+  if (p >= 0) {
+    bits |= IDLE_SWAPPER;
+    if (has(p + 7)) bits |= IDLE_AFTER_SWAPPER;
+  }
+  return bits;
+}
+
+function rstrip(text: string, s: number, e: number): string {
+  while (e > s) {
+    const c = text.charCodeAt(e - 1);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) break;
+    e--;
+  }
+  return text.slice(s, e);
+}
+
+/** The whole line around position p, right-stripped. */
+function lineOf(text: string, p: number): string {
+  const s = text.lastIndexOf('\n', p) + 1;
+  let e = text.indexOf('\n', p);
+  if (e < 0) e = text.length;
+  return rstrip(text, s, e);
+}
+
+/** The cells as `--format tsv` prints them (the format of ../shared/conformance/heatmap). */
+export function formatCellsTsv(hm: Heatmap): string {
+  const st = hm.stats;
+  let other = 0;
+  for (const n of st.otherEvents.values()) other += n;
+  let out = `#origin\t${hm.origin ?? ''}\n#samples\t${st.samples}\n#idle\t${st.idle}\n#other\t${other}\n`;
+  const secs = [...hm.columns.keys()].sort((a, b) => a - b);
+  const origin = hm.origin ?? 0;
+  for (const s of secs) {
+    const col = hm.columns.get(s)!;
+    for (let r = 0; r < col.length; r++) if (col[r] > 0) out += `${s - origin}\t${r}\t${col[r]}\n`;
+  }
+  return out;
+}

@@ -1,0 +1,251 @@
+// Writes the heat map SVG: the cells as rectangles (readable without the script), axes,
+// legend, counts of what was left out, and, unless --no-stacks, the embedded data and the
+// script that selects ranges and draws their flame graphs (app.ts, flame-layout.ts).
+//
+// Reference look: trace2heatmap.pl (white-to-red `rgb(255, 240-240r, 220-220r)`), with
+// FlameScope's five-stop "enhanced" scale as an option; unlike trace2heatmap.pl the last
+// column and the top row are drawn. Row 0 (the first 1/rows of each second) is at the bottom.
+import { cssFontFamily, escapeXml, jsonForScript } from '../svg.js';
+import type { Heatmap } from './heatmap.js';
+import type { EmbeddedData } from './embed.js';
+import { FLAME_FUNCTIONS } from './flame-layout.js';
+import { heatmapApp } from './app.js';
+import { encodePng } from './png.js';
+
+export interface RenderOptions {
+  /** Title text. Default 'Heat Map'. */
+  title: string;
+  /** Extra subtitle line; default none. */
+  subtitle: string;
+  /** Width of the flame graph (and minimum width of the heat map). Default 1200. */
+  width: number;
+  /** FlameScope's five-stop scale. Default false. */
+  enhanced: boolean;
+  /** Main view columns beyond which seconds are grouped into an overview. Default 720. */
+  maxColumns: number;
+  /** What the samples left out were, for the subtitle. */
+  notes: string[];
+  /** Flags of the range-perf part of the printed command (' --timezerosecs [--unsorted]'). */
+  rangeFlags: string;
+  /** Flags to show in the stackcollapse part of the printed command. */
+  collapseFlags: string;
+  /** Whether the embedded data carries stacks, and if not, why. */
+  noStacksNote: string;
+  fontType: string;
+  /**
+   * How the main view draws its cells: 'rect' (one rectangle each), 'png' (one image, a
+   * pixel per cell) or 'auto' (rectangles up to RECT_LIMIT non-empty cells). Default 'auto'.
+   */
+  cells: 'auto' | 'rect' | 'png';
+}
+
+/**
+ * Non-empty cells drawn as rectangles at most with cells 'auto': Chromium takes about a
+ * second per 25,000 rectangles to open the file (docs/heatmap-svg.md); an image costs
+ * next to nothing whatever its size.
+ */
+export const RECT_LIMIT = 10000;
+
+const X0 = 70;
+const Y0 = 86;
+const MAX_DETAIL = 1200;
+
+/** Seconds per overview column: the smallest "nice" step that fits `max` columns. */
+export function overviewStep(ncols: number, max: number): number {
+  if (ncols <= max) return 1;
+  for (const k of [2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400]) if (ncols / k <= max) return k;
+  return Math.ceil(ncols / max);
+}
+
+function fmt(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/\.?0+$/, '');
+}
+
+/** trace2heatmap.pl's scale, or FlameScope's enhanced one. */
+export function cellColour(n: number, max: number, enhanced: boolean): string {
+  if (enhanced) {
+    const stops = [
+      [0, 255, 255, 255],
+      [1, 106, 170, 255],
+      [3, 250, 160, 181],
+      [max / 2, 255, 80, 50],
+      [max, 229, 9, 20],
+    ];
+    for (let i = 1; i < stops.length; i++) {
+      const a = stops[i - 1];
+      const b = stops[i];
+      if (n <= b[0] || i === stops.length - 1) {
+        const t = b[0] > a[0] ? Math.min(1, Math.max(0, (n - a[0]) / (b[0] - a[0]))) : 1;
+        return `rgb(${Math.round(a[1] + (b[1] - a[1]) * t)},${Math.round(a[2] + (b[2] - a[2]) * t)},${Math.round(a[3] + (b[3] - a[3]) * t)})`;
+      }
+    }
+  }
+  const q = n / max;
+  return `rgb(255,${Math.round(240 - 240 * q)},${Math.round(220 - 220 * q)})`;
+}
+
+export function renderHeatmapSvg(hm: Heatmap, data: EmbeddedData, o: RenderOptions): string {
+  const rows = data.rows;
+  const ncols = data.ncols;
+  const k = overviewStep(ncols, o.maxColumns);
+  const dcols = Math.max(1, Math.ceil(ncols / k));
+  const avail = Math.max(600, o.width - X0 - 30);
+  const cw = Math.max(2, Math.min(12, Math.floor((avail / dcols) * 100) / 100));
+  const rh = Math.max(2, Math.min(12, Math.round(400 / rows)));
+  const hh = rows * rh;
+  const heatWidth = X0 + dcols * cw + 30;
+  const stacks = data.names !== null;
+  const flameWidth = o.width;
+  const svgWidth = Math.ceil(Math.max(heatWidth, stacks ? flameWidth + 620 : o.width));
+  let y = Y0 + hh;
+  const axisY = y + 16;
+  const legendY = y + 34;
+  const detailsY = y + 70;
+  const selY = y + 90;
+  const cmdY = y + 108;
+  const btnY = y + 132;
+  y = btnY + 20;
+  const detailY = k > 1 ? y + 24 : 0;
+  if (k > 1) y = detailY + hh + 30;
+  const flameY = y;
+  const hotRows = 40;
+  const height = stacks ? flameY + 40 : btnY + 10;
+
+  // Overview sums.
+  const grid = new Float64Array(dcols * rows);
+  let max = 0;
+  const origin = data.origin;
+  for (let c = 0; c < ncols; c++) {
+    const col = hm.columns.get(origin + data.c0 + c);
+    if (!col) continue;
+    const dc = Math.floor(c / k);
+    for (let r = 0; r < rows; r++) {
+      const v = (grid[dc * rows + r] += col[r]);
+      if (v > max) max = v;
+    }
+  }
+  const out: string[] = [];
+  out.push(
+    `<?xml version="1.0" standalone="no"?>\n`,
+    `<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n`,
+    `<svg version="1.1" width="${svgWidth}" height="${height}" viewBox="0 0 ${svgWidth} ${height}" xmlns="http://www.w3.org/2000/svg">\n`,
+    `<!-- heatmap-svg (flamekit): subsecond-offset heat map; select cells for their flame graph -->\n`,
+    `<style type="text/css"><![CDATA[\n`,
+    `text { font-family: ${cssFontFamily(o.fontType)}; font-size: 12px; fill: rgb(0,0,0); }\n`,
+    `#title { font-size: 17px; text-anchor: middle; }\n#subtitle, .sub { fill: rgb(80,80,80); text-anchor: middle; }\n`,
+    `.axis { font-size: 10px; fill: rgb(60,60,60); }\n.hl { fill: rgb(147,110,181); opacity: 0.4; pointer-events: none; }\n`,
+    `.btn { cursor: pointer; fill: rgb(0,0,160); text-decoration: underline; }\n.hide { display: none; }\n`,
+    `.f:hover rect { stroke: black; stroke-width: 0.5; cursor: pointer; }\n.parent { opacity: 0.5; }\n`,
+    `#hot text, #command { font-family: monospace; font-size: 11px; white-space: pre; }\n#flame text { pointer-events: none; }\n`,
+    `]]></style>\n`,
+    `<rect x="0" y="0" width="${svgWidth}" height="100%" fill="rgb(255,255,255)" id="bkg"/>\n`,
+    `<text id="title" x="${Math.floor(svgWidth / 2)}" y="24">${escapeXml(o.title)}</text>\n`,
+  );
+  const lines = [o.subtitle, ...o.notes].filter((s) => s !== '');
+  lines.forEach((s, i) => out.push(`<text class="sub" x="${Math.floor(svgWidth / 2)}" y="${44 + 16 * i}"${i === 0 ? ' id="subtitle"' : ''}>${escapeXml(s)}</text>\n`));
+  // Y axis: offsets in ms, 0 at the bottom.
+  out.push(`<g id="yaxis">\n`);
+  for (let ms = 0; ms <= 1000; ms += 100) {
+    const yy = Y0 + hh - (ms / 1000) * hh;
+    out.push(`<text class="axis" x="${X0 - 4}" y="${fmt(yy + 3)}" text-anchor="end">${ms}${ms === 1000 ? ' ms' : ''}</text>\n`);
+  }
+  out.push(`<text class="axis" transform="translate(14,${Y0 + hh / 2}) rotate(-90)" text-anchor="middle">offset within the second</text>\n</g>\n`);
+  // X axis: seconds since the origin.
+  out.push(`<g id="xaxis">\n`);
+  const every = Math.max(1, Math.ceil(50 / cw));
+  for (let dc = 0; dc < dcols; dc += every) {
+    out.push(`<text class="axis" x="${fmt(X0 + dc * cw)}" y="${axisY}">${data.c0 + dc * k}s</text>\n`);
+  }
+  out.push(
+    `<text class="axis" x="${fmt(X0 + dcols * cw)}" y="${axisY + 12}" text-anchor="end">${k > 1 ? `time (s after ${origin} s; one column = ${k} s)` : `time (s after ${origin} s)`}</text>\n</g>\n`,
+  );
+  // Cells.
+  out.push(`<rect x="${X0}" y="${Y0}" width="${fmt(dcols * cw)}" height="${hh}" fill="rgb(255,255,255)" stroke="rgb(200,200,200)"/>\n<g id="cells">\n`);
+  let filled = 0;
+  for (let i = 0; i < grid.length; i++) if (grid[i] > 0) filled++;
+  const raster = o.cells === 'png' || (o.cells === 'auto' && filled > RECT_LIMIT);
+  if (raster) {
+    const rgb = new Uint8Array(dcols * rows * 3).fill(255);
+    for (let dc = 0; dc < dcols; dc++) {
+      for (let r = 0; r < rows; r++) {
+        const v = grid[dc * rows + r];
+        if (v === 0) continue;
+        const m = /^rgb\((\d+),(\d+),(\d+)\)$/.exec(cellColour(v, max, o.enhanced))!;
+        const p = ((rows - 1 - r) * dcols + dc) * 3;
+        rgb[p] = Number(m[1]);
+        rgb[p + 1] = Number(m[2]);
+        rgb[p + 2] = Number(m[3]);
+      }
+    }
+    const png = encodePng(dcols, rows, rgb).toString('base64');
+    out.push(
+      `<image id="cells-image" x="${X0}" y="${Y0}" width="${fmt(dcols * cw)}" height="${hh}" preserveAspectRatio="none" image-rendering="optimizeSpeed" style="image-rendering: pixelated" href="data:image/png;base64,${png}"/>\n`,
+    );
+  } else {
+    for (let dc = 0; dc < dcols; dc++) {
+      for (let r = 0; r < rows; r++) {
+        const v = grid[dc * rows + r];
+        if (v === 0) continue;
+        out.push(`<rect x="${fmt(X0 + dc * cw)}" y="${Y0 + (rows - 1 - r) * rh}" width="${fmt(cw)}" height="${rh}" fill="${cellColour(v, max, o.enhanced)}"/>\n`);
+      }
+    }
+  }
+  out.push(`</g>\n<g id="hl-main"></g>\n<g id="preview"></g>\n`);
+  // Legend: one swatch per count up to 10 distinct values, else 10 bins.
+  out.push(`<g id="legend">\n<text x="${X0}" y="${legendY + 10}">Count</text>\n`);
+  const steps = max <= 10 ? Array.from({ length: max }, (_, i) => i + 1) : Array.from({ length: 10 }, (_, i) => Math.round(((i + 1) * max) / 10));
+  steps.unshift(0);
+  steps.forEach((v, i) => {
+    const x = X0 + 50 + i * 44;
+    out.push(`<rect x="${x}" y="${legendY}" width="40" height="12" fill="${cellColour(v, max || 1, o.enhanced)}" stroke="rgb(200,200,200)"/>\n`);
+    out.push(`<text class="axis" x="${x + 20}" y="${legendY + 24}" text-anchor="middle">${v}</text>\n`);
+  });
+  out.push(`</g>\n`);
+  out.push(`<text id="details" x="${X0}" y="${detailsY}"> </text>\n`);
+  {
+    out.push(`<text id="selection" x="${X0}" y="${selY}"> </text>\n<text id="command" x="${X0}" y="${cmdY}"> </text>\n`);
+    const btns = [
+      ['wholebtn', 'Whole profile'],
+      ['clearbtn', 'Clear'],
+      ['orderbtn', 'Order: alphabetical'],
+      ['searchbtn', 'Search'],
+    ];
+    btns.forEach(([id, label], i) => out.push(`<text id="${id}" class="btn" x="${X0 + i * 150}" y="${btnY}">${label}</text>\n`));
+    out.push(`<text id="unzoom" class="btn hide" x="${X0 + 600}" y="${btnY}">Reset Zoom</text>\n<text id="matched" x="${X0 + 750}" y="${btnY}"> </text>\n`);
+    out.push(`<text id="flame-note" x="${X0}" y="${btnY + 18}"> </text>\n`);
+  }
+  // The drill-down view of an overview (empty and hidden when columns are single seconds).
+  out.push(`<g id="detail-frame" display="none"><g id="detail"></g><g id="hl-detail"></g></g>\n`);
+  out.push(
+    `<g id="flame-frame" display="none" transform="translate(0,${flameY})">\n`,
+    `<rect id="flame-bg" x="0" y="0" width="${flameWidth}" height="100" fill="rgb(248,248,240)"/>\n`,
+    `<text id="flame-details" x="10" y="24"> </text>\n<g id="flame"></g>\n`,
+    `<g id="hot" transform="translate(${flameWidth + 20},36)"></g>\n</g>\n`,
+  );
+  {
+    const layout = {
+      x0: X0,
+      y0: Y0,
+      cw,
+      rh,
+      k,
+      dcols,
+      avail,
+      detailY,
+      maxDetail: MAX_DETAIL,
+      flameY,
+      flameWidth,
+      svgWidth,
+      hotRows,
+      hotHeight: 36 + 16 * (hotRows + 2),
+    };
+    const payload = { ...data, layout, enhanced: o.enhanced, rangeFlags: o.rangeFlags, collapseFlags: o.collapseFlags, noStacksNote: o.noStacksNote };
+    out.push(`<script type="application/json" id="heatmap-data"><![CDATA[\n${jsonForScript(payload)}\n]]></script>\n`);
+    const fns = [...FLAME_FUNCTIONS, cellColour].map((f) => f.toString()).join('\n');
+    const code = `(function () {\n'use strict';\n${fns}\n${heatmapApp.toString()}\nheatmapApp(JSON.parse(document.getElementById('heatmap-data').textContent));\n})();`;
+    if (code.indexOf(']]>') >= 0) throw new Error('script holds a CDATA end');
+    out.push(`<script type="text/ecmascript"><![CDATA[\n${code}\n]]></script>\n`);
+  }
+  out.push(`</svg>\n`);
+  return out.join('');
+}

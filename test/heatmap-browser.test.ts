@@ -1,0 +1,324 @@
+// heatmap-svg in headless Chromium, the SVG opened from file://: hover, selection by drag
+// and by two clicks (both orders) with the preview, Esc, the range flame graph (zoom,
+// search, hot functions, hottest first), whole profile, URL state, and the flame graph of
+// a range against `range-perf | stackcollapse | flamegraph-svg` on the same range.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { haveChromium, launchChromium, openWatchedPage, type Watched } from './browser/chromium.js';
+import { CONFORMANCE, HAVE_CONFORMANCE, ROOT, spawnBin } from './helpers.js';
+
+const TEST01 = join(CONFORMANCE, 'perf', 'flamescope-perf-test01.txt');
+const EXAMPLE = join(CONFORMANCE, 'perf', 'example-perf-stacks.txt.gz');
+const run = haveChromium && HAVE_CONFORMANCE;
+if (!run) console.warn('NOTE: heatmap-svg browser tests skipped (no Chromium or no ../shared/conformance)');
+
+interface Layout {
+  x0: number;
+  y0: number;
+  cw: number;
+  rh: number;
+}
+
+describe.skipIf(!run)('heatmap-svg in Chromium', () => {
+  let browser: Browser;
+  let dir: string;
+  let test01: string;
+  let example: string;
+  let w: Watched;
+  let page: Page;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'heatmap-browser-'));
+    const a = await spawnBin('heatmap-svg', [TEST01]);
+    expect(a.code).toBe(0);
+    test01 = join(dir, 'test01.svg');
+    writeFileSync(test01, a.stdout);
+    const b = await spawnBin('heatmap-svg', ['--no-idle-filter', EXAMPLE]);
+    expect(b.code).toBe(0);
+    example = join(dir, 'example.svg');
+    writeFileSync(example, b.stdout);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open(file: string, hash = ''): Promise<{ L: Layout; rows: number }> {
+    w = await openWatchedPage(browser);
+    page = w.page;
+    await page.setViewportSize({ width: 1900, height: 1200 });
+    await page.goto(`file://${file}${hash}`);
+    await page.waitForSelector('svg[data-ready="1"]');
+    return page.evaluate(() => {
+      const d = JSON.parse(document.getElementById('heatmap-data')!.textContent!);
+      return { L: d.layout, rows: d.rows };
+    });
+  }
+  const at = (g: { L: Layout; rows: number }, c: number, r: number) => ({
+    x: g.L.x0 + c * g.L.cw + g.L.cw / 2,
+    y: g.L.y0 + (g.rows - 1 - r) * g.L.rh + g.L.rh / 2,
+  });
+  async function click(p: { x: number; y: number }) {
+    await page.mouse.click(p.x, p.y);
+  }
+  const text = (sel: string) => page.textContent(sel);
+  // Frames keep their tooltip text on the element (`_f.title`); <title> is made on hover.
+  const titles = () => page.$$eval('#flame > g', (gs) => gs.map((g) => (g as unknown as { _f: { title: string } })._f.title));
+  async function frameRect(re: string) {
+    const i = await page.$$eval('#flame > g', (gs, r) => gs.findIndex((g) => new RegExp(r).test((g as unknown as { _f: { title: string } })._f.title)), re);
+    expect(i).toBeGreaterThanOrEqual(0);
+    return page.locator('#flame > g').nth(i).locator('rect');
+  }
+  async function done() {
+    expect(w.errors).toEqual([]);
+    expect(w.network).toEqual([]);
+    await w.close();
+  }
+
+  it('shows second, offset range, count and column share on hover', async () => {
+    const g = await open(test01);
+    const p = at(g, 20, 15);
+    await page.mouse.move(p.x, p.y);
+    expect(await text('#details')).toBe('second 20, offset 300-320 ms, count 1, 100.0% of the column');
+    const q = at(g, 20, 16);
+    await page.mouse.move(q.x, q.y);
+    expect(await text('#details')).toBe('second 20, offset 320-340 ms, count 0, 0.0% of the column');
+    await done();
+  });
+
+  it('each STACK-N cell shows that frame and only that stack', async () => {
+    const g = await open(test01);
+    for (const [n, sec, ms] of [
+      [1, 0, 100],
+      [2, 10, 200],
+      [3, 20, 300],
+      [4, 30, 400],
+      [5, 40, 500],
+    ]) {
+      const p = at(g, sec, ms / 20);
+      await click(p);
+      await click(p);
+      const ts = await titles();
+      expect(ts).toContain(`STACK-${n}_at_time_${sec}s_and_offset_${ms}ms (1 samples, 100.00%)`);
+      // The name is the leaf and also appears lower in the same stack: no other STACK-N.
+      const named = ts.filter((t) => t.startsWith('STACK-'));
+      expect(named.length).toBeGreaterThan(0);
+      expect(named.every((t) => t.startsWith(`STACK-${n}_`))).toBe(true);
+      expect(ts).toContain('all (1 samples, 100%)');
+      // A single stack: one frame per depth.
+      const ys = await page.$$eval('#flame rect', (rs) => rs.map((r) => r.getAttribute('y')));
+      expect(new Set(ys).size).toBe(ys.length);
+      expect(await text('#command')).toBe(
+        `range-perf --timezerosecs ${sec}.${ms / 100} ${sec}.${String(ms / 10 + 1).padStart(2, '0')}9999999 FILE | stackcollapse --weight samples | flamegraph-svg`,
+      );
+    }
+    await done();
+  });
+
+  it('selects by two clicks in either order, with a preview between them', async () => {
+    const g = await open(test01);
+    const a = at(g, 5, 10);
+    const b = at(g, 30, 20);
+    await click(a);
+    const m = at(g, 25, 3);
+    await page.mouse.move(m.x, m.y);
+    expect(await page.$$eval('#preview rect', (rs) => rs.length)).toBeGreaterThan(0);
+    await click(b);
+    expect(await page.$$eval('#preview rect', (rs) => rs.length)).toBe(0);
+    const forward = await text('#selection');
+    const cmd = await text('#command');
+    expect(forward).toBe('selected 5.2 s up to 30.42 s after 5076 s: 3 samples');
+    expect(await page.$$eval('#hl-main rect', (rs) => rs.length)).toBe(3);
+    await click(b);
+    await click(a);
+    expect(await text('#selection')).toBe(forward);
+    expect(await text('#command')).toBe(cmd);
+    expect(await titles()).toContain('all (3 samples, 100%)');
+    await done();
+  });
+
+  it('selects by dragging, and Esc clears', async () => {
+    const g = await open(test01);
+    const a = at(g, 40, 30);
+    const b = at(g, 0, 0);
+    await page.mouse.move(a.x, a.y);
+    await page.mouse.down();
+    await page.mouse.move((a.x + b.x) / 2, a.y, { steps: 3 });
+    expect(await page.$$eval('#preview rect', (rs) => rs.length)).toBeGreaterThan(0);
+    await page.mouse.move(b.x, b.y, { steps: 3 });
+    await page.mouse.up();
+    expect(await text('#selection')).toBe('selected 0 s up to 40.62 s after 5076 s: 5 samples');
+    expect(page.url()).toContain('#sel=0.0-40.30');
+    await page.keyboard.press('Escape');
+    expect((await text('#selection'))!.trim()).toBe('');
+    expect(await titles()).toEqual([]);
+    expect(await page.$$eval('#hl-main rect', (rs) => rs.length)).toBe(0);
+    expect(page.url()).not.toContain('#sel');
+    await done();
+  });
+
+  it('whole profile, zoom, search, hot functions, hottest first, and URL state', async () => {
+    await open(test01);
+    await page.click('#wholebtn');
+    expect(await titles()).toContain('all (5 samples, 100%)');
+    // Hot functions: ranked by self samples, each leaf once.
+    const hot = await page.$$eval('#hot text', (ts) => ts.map((t) => t.textContent ?? ''));
+    expect(hot[0]).toMatch(/^self/);
+    expect(hot.slice(1, 6).every((l) => /^\s+1\s+20\.00\s+1\s+20\.00\s+STACK-\d/.test(l))).toBe(true);
+    expect(hot[6]).toMatch(/^\s+0\s+0\.00\s+5\s+100\.00\s/);
+    // Zoom on STACK-3's parent.
+    await (await frameRect('^STACK-3')).click();
+    expect(Number(await (await frameRect('^STACK-3')).getAttribute('width'))).toBe(1180);
+    // Hover details and a tooltip made on demand.
+    await (await frameRect('^STACK-3')).hover();
+    expect(await text('#flame-details')).toMatch(/^Function: STACK-3_at_time_20s_and_offset_300ms \(1 samples, 20\.00%\)$/);
+    expect(await page.$$eval('#flame g.hide', (gs) => gs.length)).toBeGreaterThan(0);
+    expect(page.url()).toMatch(/z=/);
+    // Search.
+    w.answers.push('STACK-[34]');
+    await page.click('#searchbtn');
+    expect(await text('#matched')).toBe('Matched: 100%');
+    const purple = await page.$$eval('#flame rect[fill="rgb(230,0,230)"]', (rs) => rs.length);
+    expect(purple).toBe(4); // each name is in its stack twice
+    const url = page.url();
+    // A regex typed at the prompt is kept as /regex/: a link searches literally unless so written.
+    expect(url).toMatch(/s=%2FSTACK-%5B34%5D%2F/);
+    // Reload from the URL: same selection, zoom and search.
+    await w.close();
+    await open(test01, url.slice(url.indexOf('#')));
+    expect(await text('#selection')).toBe('selected 0 s up to 41 s after 5076 s: 5 samples');
+    expect(Number(await (await frameRect('^STACK-3')).getAttribute('width'))).toBe(1180);
+    expect(await page.$$eval(`#flame rect[fill="rgb(230,0,230)"]`, (rs) => rs.length)).toBe(4);
+    // Reset zoom, then hottest first.
+    await page.click('#unzoom');
+    expect(await page.$$eval('#flame g.hide', (gs) => gs.length)).toBe(0);
+    await page.click('#orderbtn');
+    expect(await text('#orderbtn')).toBe('Order: hottest first');
+    expect(page.url()).toContain('o=hot');
+    await done();
+  });
+
+  it('draws a range exactly as range-perf | stackcollapse | flamegraph-svg', async () => {
+    const g = await open(example);
+    const a = at(g, 3, 12);
+    const b = at(g, 6, 40);
+    await click(a);
+    await click(b);
+    const cmd = (await text('#command'))!;
+    // The command as printed (with --unsorted only when the input was out of time order).
+    const m = /^range-perf --timezerosecs( --unsorted)? (\S+) (\S+) FILE \| stackcollapse --weight samples \| flamegraph-svg$/.exec(cmd)!;
+    expect(m).not.toBeNull();
+    const sh = (bin: string, args: string[], input?: Buffer) => {
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin', `${bin}.js`), ...args], { input, maxBuffer: 1 << 28 });
+      expect(r.status, `${bin}: ${r.stderr}`).toBe(0);
+      expect(r.stdout.length).toBeGreaterThan(0);
+      return r.stdout;
+    };
+    // range-perf reads the same bytes, gunzipped, from stdin.
+    const ranged = sh('range-perf', ['--timezerosecs', ...(m[1] ? ['--unsorted'] : []), m[2], m[3]], gunzipSync(readFileSync(EXAMPLE)));
+    const folded = sh('stackcollapse', ['--weight', 'samples'], ranged);
+    const svg = sh('flamegraph-svg', [], folded).toString('utf8');
+    const cli = [...svg.matchAll(/<g[^>]*><title>([^<]*)<\/title><rect x="([^"]+)" y="([^"]+)" width="([^"]+)" height="([^"]+)" fill="([^"]+)"[^>]*\/>(?:<text[^>]*>([^<]*)<\/text>)?<\/g>/g)]
+      .map((x) => [x[2], x[3], x[4], x[5], x[6], unescape(x[1]), unescape(x[7] ?? '')].join('\t'))
+      .sort();
+    const ours = (
+      await page.$$eval('#flame > g', (gs) =>
+        gs.map((gg) => {
+          const r = gg.querySelector('rect')!;
+          const title = (gg as unknown as { _f: { title: string } })._f.title;
+          return [r.getAttribute('x'), r.getAttribute('y'), r.getAttribute('width'), r.getAttribute('height'), r.getAttribute('fill'), title, gg.querySelector('text')?.textContent ?? ''].join('\t');
+        }),
+      )
+    ).sort();
+    expect(cli.length).toBeGreaterThan(20);
+    expect(ours).toEqual(cli);
+    await done();
+  });
+});
+
+describe.skipIf(!haveChromium)('heatmap-svg overview of a long profile in Chromium', () => {
+  it('drills from the overview to a 5-second window and its flame graph', async () => {
+    // 2 hours, one sample every 250 ms; second 5000 runs a function of its own.
+    let text = '';
+    for (let s = 0; s < 7200; s++) {
+      for (let q = 0; q < 4; q++) {
+        const leaf = s >= 5000 && s < 5005 ? 'hot_window' : `work_${s % 7}`;
+        text += `app 7 [000] ${1000 + s}.${String(q * 250 + 3).padStart(3, '0')}000: cpu-clock:\n\t1 ${leaf} (/bin/app)\n\t2 main (/bin/app)\n\n`;
+      }
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'heatmap-overview-'));
+    const r = await spawnBin('heatmap-svg', ['--rows', '4'], text);
+    expect(r.code).toBe(0);
+    const file = join(dir, 'long.svg');
+    writeFileSync(file, r.stdout);
+    const browser = await launchChromium();
+    try {
+      const w = await openWatchedPage(browser);
+      const page = w.page;
+      await page.setViewportSize({ width: 1900, height: 1200 });
+      await page.goto(`file://${file}`);
+      await page.waitForSelector('svg[data-ready="1"]');
+      const L = await page.evaluate(() => JSON.parse(document.getElementById('heatmap-data')!.textContent!).layout);
+      // 7200 s at 4 rows: 36000 / 4 = 9000 columns fit, so force nothing: check the step.
+      expect(L.k).toBe(1);
+      await w.close();
+      // The overview drawn as one PNG image: cells are found from the pointer position.
+      const r2 = await spawnBin('heatmap-svg', ['--rows', '4', '--max-columns', '500', '--cells', 'png'], text);
+      writeFileSync(file, r2.stdout);
+      const w2 = await openWatchedPage(browser);
+      const p2 = w2.page;
+      await p2.setViewportSize({ width: 1900, height: 1200 });
+      await p2.goto(`file://${file}`);
+      await p2.waitForSelector('svg[data-ready="1"]');
+      const M = await p2.evaluate(() => JSON.parse(document.getElementById('heatmap-data')!.textContent!).layout);
+      expect(M.k).toBe(15); // 7200 / 15 = 480 columns
+      expect(await p2.$$eval('#cells rect', (rs) => rs.length)).toBe(0);
+      expect(await p2.getAttribute('#cells-image', 'href')).toMatch(/^data:image\/png;base64,/);
+      const cell = (x0: number, y0: number, cw: number, c: number, row: number) => ({ x: x0 + c * cw + cw / 2, y: y0 + (4 - 1 - row) * M.rh + M.rh / 2 });
+      // Overview column 333 holds seconds 4995-5009.
+      await p2.mouse.move(cell(M.x0, M.y0, M.cw, 333, 0).x, cell(M.x0, M.y0, M.cw, 333, 0).y);
+      expect(await p2.textContent('#details')).toBe('seconds 4995-5009, offset 0-250 ms, count 15, 25.0% of the column');
+      await p2.mouse.click(cell(M.x0, M.y0, M.cw, 333, 0).x, cell(M.x0, M.y0, M.cw, 333, 0).y);
+      await p2.mouse.click(cell(M.x0, M.y0, M.cw, 333, 3).x, cell(M.x0, M.y0, M.cw, 333, 3).y);
+      expect(await p2.getAttribute('#detail-frame', 'display')).toBe('inline');
+      expect(p2.url()).toContain('drill=4995-5009');
+      // The drill-down view: 15 one-second columns; select seconds 5000-5004.
+      const dcw = Number(await p2.getAttribute('#detail rect:nth-child(2)', 'width'));
+      const a = cell(M.x0, M.detailY, dcw, 5, 0);
+      const b = cell(M.x0, M.detailY, dcw, 9, 3);
+      await p2.mouse.click(a.x, a.y);
+      await p2.mouse.click(b.x, b.y);
+      expect(await p2.textContent('#selection')).toBe('selected 5000 s up to 5005 s after 1000 s: 20 samples');
+      const titles = await p2.$$eval('#flame > g', (gs) => gs.map((g) => (g as unknown as { _f: { title: string } })._f.title));
+      expect(titles).toContain('hot_window (20 samples, 100.00%)');
+      expect(titles.some((t) => t.startsWith('work_'))).toBe(false);
+      // The URL keeps drill-down and selection.
+      const url = p2.url();
+      await w2.close();
+      const w3 = await openWatchedPage(browser);
+      await w3.page.setViewportSize({ width: 1900, height: 1200 });
+      await w3.page.goto(`file://${file}${url.slice(url.indexOf('#'))}`);
+      await w3.page.waitForSelector('svg[data-ready="1"]');
+      expect(await w3.page.textContent('#selection')).toBe('selected 5000 s up to 5005 s after 1000 s: 20 samples');
+      expect(w3.errors).toEqual([]);
+      expect(w3.network).toEqual([]);
+      await w3.close();
+    } finally {
+      await browser.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function unescape(s: string): string {
+  return s.replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d))).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+}
+
+// Keep the reading of the conformance input here so a missing file fails loudly.
+if (run) readFileSync(TEST01);
