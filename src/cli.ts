@@ -7,7 +7,9 @@
 //   range-perf: no such file or directory: missing.txt
 //   stackcollapse: stdin:1207: line longer than 256 MiB
 //   stackcollapse: warning: ignored 3 malformed lines (first at stdin:1207: "foo bar")
-import { createReadStream, statSync, type Stats } from 'node:fs';
+import { createReadStream, statSync, unlinkSync, type Stats } from 'node:fs';
+import { rename, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { Readable, type Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
@@ -549,5 +551,50 @@ export async function runMain(
 export function refuseTerminalStdin(inputs: Input[], io: IO, what: string): void {
   if (inputs.some((i) => i.path === null) && io.stdin.isTTY) {
     throw new UsageError(`no input: name a file, or pipe ${what} into it`);
+  }
+}
+
+// --- named output files -----------------------------------------------------------------
+
+/** Temporary files being written; removed if the process is interrupted. */
+const tempFiles = new Set<string>();
+let signalsHooked = false;
+let tempSeq = 0;
+
+/**
+ * On Ctrl-C (or SIGTERM/SIGHUP), removes the temporary files of writes in progress, then
+ * dies of the same signal. Completed files were renamed into place whole, so what is left
+ * in an output directory is whole files only.
+ */
+function hookSignals(): void {
+  if (signalsHooked) return;
+  signalsHooked = true;
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      for (const f of tempFiles) {
+        try {
+          unlinkSync(f);
+        } catch {
+          /* already gone */
+        }
+      }
+      process.kill(process.pid, sig);
+    });
+  }
+}
+
+/** Writes a file whole: to a temporary name beside it, then renamed into place. */
+export async function writeFileAtomic(path: string, data: Buffer | string): Promise<void> {
+  hookSignals();
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${tempSeq++}.tmp`);
+  tempFiles.add(tmp);
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => {});
+    throw new DataError(`cannot write: ${describeFsError(e)}`, path);
+  } finally {
+    tempFiles.delete(tmp);
   }
 }

@@ -110,7 +110,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     const collapser = new Collapser(plan ? { ...opts, eventFilter: plan.event } : opts, (b) =>
       bad.add(b.reason, `${where}:${b.line}: ${quoteInput(b.text)}`),
     );
-    const windows = opts.window ? new WindowWriter(o.outputDir, opts.window.lengthNs, collapser, String(process.pid)) : null;
+    const windows = opts.window ? new WindowWriter(o.outputDir, opts.window.lengthNs, collapser) : null;
     await windows?.open().catch((e) => {
       throw new DataError(`cannot create the output directory: ${describeFsError(e)}`, o.outputDir);
     });

@@ -8,7 +8,8 @@
 //   range-perf --timezerosecs S S+W-0.000000001 FILE | stackcollapse
 // prints (docs/per-window.md). Files are written whole to a temporary name in DIR, then
 // renamed, so a reader never sees half a file.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../cli.js';
 import { join } from 'node:path';
 import { parseSeconds } from '../parse/perf-script.js';
 import type { Collapser, ClosedWindow } from './collapse.js';
@@ -59,7 +60,6 @@ export function windowFileName(index: number, lengthNs: number): string {
 
 /** Writes windows to `dir` as they close. */
 export class WindowWriter {
-  private seq = 0;
   /** Files written (a reopened window counts once). */
   readonly written = new Set<string>();
 
@@ -67,8 +67,6 @@ export class WindowWriter {
     private readonly dir: string,
     private readonly lengthNs: number,
     private readonly collapser: Collapser,
-    /** Makes temporary names unique to this run (the CLI passes its pid). */
-    private readonly tag: string,
   ) {}
 
   async open(): Promise<void> {
@@ -92,11 +90,7 @@ export class WindowWriter {
       const lines = [...this.collapser.foldedLines(w.table)];
       const bytes = Buffer.from(lines.length > 0 ? lines.join('\n') + '\n' : '', 'latin1');
       // Written whole, then renamed: readers see the old file or the new one, never half.
-      const tmp = join(this.dir, `.${name}.${this.tag}.${this.seq++}.tmp`);
-      const done = (this.pending.get(name) ?? Promise.resolve()).then(async () => {
-        await writeFile(tmp, bytes);
-        await rename(tmp, path);
-      });
+      const done = (this.pending.get(name) ?? Promise.resolve()).then(() => writeFileAtomic(path, bytes));
       this.pending.set(name, done);
       this.inFlight.add(done);
       // The first failure is kept and thrown by the next write or flush.

@@ -7,7 +7,8 @@
 //
 // This file maps flags onto FlamegraphOptions (typed, with flamegraph.pl's defaults),
 // reads the inputs in chunks, and prints the warnings; the drawing is src/flamegraph/*.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import {
   DataError,
   EXIT_DATA,
@@ -24,9 +25,12 @@ import {
   refuseTerminalStdin,
   resolveInputs,
   runMain,
+  writeFileAtomic,
+  type Input,
   type IO,
   type Messages,
 } from '../cli.js';
+import { parseSeconds } from '../parse/perf-script.js';
 import { parseCssColor } from '../svg.js';
 import { VERSION } from '../version.js';
 import { BGCOLOR_RE, PALETTES, type Palette } from './colors.js';
@@ -71,6 +75,7 @@ interface RawOptions {
   diff?: boolean;
   normalize?: boolean;
   stripHex?: boolean;
+  outputDir?: string;
 }
 
 /** Maps parsed flags onto core options, checking every value; bad values are usage errors. */
@@ -293,6 +298,11 @@ function buildProgram(io: IO) {
     .option('--diff', 'differential graph of two files, BEFORE AFTER: widths from AFTER, red grew, blue shrank')
     .option('--normalize', "with --diff: scale BEFORE's counts to AFTER's total (difffolded.pl -n)")
     .option('--strip-hex', 'with --diff: mask hex addresses, 0x1234 -> 0x... (difffolded.pl -s)')
+    .option(
+      '--output-dir <dir>',
+      'draw each input file (or each .folded file of an input directory) to DIR/<name>.svg, in one process;\n' +
+        'files named by stackcollapse --per-window get their time window in the title',
+    )
     .addHelpText(
       'after',
       `
@@ -321,6 +331,12 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     const { options, diff } = toOptions(raw);
     const tally = new WarningTally();
 
+    if (raw.outputDir !== undefined) {
+      if (diff) throw new UsageError("'--output-dir' does not go with '--diff'");
+      if (raw.cp) throw new UsageError("'--output-dir' does not go with '--cp'");
+      if (files.length === 0) throw new UsageError("'--output-dir' wants input files or directories");
+      return drawEach(expandDirectories(files), raw, options, raw.outputDir, io, msgs);
+    }
     if (diff && files.length !== 2) throw new UsageError(`'--diff' wants two files, BEFORE and AFTER, not ${files.length}`);
     const inputs = resolveInputs(files);
     if (inputs.filter((i) => i.path === null).length > 1) throw new UsageError(`stdin ('-') can be read only once`);
@@ -368,6 +384,93 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     }
     return 0;
   });
+}
+
+/** Input arguments with each directory replaced by its .folded files, in name order. */
+function expandDirectories(files: string[]): string[] {
+  const out: string[] = [];
+  for (const f of files) {
+    let dir = false;
+    try {
+      dir = f !== '-' && statSync(f).isDirectory();
+    } catch {
+      // resolveInputs names the problem.
+    }
+    if (!dir) out.push(f);
+    else {
+      const names = readdirSync(f).filter((n) => n.endsWith('.folded')).sort();
+      if (names.length === 0) throw new DataError('no .folded files in this directory', f);
+      for (const n of names) out.push(join(f, n));
+    }
+  }
+  return out;
+}
+
+/** `000012.500.folded` (stackcollapse --per-window) -> its start in nanoseconds. */
+function windowStartNs(name: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)\.folded$/.exec(name);
+  const t = m ? parseSeconds(m[1]) : null;
+  return t ? t.sec * 1e9 + t.ns : null;
+}
+
+function formatNs(ns: number): string {
+  const s = Math.floor(ns / 1e9);
+  const f = String(ns - s * 1e9).padStart(9, '0').replace(/0+$/, '');
+  return f ? `${s}.${f}` : String(s);
+}
+
+/**
+ * --output-dir: one SVG per input file, each drawn on its own, in one process (the shell
+ * loop over flamegraph.pl starts an interpreter per window). The window of a per-window
+ * file is its name's start, and its length the smallest step between consecutive names
+ * (stackcollapse writes every window from the first to the last, empty ones included).
+ */
+async function drawEach(files: string[], raw: RawOptions, base: FlamegraphOptions, outDir: string, io: IO, msgs: Messages): Promise<number> {
+  const inputs = resolveInputs(files);
+  if (inputs.some((i) => i.path === null)) throw new UsageError("'--output-dir' reads named files, not stdin");
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (e) {
+    throw new DataError(`cannot create: ${describeFsError(e)}`, outDir);
+  }
+  const starts = inputs.map((i) => windowStartNs(basename(i.name)));
+  const sorted = starts.filter((x): x is number => x !== null).sort((a, b) => a - b);
+  let step = Infinity;
+  for (let k = 1; k < sorted.length; k++) if (sorted[k] > sorted[k - 1]) step = Math.min(step, sorted[k] - sorted[k - 1]);
+  const titleBase = raw.title ?? (base.inverted ? 'Icicle Graph' : base.flamechart ? 'Flame Chart' : 'Flame Graph');
+
+  const tally = new WarningTally();
+  let empty = 0;
+  let failed = 0;
+  for (let k = 0; k < inputs.length; k++) {
+    const input: Input = inputs[k];
+    const options: FlamegraphOptions = { ...base };
+    const start = starts[k];
+    if (start !== null) {
+      options.title = Number.isFinite(step)
+        ? `${titleBase}: ${formatNs(start)} s to ${formatNs(start + step)} s`
+        : `${titleBase}: from ${formatNs(start)} s`;
+    }
+    const builder = new FlamegraphBuilder(options, undefined, (where, text, reason) => tally.add(reason === 'overflow' ? 'overflow' : 'invalid', `${where}: ${quoteInput(text)}`), input.size ?? 0);
+    builder.beginInput(input.name);
+    for await (const chunk of readLineChunks(readBytes(input, io), input.name)) builder.addChunk(chunk.text);
+    const result = builder.finish();
+    if (result.error !== undefined) {
+      // An empty window is normal in a series; a file with lines but none valid is not.
+      if (input.size === 0) empty++;
+      else {
+        failed++;
+        msgs.error(result.error, input.name);
+      }
+    }
+    let svg = '';
+    for (const c of result.chunks()) svg += c;
+    const name = basename(input.name).replace(/\.folded$/, '') + '.svg';
+    await writeFileAtomic(join(outDir, name), Buffer.from(svg, 'utf8'));
+  }
+  flushWarnings(tally, msgs);
+  if (empty > 0) msgs.warn(`${empty} of ${inputs.length} ${inputs.length === 1 ? 'file was' : 'files were'} empty: drawn as graphs saying so`);
+  return failed > 0 ? EXIT_DATA : 0;
 }
 
 function flushWarnings(tally: WarningTally, msgs: Messages): void {
