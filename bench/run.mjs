@@ -11,7 +11,7 @@
 // tool is not built yet is skipped with a note. A row whose tool exits non-zero, or writes
 // empty or wrong output, is marked FAILED and the bench exits 1: timing a tool that errored is
 // worthless. Corpora are generated once into bench/corpus/ (git-ignored), keyed by parameters
-// and by a hash of scripts/gen-corpus.mjs. See docs/bench.md.
+// and by a hash of scripts/gen-corpus.mjs. See README, "Speed".
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, statSync, readdirSync, openSync, readSync, closeSync } from 'node:fs';

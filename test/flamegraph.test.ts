@@ -129,7 +129,7 @@ describe('graph layout (flamegraph.pl geometry and titles)', () => {
 
   it('merges one function into one box even where whole-line sorting would split it', () => {
     // flamegraph.pl sorts lines, so "main;foo 1" < "main;foo2 1" < "main;foo;bar 1" and
-    // draws foo twice. flamekit merges frames, not lines (docs/flamegraph-svg.md).
+    // draws foo twice. flamekit merges frames, not lines (README, "Differences from FlameGraph").
     const { frames } = render(simple);
     const foo = byTitle(frames, 'foo');
     expect(foo).toHaveLength(1);

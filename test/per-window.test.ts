@@ -1,6 +1,6 @@
 // stackcollapse --per-window W --output-dir DIR: each window file equals the classic
 //   range-perf --timezerosecs S S+W-1ns FILE | stackcollapse
-// for every window of every timed fixture and conformance input (docs/per-window.md says
+// for every window of every timed fixture and conformance input (README, "One folded file per window" says
 // why the end is S+W-1ns: windows are half-open, range-perf's bounds inclusive).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -6,7 +6,7 @@
 //   DIR/000000.000.folded  DIR/000001.000.folded  ...  DIR/000599.000.folded
 // The file for start S holds what
 //   range-perf --timezerosecs S S+W-0.000000001 FILE | stackcollapse
-// prints (docs/per-window.md). Files are written whole to a temporary name in DIR, then
+// prints (README, "One folded file per window"). Files are written whole to a temporary name in DIR, then
 // renamed, so a reader never sees half a file.
 import { mkdir, readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../cli.js';

@@ -8,7 +8,7 @@
 //         differential "name (N samples, P%; +D%)"
 //   label: int((x2 - x1) / (fontsize * fontwidth)) characters, ".." when cut, none under 3
 //
-// Deliberate differences (docs/flamegraph-svg.md): one box per function at each position
+// Deliberate differences (README, "Differences from FlameGraph"): one box per function at each position
 // (flamegraph.pl's whole-line sort can split one into two), frames in a fixed order
 // (depth-first) so the bytes never change, every text escaped, per-file ids and scoped
 // CSS/JS, and a smaller markup per frame.

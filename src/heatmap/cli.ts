@@ -31,7 +31,7 @@ const USAGE = `usage: ${PROG} [options] [file ...]`;
 /** Exit status when no sample is left to draw (no timestamps, or all filtered out). */
 export const EXIT_NO_SAMPLES = 1;
 
-/** Cells the main view draws as rectangles at most (measured, see docs/heatmap-svg.md). */
+/** Cells the main view draws as rectangles at most (measured, see README, "heatmap-svg" under "Speed"). */
 const MAX_RECTS = 36000;
 
 export async function main(argv: string[], io: IO = processIO()): Promise<number> {
@@ -233,7 +233,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         subtitle: o.subtitle ?? '',
         width,
         enhanced: Boolean(o.enhanced),
-        // About 36,000 cell rectangles is what Chromium opens in about a second (docs/heatmap-svg.md).
+        // About 36,000 cell rectangles is what Chromium opens in about a second (README, "heatmap-svg" under "Speed").
         maxColumns: maxColumns ?? Math.max(10, Math.floor(MAX_RECTS / hm.rows)),
         notes,
         collapseFlags,

@@ -41,7 +41,7 @@ export interface RenderOptions {
 
 /**
  * Non-empty cells drawn as rectangles at most with cells 'auto': Chromium takes about a
- * second per 25,000 rectangles to open the file (docs/heatmap-svg.md); an image costs
+ * second per 25,000 rectangles to open the file (README, "heatmap-svg" under "Speed"); an image costs
  * next to nothing whatever its size.
  */
 export const RECT_LIMIT = 10000;

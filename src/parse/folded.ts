@@ -17,7 +17,7 @@
 // Frames are split on ';' the way Perl's `split ";"` does: empty frames in the middle and
 // at the start are kept, empty frames at the end are dropped.
 //
-// Differences from flamegraph.pl (documented in docs/flamegraph-svg.md): one trailing '\r'
+// Differences from flamegraph.pl (documented in README, "Differences from FlameGraph"): one trailing '\r'
 // is removed (CRLF files work), and the separators are ASCII whitespace only.
 
 /** One parsed folded line. */
