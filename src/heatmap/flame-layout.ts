@@ -6,7 +6,8 @@
 // It lays a graph out exactly as flamegraph.pl (FlameGraph 41fee1f, ../shared/reference §3)
 // does for the folded lines `range-perf --timezerosecs S E | stackcollapse --weight samples`
 // would give for the selected cells:
-//   - lines sorted byte-wise as whole lines (so `foo`, `foo2`, `foo;bar` split `foo` in two),
+//   - frames in flamegraph-svg's order: flamegraph.pl's whole-line sort, but one box per
+//     function (flamegraph.pl splits `foo` in two given `foo`, `foo2`, `foo;bar`),
 //   - flow() merging adjacent equal prefixes, the 0.1 px minimum width,
 //   - titles `name (N samples, P%)`, labels cut to int(width / (fontsize * 0.59)) chars,
 //   - default (hot) colours: drand48 seeded with the name's code-point sum.
@@ -171,7 +172,19 @@ export function layoutFlame(
       return pa.length - pb.length;
     });
   } else {
-    leaves.sort((a, b) => compareFoldedLines(names, paths.get(a)!, self.get(a)!, paths.get(b)!, self.get(b)!));
+    // flamegraph-svg's order: siblings by name plus ';' (has children) or ' ' (has none),
+    // which is where flamegraph.pl's whole-line sort puts them, but with every stack under
+    // a frame kept together, so a function is one box (flamegraph.pl can split it in two).
+    const internal = new Set<number>();
+    for (const node of leaves) for (let k = parent[node]; k >= 0; k = parent[k]) internal.add(k);
+    const nodePath = new Map<number, number[]>();
+    for (const node of leaves) {
+      const p: number[] = [];
+      for (let k = node; k >= 0; k = parent[k]) p.push(k);
+      p.reverse();
+      nodePath.set(node, p);
+    }
+    leaves.sort((a, b) => compareStackPaths(names, frame, internal, nodePath.get(a)!, nodePath.get(b)!));
   }
   // flow(): open and close frames as adjacent lines share or leave a prefix.
   type Open = { id: number; start: number; node: number };
@@ -234,30 +247,29 @@ export function layoutFlame(
 }
 
 /**
- * Compares the folded lines `a;b;c count` of two stacks byte-wise, as flamegraph.pl's
- * `sort`, from their name ids (whose order is the names' byte order).
+ * Orders two stacks, given as tree node paths (root first), as flamegraph-svg orders its
+ * frames: at the first differing node, siblings sort by name plus ';' when the node has
+ * children (is in `internal`) or ' ' when it has none, byte-wise; name ids are in byte
+ * order, so only a name that is a prefix of the other needs the strings. An ancestor's own
+ * stack comes before its descendants' (' ' sorts before ';').
  */
-export function compareFoldedLines(names: string[], a: number[], ca: number, b: number[], cb: number): number {
+export function compareStackPaths(names: string[], frame: Int32Array | number[], internal: Set<number>, a: number[], b: number[]): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     if (a[i] === b[i]) continue;
-    const na = names[a[i]];
-    const nb = names[b[i]];
-    // What follows each name in its line: ';' and more frames, or ' ' and the count.
-    const ra = i + 1 < a.length ? ';' : ' ' + ca;
-    const rb = i + 1 < b.length ? ';' : ' ' + cb;
+    const fa = frame[a[i]];
+    const fb = frame[b[i]];
+    const na = names[fa];
+    const nb = names[fb];
     if (nb.startsWith(na) || na.startsWith(nb)) {
-      const sa = na + ra;
-      const sb = nb + rb;
-      // A name that is a prefix of the other: the byte after it decides. Beyond ASCII
-      // UTF-16 order and byte order agree except for surrogates, which names here rarely hold.
-      if (sa === sb) return 0;
-      return sa < sb ? -1 : 1;
+      // Beyond ASCII, UTF-16 order and byte order agree except for surrogates, which
+      // names here rarely hold.
+      const ka = na + (internal.has(a[i]) ? ';' : ' ');
+      const kb = nb + (internal.has(b[i]) ? ';' : ' ');
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
     }
-    return a[i] - b[i];
+    return fa - fb;
   }
-  if (a.length === b.length) return 0;
-  // One stack is a prefix of the other: ' ' sorts before ';'.
   return a.length - b.length;
 }
 
@@ -287,4 +299,4 @@ export function hotFunctions(
 }
 
 /** The functions above, in the order the SVG script defines them. */
-export const FLAME_FUNCTIONS = [decodeVarints, flameColor, printfFixed, groupDigits, layoutFlame, compareFoldedLines, hotFunctions];
+export const FLAME_FUNCTIONS = [decodeVarints, flameColor, printfFixed, groupDigits, layoutFlame, compareStackPaths, hotFunctions];
