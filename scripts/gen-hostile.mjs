@@ -70,10 +70,44 @@ export function smallCases() {
   );
   c['folded-markup.folded'] = Buffer.from(HOSTILE_NAMES.map((n, i) => `root;${n.replace(/;/g, ':')} ${i + 1}`).join('\n') + '\n', 'latin1');
   c['folded-invalid-utf8.folded'] = Buffer.from('root;bad_\xff\xfe 3\nroot;caf\xe9 2\n', 'latin1');
+  // Added for flamegraph-svg and heatmap-svg (test/hostile-svg.test.ts).
+  // Counts past what a double holds (2^64 - 1, 400 digits), fractions with nothing after
+  // the point, signs, infinities, and a count with nothing before it.
+  c['folded-more-counts.folded'] = Buffer.from(
+    ['a;i 18446744073709551615', `a;j ${'9'.repeat(400)}`, 'a;k 1.', 'a;l .5', 'a;m +3', 'a;n Infinity', 'a;o 1_000', ' 7', 'a;p 0', 'a;q 3', ''].join('\n'),
+  );
+  // Control characters, NUL, DEL, U+FFFE (EF BF BE) and a UTF-16 surrogate written as UTF-8
+  // (ED A0 80), which XML cannot carry; markup that ends CDATA, scripts and comments; CRLF;
+  // a last line without its newline.
+  c['folded-controls.folded'] = Buffer.from(
+    [
+      'root;nul\0byte 1',
+      'root;ctl\x01\x02\x1b[31m\x7f 2',
+      'root;nonchar\xef\xbf\xbe;surrogate\xed\xa0\x80 3',
+      'root;]]>;</script>;--> 4\r',
+      'root;tab\there 5',
+      'root;last 6',
+    ].join('\n'),
+    'latin1',
+  );
+  // A perf script profile with names XML cannot carry, for heatmap-svg's embedded names.
+  c['xml-invalid-chars.txt'] = Buffer.from(
+    sample('app', '1.000000', [frame('400100', 'nonchar\xef\xbf\xbe'), frame('400101', 'ctl\x01\x0b\x0c\x1b'), frame('400102', 'surrogate\xed\xa0\x80'), frame('400200', 'main')]),
+    'latin1',
+  );
+  // Everything heatmap-svg leaves out, one of each: idle (FlameScope's pattern), another
+  // event, no timestamp; and two samples it draws.
+  c['idle-other-untimed.txt'] = Buffer.from(
+    good('1.100000') +
+      sample('swapper', '1.200000', [frame('ffffffff8101c6b6', 'default_idle', '[kernel.kallsyms]'), frame('ffffffff8101d2df', 'cpu_idle', '[kernel.kallsyms]')]) +
+      sample('app', '1.300000', [frame('400100', 'leaf')], { event: 'instructions' }) +
+      'app 100/101 [000] 1 cycles:\n\t    400100 leaf (/usr/bin/app)\n\n' +
+      good('2.500000'),
+  );
   return c;
 }
 
-/** Large cases, generated (not committed): name -> bytes. */
+/** Large cases, generated (not committed): name -> bytes, or a function that makes them. */
 export function largeCases() {
   const c = {};
   c['long-line-10mb.txt'] = Buffer.from(good('1.000000') + 'app 100/101 [000] 2.000000: 1 cycles:\n\t    400100 ' + 'x'.repeat(10 << 20) + ' (/usr/bin/app)\n\n' + good('3.000000'));
@@ -83,14 +117,28 @@ export function largeCases() {
   const parts = [];
   for (let i = 0; i < 1_000_000; i++) parts.push(`root;mid${i % 1000};leaf${i} ${1 + (i % 7)}\n`);
   c['distinct-1m.folded'] = Buffer.from(parts.join(''));
+  // Folded forms of the two big perf cases, for flamegraph-svg.
+  c['deep-10000.folded'] = Buffer.from('app;' + Array.from({ length: 10000 }, (_, i) => `f${i}`).join(';') + ' 1\napp;main;leaf 1\n');
+  c['long-line-10mb.folded'] = Buffer.from('app;main;leaf 2\napp;' + 'x'.repeat(10 << 20) + ' 1\n');
+  // A million distinct stacks in perf script text, for heatmap-svg: one sample each, 10 ms
+  // apart, each with a leaf of its own.
+  c['distinct-1m.txt'] = () => {
+    const out = [];
+    for (let i = 0; i < 1_000_000; i++) {
+      const t = 1000 + i / 100;
+      out.push(`app 100/101 [000] ${t.toFixed(6)}: 1 cycles:\n\t    ${(0x400000 + i).toString(16)} leaf${i} (/a)\n\t    400200 mid${i % 1000} (/a)\n\n`);
+    }
+    return Buffer.from(out.join(''));
+  };
   return c;
 }
 
 export function writeCases(dir, cases) {
   mkdirSync(dir, { recursive: true });
+  // A case may be a function that makes its bytes, so that files already written cost nothing.
   for (const [name, bytes] of Object.entries(cases)) {
     const file = join(dir, name);
-    if (!existsSync(file)) writeFileSync(file, bytes);
+    if (!existsSync(file)) writeFileSync(file, typeof bytes === 'function' ? bytes() : bytes);
   }
   return dir;
 }

@@ -72,6 +72,14 @@ const collapseCases: Record<string, (f: string) => Want> = {
     out: 'app;big 18455751272964292608\n',
   }),
   'truncated.txt.gz': (f) => ({ code: 1, stderr: `stackcollapse: ${f}: truncated gzip input (unexpected end of file)\n`, out: '' }),
+  // Added with the SVG tools' cases (test/hostile-svg.test.ts): names pass through as bytes.
+  'xml-invalid-chars.txt': () => ({ code: 0, stderr: '', out: 'app;main;surrogate\xed\xa0\x80;ctl\x01\x0b\x0c\x1b;nonchar\xef\xbf\xbe 1\n' }),
+  'idle-other-untimed.txt': () => ({
+    code: 0,
+    stderr: 'stackcollapse: warning: kept events of type cycles; skipped 1 sample of other types (instructions); choose with --event-filter\n',
+    // The sample without a timestamp is a sample to stackcollapse, which needs no time.
+    out: 'app;leaf 1\napp;main;leaf 2\nswapper;cpu_idle;default_idle 1\n',
+  }),
 };
 
 // range-perf 0 100 (relative to the first sample) on each case.
@@ -97,6 +105,8 @@ const rangeCases: Record<string, (f: string, input: Buffer) => Want> = {
     stderr: `range-perf: ${f}: truncated gzip input (unexpected end of file)\n`,
     out: (out) => expect(out.length).toBeLessThan(40000),
   }),
+  'xml-invalid-chars.txt': (_f, input) => ({ code: 0, stderr: '', out: input.toString('latin1') }),
+  'idle-other-untimed.txt': (_f, input) => ({ code: 0, stderr: '', out: input.toString('latin1') }),
 };
 
 function check(r: { code: number; stdout: Buffer; stderr: string }, want: Want) {

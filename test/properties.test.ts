@@ -1,5 +1,5 @@
 // Properties of range-perf and stackcollapse on generated perf script text (fast-check).
-// The seed is fixed so CI is repeatable; run longer or elsewhere with
+// The generator and the seed are in test/arbitraries.ts; run longer or elsewhere with
 //   FC_RUNS=5000 FC_SEED=7 npx vitest run test/properties.test.ts
 // (FC_SEED=random draws a new seed and prints it on failure).
 import fc from 'fast-check';
@@ -7,56 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { main as collapseMain } from '../src/collapse/cli.js';
 import { Collapser } from '../src/collapse/collapse.js';
 import { main as rangeMain } from '../src/range/cli.js';
+import { params, profileArb, render } from './arbitraries.js';
 import { runMain } from './helpers.js';
-
-const RUNS = Number(process.env.FC_RUNS ?? 60);
-const SEED = process.env.FC_SEED === 'random' ? undefined : Number(process.env.FC_SEED ?? 20261121);
-const params = { numRuns: RUNS, seed: SEED };
-
-// Names drawn from bytes that have broken parsers: spaces, digits, brackets, ';', quotes,
-// markup, and non-UTF-8 bytes. Newlines and tabs excluded (perf never prints them in names).
-const nameChar = fc.constantFrom(...'abcxyz_019 ;:()[]<>&"\'/.+-'.split(''), '\xe9', '\xff', '\x80');
-const symbol = fc.string({ unit: nameChar, minLength: 1, maxLength: 12 }).map((s) => s.replace(/^[ (]+|\s+$/g, '') || 'f');
-const comm = fc.string({ unit: fc.constantFrom(...'abc xyz019[]/:-_\xe9'.split('')), minLength: 1, maxLength: 10 }).map((s) => s.trim() || 'c');
-
-interface GenSample {
-  comm: string;
-  tid: number;
-  cpu: number;
-  dt: number; // nanoseconds after the previous sample
-  period: number;
-  event: string;
-  frames: { sym: string; dso: string }[];
-  sep: string; // separator after the sample
-}
-
-const sampleArb: fc.Arbitrary<GenSample> = fc.record({
-  comm,
-  tid: fc.integer({ min: 0, max: 99999 }),
-  cpu: fc.integer({ min: 0, max: 63 }),
-  dt: fc.integer({ min: 0, max: 400_000_000 }),
-  period: fc.integer({ min: 1, max: 1_000_000 }),
-  event: fc.constantFrom('cycles', 'cycles', 'cycles', 'instructions', 'cpu-clock:ppp'),
-  frames: fc.array(fc.record({ sym: symbol, dso: fc.constantFrom('/usr/lib/libc.so.6', '[kernel.kallsyms]', '/tmp/perf-12.map', '[unknown]', '/opt/my app/bin') }), { maxLength: 6 }),
-  sep: fc.constantFrom('\n', '\n', ' \t\n', ''),
-});
-
-const profileArb = fc.record({ samples: fc.array(sampleArb, { minLength: 1, maxLength: 25 }), crlf: fc.boolean(), start: fc.integer({ min: 1, max: 9_000_000 }) });
-
-function render(p: { samples: GenSample[]; crlf: boolean; start: number }): { text: string; times: bigint[] } {
-  let t = BigInt(p.start) * 1_000_000_000n;
-  const times: bigint[] = [];
-  let out = '';
-  for (const s of p.samples) {
-    t += BigInt(s.dt);
-    times.push(t);
-    const ts = `${t / 1_000_000_000n}.${String(t % 1_000_000_000n).padStart(9, '0')}`;
-    out += `${s.comm} ${s.tid} [${String(s.cpu).padStart(3, '0')}] ${ts}: ${s.period} ${s.event}:\n`;
-    for (const f of s.frames) out += `\t    ${(0x400000 + f.sym.length).toString(16)} ${f.sym} (${f.dso})\n`;
-    out += s.sep;
-  }
-  return { text: p.crlf ? out.replace(/\n/g, '\r\n') : out, times };
-}
 
 function collapseText(text: string, args: { tid?: boolean } = {}): Map<string, number> {
   const c = new Collapser({ tid: args.tid, pid: args.tid });

@@ -8,6 +8,7 @@ import {
   formatFixed,
   formatPerlNumber,
   groupThousands,
+  dropXmlInvalid,
   jsonForScript,
   parseCssColor,
   truncateLabel,
@@ -128,6 +129,23 @@ describe('jsonForScript', () => {
     expect(s).toBe('{"t":"\\u003c/script\\u003e]]\\u003e\\u0026amp;\\u2028"}');
     expect(JSON.parse(s)).toEqual({ t: '</script>]]>&amp;\u2028' });
   });
+  it('escapes what XML cannot carry: controls, U+FFFE, U+FFFF and lone surrogates never appear raw', () => {
+    const t = 'a\u0001\u001b\uFFFE\uFFFF\uD800b';
+    const s = jsonForScript({ t });
+    expect(s).toBe('{"t":"a\\u0001\\u001b\\ufffe\\uffff\\ud800b"}');
+    expect(JSON.parse(s)).toEqual({ t });
+  });
+});
+
+describe('dropXmlInvalid', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['a\u0000b\u0001c\u001bd\u007fe', 'abcd\u007fe'],
+    ['tab\tnl\ncr\r', 'tab\tnl\ncr\r'],
+    ['x\uFFFE\uFFFFy\uD800z', 'xyz'],
+    ['<&>"\'', '<&>"\''],
+    ['🔥\uFFFD', '🔥\uFFFD'],
+  ])('%j -> %j', (input, want) => expect(dropXmlInvalid(input)).toBe(want));
 });
 
 describe('cssFontFamily', () => {

@@ -293,7 +293,8 @@ export class PerfScriptScanner {
         colonSp = text.indexOf(': ', pos);
         if (colonSp < 0) colonSp = n;
       }
-      if ((colonSp < end || text.charCodeAt(end - 1) === COLON) && this.parseHeader(text, p, end)) {
+      // perf indents frames, never a comm, with a tab: such a line is no header.
+      if ((colonSp < end || text.charCodeAt(end - 1) === COLON) && c0 !== TAB && this.parseHeader(text, p, end, p > pos)) {
         if (this.inSample) on.end?.();
         this.inSample = true;
         const h = this.h;
@@ -388,8 +389,12 @@ export class PerfScriptScanner {
    * may hold spaces and numbers ('Thread 2 worker 123 ...'). Without a timestamp an event
    * is required; with one it is optional.
    */
-  private parseHeader(text: string, p: number, end: number): boolean {
-    const h = this.h;
+  private parseHeader(text: string, p: number, end: number, indented: boolean): boolean {
+    // The first place where the untimed form parses; a timed parse further on wins, so that
+    // a comm such as 'a 0 a:' does not hide the real pid and timestamp after it.
+    let untimedI = -1;
+    let untimedJ = -1;
+    let untimedSlash = -1;
     let i = p;
     while (i < end) {
       // Token [i, j).
@@ -412,17 +417,17 @@ export class PerfScriptScanner {
       }
       // A comm is required, so that a frame such as '400577 1: (dso)' stays a frame.
       if (k === j && j > i && i > p && this.parseAfterPid(text, j, end)) {
-        let ce = i;
-        while (ce > p && (text.charCodeAt(ce - 1) === SP || text.charCodeAt(ce - 1) === TAB)) ce--;
-        h.comm = text.slice(p, ce);
-        if (slash < 0) {
-          h.pid = text.slice(i, j);
-          h.tid = null;
-        } else {
-          h.pid = text.slice(i, slash);
-          h.tid = text.slice(slash + 1, j);
+        if (this.h.hasTime) {
+          this.setCommPid(text, p, i, j, slash);
+          return true;
         }
-        return true;
+        // Without a timestamp, only perf's old unindented form: an indented line such as
+        // '\t400004 1 a: (dso)' is a frame.
+        if (untimedI < 0 && !indented) {
+          untimedI = i;
+          untimedJ = j;
+          untimedSlash = slash;
+        }
       }
       // Next token.
       i = j;
@@ -432,7 +437,24 @@ export class PerfScriptScanner {
         i++;
       }
     }
-    return false;
+    if (untimedI < 0) return false;
+    this.parseAfterPid(text, untimedJ, end);
+    this.setCommPid(text, p, untimedI, untimedJ, untimedSlash);
+    return true;
+  }
+
+  private setCommPid(text: string, p: number, i: number, j: number, slash: number): void {
+    const h = this.h;
+    let ce = i;
+    while (ce > p && (text.charCodeAt(ce - 1) === SP || text.charCodeAt(ce - 1) === TAB)) ce--;
+    h.comm = text.slice(p, ce);
+    if (slash < 0) {
+      h.pid = text.slice(i, j);
+      h.tid = null;
+    } else {
+      h.pid = text.slice(i, slash);
+      h.tid = text.slice(slash + 1, j);
+    }
   }
 
   /** Parses `[cpu] [time:] [period] event: [rest]` starting at `i`; fills the header. */
@@ -455,13 +477,11 @@ export class PerfScriptScanner {
     h.time = '';
     let k = i;
     while (k < end && isDigit(text.charCodeAt(k))) k++;
-    if (k > i && k < end) {
-      let fracEnd = k;
-      if (text.charCodeAt(k) === DOT) {
-        fracEnd = k + 1;
-        while (fracEnd < end && isDigit(text.charCodeAt(fracEnd))) fracEnd++;
-      }
-      if (fracEnd < end && text.charCodeAt(fracEnd) === COLON) {
+    // perf always prints a decimal point: '9 0:' in a symbol is no timestamp.
+    if (k > i && k < end && text.charCodeAt(k) === DOT) {
+      let fracEnd = k + 1;
+      while (fracEnd < end && isDigit(text.charCodeAt(fracEnd))) fracEnd++;
+      if (fracEnd > k + 1 && fracEnd < end && text.charCodeAt(fracEnd) === COLON) {
         h.hasTime = true;
         h.time = text.slice(i, fracEnd);
         h.sec = parseInt(text.slice(i, k), 10);
