@@ -102,6 +102,12 @@ export class WarningTally {
   }
 }
 
+/** A name from the input (an event, say) for a message: quoted if it holds control or high bytes. */
+export function showName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[\x00-\x1f\x7f-\xff]/.test(name) ? quoteInput(name) : name;
+}
+
 /** Quotes a piece of input for a message: at most 60 characters, control bytes escaped. */
 export function quoteInput(text: string): string {
   let s = text.length > 60 ? text.slice(0, 60) : text;

@@ -198,6 +198,11 @@ describe('stackcollapse command', () => {
     );
   });
 
+  it('quotes event names holding control bytes, so they cannot drive the terminal', async () => {
+    const r = await runMain(main, [], 'a 1 [0] 1.0: cyc\x1bles:\n\t1 f (/x)\n\na 1 [0] 2.0: cycles:\n\t1 f (/x)\n');
+    expect(r.stderr).toBe('stackcollapse: warning: kept events of type "cyc\\x1bles"; skipped 1 sample of other types (cycles); choose with --event-filter\n');
+  });
+
   it('summarises unparseable lines once, with a count and the first place', async () => {
     const text = 'c 1 [000] 1.0: cycles:\n\t400 a (/x)\n  junk one\n  junk two\n\t500 b (/x)\n';
     const r = await runMain(main, [], text);

@@ -10,6 +10,7 @@ import {
   processIO,
   Progress,
   quoteInput,
+  showName,
   readBytes,
   readLineChunks,
   refuseTerminalStdin,
@@ -172,9 +173,9 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       if (collapser.inexact) msgs.warn('some counts exceed 2^53 and are rounded to 53 significant bits; consider --weight samples');
       const other = [...st.otherEvents.values()].reduce((a, b) => a + b, 0);
       if (other > 0) {
-        const names = [...st.otherEvents.keys()].join(', ');
+        const names = [...st.otherEvents.keys()].map(showName).join(', ');
         msgs.warn(
-          `kept events of type ${st.event}; skipped ${other} ${other === 1 ? 'sample' : 'samples'} of other types (${names})` +
+          `kept events of type ${showName(st.event ?? '')}; skipped ${other} ${other === 1 ? 'sample' : 'samples'} of other types (${names})` +
             (opts.eventFilter === null ? '; choose with --event-filter' : ''),
         );
       }
@@ -183,7 +184,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       if (badLines > 0) throw new DataError('no samples found: is this perf script output?');
       if (!o.quiet) msgs.warn('no samples in input');
     } else if (st.kept === 0) {
-      throw new DataError(`no samples of event ${st.event}; events seen: ${[...st.otherEvents.keys()].join(', ')}`);
+      throw new DataError(`no samples of event ${showName(st.event ?? '')}; events seen: ${[...st.otherEvents.keys()].map(showName).join(', ')}`);
     }
     return 0;
   });

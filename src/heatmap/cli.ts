@@ -9,6 +9,7 @@ import {
   parseNumberOption,
   processIO,
   quoteInput,
+  showName,
   readBytes,
   readLineChunks,
   refuseTerminalStdin,
@@ -151,8 +152,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     const hm = b.result();
     const st = hm.stats;
     // Event names come from the input: controls and high bytes are quoted for the terminal.
-    // eslint-disable-next-line no-control-regex
-    const shown = (e: string | null) => (e !== null && /[\x00-\x1f\x7f-\xff]/.test(e) ? quoteInput(e) : e);
+    const shown = (e: string | null) => (e === null ? e : showName(e));
     const otherNames = [...st.otherEvents.keys()].map(shown).join(', ');
     let other = 0;
     for (const n of st.otherEvents.values()) other += n;
