@@ -32,10 +32,13 @@ const window = run('range-perf', ['--timezerosecs', '0', '2', profile]);
 save('window.stacks', window, 'range-perf --timezerosecs 0 2: the first two seconds of perf script text');
 const folded = run('stackcollapse', [profile]);
 save('profile.folded', folded, 'stackcollapse: folded stacks of the whole profile');
-save('window.folded', run('stackcollapse', [], window), 'range-perf | stackcollapse: folded stacks of the window');
+// `| grep -v cpu_idle`, as in the classic pipeline: idle CPUs would fill the graph.
+const busy = (text) => Buffer.from(text.toString('latin1').split('\n').filter((l) => !l.includes('cpu_idle')).join('\n'), 'latin1');
+const windowFolded = run('stackcollapse', [], window);
+save('window.folded', windowFolded, 'range-perf | stackcollapse: folded stacks of the window');
 if (have('flamegraph-svg')) {
-  save('flamegraph.svg', run('flamegraph-svg', ['--title', 'Whole profile'], folded), 'flamegraph-svg: flame graph of the whole profile');
-  save('window.svg', run('flamegraph-svg', ['--hash', '--colors', 'java', '--title', 'Seconds 0-2'], run('stackcollapse', [], window)), 'flame graph of the window (--hash --colors java)');
+  save('flamegraph.svg', run('flamegraph-svg', ['--title', 'Whole profile, idle left out'], busy(folded)), 'stackcollapse | grep -v cpu_idle | flamegraph-svg: the whole profile');
+  save('window.svg', run('flamegraph-svg', ['--hash', '--colors', 'java', '--title', 'Seconds 0-2'], busy(windowFolded)), 'range-perf | stackcollapse | grep -v cpu_idle | flamegraph-svg --hash --colors java');
 }
 if (have('heatmap-svg')) {
   save('heatmap.svg', run('heatmap-svg', ['--rows', 'auto', profile]), 'heatmap-svg: subsecond-offset heat map; select cells to see their flame graph');
