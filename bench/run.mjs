@@ -311,7 +311,9 @@ async function main() {
       const m = measure(res.row.cmd);
       if (m.status !== 0) { res.failed = `exit ${m.status}: ${gist(m.stderr)}`; continue; }
       try { res.row.check(res); } catch (e) { res.failed = e.message; continue; }
-      if (m.stderr.trim()) res.extra = [res.extra, `stderr: ${m.stderr.trim().split('\n')[0].slice(0, 120)}`].filter(Boolean).join('; ');
+      const said = m.stderr.trim() ? `stderr: ${m.stderr.trim().split('\n')[0].slice(0, 120)}` : '';
+      // Each run says the same: keep it once.
+      if (said && !(res.extra ?? '').includes(said)) res.extra = [res.extra, said].filter(Boolean).join('; ');
       res.times.push(m.seconds * (res.row.scale ?? 1));
       res.rss.push(m.rssMB);
     }
