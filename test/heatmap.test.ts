@@ -314,6 +314,19 @@ describe('range flame graph layout', () => {
     expect(ax('foo2')).toBeLessThan(ax('foo'));
   });
 
+  it("keeps flamegraph-svg's frame budget: the same frames as flamegraph-svg --max-frames", async () => {
+    const folded = Array.from({ length: 20 }, (_, i) => `a;b${i + 1} ${i + 1}`).join('\n') + '\n';
+    const t = treeOf(folded);
+    const lay = layoutFlame(t.names, t.parent, t.frame, t.self, 1200, 'alpha', 10);
+    expect(lay.framesBeforeBudget).toBe(22);
+    expect(lay.frames).toHaveLength(10);
+    const fg = await import('../src/flamegraph/cli.js');
+    const r = await runMain(fg.main, ['--max-frames', '10'], folded);
+    const drawn = [...r.stdout.toString('utf8').matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]);
+    expect(lay.frames.map((f) => f.title).sort()).toEqual(drawn.sort());
+    expect(layoutFlame(t.names, t.parent, t.frame, t.self, 1200, 'alpha', 0).frames).toHaveLength(22);
+  });
+
   it('colours as flamegraph.pl (hot, seeded)', () => {
     expect(flameColor('foo')).toBe('rgb(220,71,17)');
     expect(flameColor('main')).toBe('rgb(243,179,42)');

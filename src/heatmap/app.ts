@@ -309,6 +309,11 @@ export function heatmapApp(D: any): void {
       g._f = f;
     }
     fg.appendChild(frag);
+    // As flamegraph-svg says on stderr when its frame budget cuts.
+    $('flame-note').textContent =
+      layout.framesBeforeBudget > layout.frames.length
+        ? `drew the ${groupDigits(layout.frames.length)} widest of ${groupDigits(layout.framesBeforeBudget)} frames`
+        : '';
     $('orderbtn').textContent = order === 'hot' ? 'Order: hottest first' : 'Order: alphabetical';
     zoomed = null;
     if (state.z) {

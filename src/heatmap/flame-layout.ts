@@ -116,6 +116,8 @@ export interface FlameLayout {
   total: number;
   height: number;
   depthMax: number;
+  /** Frames that passed the minimum width, before the frame budget cut. */
+  framesBeforeBudget: number;
 }
 
 /**
@@ -130,6 +132,7 @@ export function layoutFlame(
   self: Map<number, number>,
   width: number,
   order: string,
+  maxFrames = 10000,
 ): FlameLayout {
   const fontsize = 12;
   const fontwidth = 0.59;
@@ -215,7 +218,21 @@ export function layoutFlame(
   frames.push({ id: -1, depth: 0, start: 0, end: time, node: -1 });
   const wpt = (width - 2 * xpad) / (total || 1);
   const minTime = 0.1 / wpt;
-  const kept = frames.filter((f) => f.end - f.start >= minTime);
+  let kept = frames.filter((f) => f.end - f.start >= minTime);
+  const framesBeforeBudget = kept.length;
+  // flamegraph-svg's frame budget (--max-frames, default 10,000): a browser spends ~50 us
+  // per frame, and past the budget frames are fractions of a pixel. The widest are kept;
+  // frames as wide as the narrowest kept go shallowest first, then leftmost, so a parent is
+  // never left out while its child stays.
+  if (maxFrames > 0 && kept.length > maxFrames) {
+    const widths = kept.map((f) => f.end - f.start).sort((x, y) => y - x);
+    const cut = widths[maxFrames - 1];
+    let room = maxFrames;
+    for (const w of widths) if (w > cut) room--;
+    const tied = kept.filter((f) => f.end - f.start === cut).sort((x, y) => x.depth - y.depth || x.start - y.start);
+    const keepTied = new Set(tied.slice(0, room));
+    kept = kept.filter((f) => f.end - f.start > cut || keepTied.has(f));
+  }
   let depthMax = 0;
   for (const f of kept) if (f.depth > depthMax) depthMax = f.depth;
   const ypad1 = fontsize * 3;
@@ -243,7 +260,7 @@ export function layoutFlame(
     const ws = printfFixed(Number(printfFixed(x2, 1)) - Number(xs), 1);
     out.push({ id: f.id, depth: f.depth, start: f.start, end: f.end, x: xs, y: y1, width: ws, title, label, fill: flameColor(name), node: f.node });
   }
-  return { frames: out, total, height, depthMax };
+  return { frames: out, total, height, depthMax, framesBeforeBudget };
 }
 
 /**
