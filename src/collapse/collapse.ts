@@ -17,7 +17,7 @@
 // The text stays latin1 throughout (one char per byte), so names in any encoding reach
 // the output byte for byte, and sorting the strings sorts the bytes.
 import { copyString, PerfScriptScanner, type BadLine, type FrameSpan, type Header } from '../parse/perf-script.js';
-import { tidyFrameName } from '../parse/frame-name.js';
+import { rootFrameName, tidyFrameName } from '../parse/frame-name.js';
 import { StackTable } from './stack-table.js';
 import type { PieceResult } from './parallel.js';
 
@@ -318,17 +318,7 @@ export class Collapser {
       this.root = null;
       return;
     }
-    let comm = h.comm;
-    if (comm.indexOf(' ') >= 0) comm = comm.replace(/ /g, '_');
-    // As stackcollapse-perf.pl: with one number it is the tid and the pid is unknown; a
-    // tid of 0 counts as no tid ('swapper 0/0' is 'swapper-?/0').
-    let pid = h.pid;
-    let tid = h.tid;
-    if (tid === null || tid === '0') {
-      tid = pid;
-      pid = '?';
-    }
-    const pname = this.o.tid ? `${comm}-${pid}/${tid}` : this.o.pid ? `${comm}-${pid}` : comm;
+    const pname = rootFrameName(h.comm, h.pid, h.tid, this.o);
     let root = this.roots.get(pname);
     if (root === undefined) {
       // A copy: the comm is a slice of the chunk, which the table would keep alive.

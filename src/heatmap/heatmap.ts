@@ -20,7 +20,7 @@
 // they end; with `rows: 'auto'` the first few thousand are held back until the rate is
 // known.
 import { copyString, PerfScriptScanner, type BadLine, type FrameSpan, type Header } from '../parse/perf-script.js';
-import { tidyFrameName, type FrameNameOptions } from '../parse/frame-name.js';
+import { rootFrameName, tidyFrameName, type FrameNameOptions } from '../parse/frame-name.js';
 
 /** FlameScope's idle pattern (app/perf/regexp.py). */
 export const FLAMESCOPE_IDLE = /swapper.*(cpuidle|cpu_idle|cpu_bringup_and_idle|native_safe_halt|xen_hypercall_sched_op|xen_hypercall_vcpu_op)/;
@@ -349,15 +349,7 @@ export class HeatmapBuilder {
       else this.idleText = rstrip(text, h.start, h.end);
     }
     if (this.stacks) {
-      let comm = h.comm;
-      if (comm.indexOf(' ') >= 0) comm = comm.replace(/ /g, '_');
-      let pid = h.pid;
-      let tid = h.tid;
-      if (tid === null || tid === '0') {
-        tid = pid;
-        pid = '?';
-      }
-      this.rootName = this.tidRoot ? `${comm}-${pid}/${tid}` : this.pidRoot ? `${comm}-${pid}` : comm;
+      this.rootName = rootFrameName(h.comm, h.pid, h.tid, { pid: this.pidRoot, tid: this.tidRoot });
       this.java = this.rootName.startsWith('java');
       this.frames.length = 0;
       this.headerIds.length = 0;

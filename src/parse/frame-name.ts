@@ -98,3 +98,18 @@ export function stripArguments(func: string): string {
   }
   return func;
 }
+
+/**
+ * The root frame of a sample, as stackcollapse-perf.pl names it: the comm with spaces as
+ * underscores, then `-PID` (--pid) or `-PID/TID` (--tid). With one number printed it is the
+ * tid and the pid is unknown ('?'); a tid of 0 counts as no tid, so 'swapper 0/0' is
+ * 'swapper-?/0' (the conformance outputs have both quirks).
+ */
+export function rootFrameName(comm: string, pid: string, tid: string | null, o: { pid: boolean; tid: boolean }): string {
+  if (comm.indexOf(' ') >= 0) comm = comm.replace(/ /g, '_');
+  if (tid === null || tid === '0') {
+    tid = pid;
+    pid = '?';
+  }
+  return o.tid ? `${comm}-${pid}/${tid}` : o.pid ? `${comm}-${pid}` : comm;
+}
