@@ -1,5 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PerfScriptScanner, formatInstant, parseSeconds, type BadLine, type Header } from '../src/parse/perf-script.js';
+import { CONFORMANCE, FIXTURES, HAVE_CONFORMANCE } from './helpers.js';
 
 interface Seen {
   headers: Omit<Header, 'start' | 'end'>[];
@@ -176,5 +179,35 @@ describe('exact seconds', () => {
   it('formats back', () => {
     expect(formatInstant({ sec: -3, ns: 750000000 }, 3)).toBe('-2.250');
     expect(formatInstant({ sec: 5086, ns: 200000000 })).toBe('5086.200000');
+  });
+});
+
+describe('headersOnly', () => {
+  const dirs = [join(FIXTURES, 'perf'), join(FIXTURES, 'hostile'), ...(HAVE_CONFORMANCE ? [join(CONFORMANCE, 'perf')] : [])];
+  const files = dirs.flatMap((d) => readdirSync(d).filter((f) => /\.(txt|bin)$/.test(f)).map((f) => join(d, f)));
+  const headersOf = (text: string, headersOnly: boolean) => {
+    const got: unknown[] = [];
+    const comments: number[] = [];
+    const s = new PerfScriptScanner(
+      {
+        header: (h) => got.push([h.line, h.start, h.end, h.hasTime, h.sec, h.ns, h.hasPeriod]),
+        comment: (_t, start) => comments.push(start),
+      },
+      { headersOnly },
+    );
+    s.push(text);
+    return { got, comments, headers: s.headers, timed: s.timedHeaders, lines: s.lineNo };
+  };
+  it.each(files.map((f) => [f.slice(f.lastIndexOf('/', f.lastIndexOf('/') - 1) + 1), f]))(
+    '%s: the same header lines, times and comments as a full parse',
+    (_name, file) => {
+      const text = readFileSync(file).toString('latin1');
+      expect(headersOf(text, true)).toEqual(headersOf(text, false));
+    },
+  );
+  it('leaves the header strings empty', () => {
+    const s = new PerfScriptScanner({ header: (h) => expect(h).toMatchObject({ comm: '', pid: '', tid: null, cpu: -1, time: '', period: 1, event: '', sec: 5076, ns: 100000000 }) }, { headersOnly: true });
+    s.push('java 8192/8193 [003] 5076.100000: 250000 cpu-clock:\n');
+    expect(s.headers).toBe(1);
   });
 });

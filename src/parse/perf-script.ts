@@ -124,6 +124,11 @@ export interface ScanOptions {
    * Why: a header holds ': ' or ends in ':', and a comment starts with '#': native searches
    * for ': ' and '#' find the next candidate line, and the lines in between only need
    * counting (which also finds the lines that end in ':').
+   *
+   * Headers then carry only what says where and when they are (`line`, `start`, `end`,
+   * `hasTime`, `sec`, `ns`, `hasPeriod`): `comm`, `pid` and `time` are '', `tid` null, `cpu`
+   * -1, `period` 1 and `event` '' (making those strings cost more than the rest of the
+   * parse). Which lines are headers does not change.
    */
   headersOnly?: boolean;
 }
@@ -418,7 +423,7 @@ export class PerfScriptScanner {
       // A comm is required, so that a frame such as '400577 1: (dso)' stays a frame.
       if (k === j && j > i && i > p && this.parseAfterPid(text, j, end)) {
         if (this.h.hasTime) {
-          this.setCommPid(text, p, i, j, slash);
+          if (!this.skim) this.setCommPid(text, p, i, j, slash);
           return true;
         }
         // Without a timestamp, only perf's old unindented form: an indented line such as
@@ -439,7 +444,7 @@ export class PerfScriptScanner {
     }
     if (untimedI < 0) return false;
     this.parseAfterPid(text, untimedJ, end);
-    this.setCommPid(text, p, untimedI, untimedJ, untimedSlash);
+    if (!this.skim) this.setCommPid(text, p, untimedI, untimedJ, untimedSlash);
     return true;
   }
 
@@ -467,7 +472,7 @@ export class PerfScriptScanner {
       let k = i + 1;
       while (k < end && isDigit(text.charCodeAt(k))) k++;
       if (k === i + 1 || k >= end || text.charCodeAt(k) !== RBRACK) return false;
-      h.cpu = parseInt(text.slice(i + 1, k), 10);
+      if (!this.skim) h.cpu = parseInt(text.slice(i + 1, k), 10);
       i = skipBlanks(text, k + 1, end);
     }
     // time: digits[.digits]:
@@ -483,8 +488,8 @@ export class PerfScriptScanner {
       while (fracEnd < end && isDigit(text.charCodeAt(fracEnd))) fracEnd++;
       if (fracEnd > k + 1 && fracEnd < end && text.charCodeAt(fracEnd) === COLON) {
         h.hasTime = true;
-        h.time = text.slice(i, fracEnd);
-        h.sec = parseInt(text.slice(i, k), 10);
+        if (!this.skim) h.time = text.slice(i, fracEnd);
+        h.sec = k - i <= 15 ? parseDigits(text, i, k) : parseInt(text.slice(i, k), 10);
         h.ns = fracEnd > k + 1 ? parseFraction(text, k + 1, fracEnd) : 0;
         i = skipBlanks(text, fracEnd + 1, end);
       }
@@ -496,7 +501,7 @@ export class PerfScriptScanner {
     while (k < end && isDigit(text.charCodeAt(k))) k++;
     if (k > i && (k === end || text.charCodeAt(k) === SP || text.charCodeAt(k) === TAB)) {
       h.hasPeriod = true;
-      h.period = Number(text.slice(i, k));
+      if (!this.skim) h.period = Number(text.slice(i, k));
       i = skipBlanks(text, k, end);
     }
     // event: the next token, which ends in ':'.
@@ -509,7 +514,7 @@ export class PerfScriptScanner {
       j++;
     }
     if (j > i + 1 && text.charCodeAt(j - 1) === COLON) {
-      h.event = text.slice(i, j - 1);
+      if (!this.skim) h.event = text.slice(i, j - 1);
       i = skipBlanks(text, j, end);
     } else if (!h.hasTime) {
       return false;
@@ -746,6 +751,13 @@ function skipBlanks(text: string, i: number, end: number): number {
     i++;
   }
   return i;
+}
+
+/** The value of the digits text[s, e): exact for up to 15 of them (no string made). */
+function parseDigits(text: string, s: number, e: number): number {
+  let v = 0;
+  for (let k = s; k < e; k++) v = v * 10 + (text.charCodeAt(k) - 48);
+  return v;
 }
 
 /** Digits after the decimal point as nanoseconds, exactly: '7083' -> 708300000. */

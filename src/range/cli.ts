@@ -67,7 +67,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     let read = 0;
     try {
       for (const input of inputs) {
-        for await (const chunk of readLineChunks(readBytes(input, io), input.name)) {
+        for await (const chunk of readLineChunks(readBytes(input, io, undefined, { blockingFile: true }), input.name)) {
           const bytes = chunk.bytes;
           filter.push(chunk.text, (s, e) => out.writeBytes(bytes.subarray(s, e)));
           read += bytes.length;
