@@ -23,7 +23,7 @@ import { decodeUtf8Bytes } from '../svg.js';
 import { VERSION } from '../version.js';
 import { formatCellsTsv, HeatmapBuilder, type HeatmapOptions } from './heatmap.js';
 import { encodeHeatmap } from './embed.js';
-import { renderHeatmapSvg } from './render.js';
+import { renderHeatmapSvgParts } from './render.js';
 import { LATENCY_DEFAULTS, LatencyBuilder, looksLikeColumns, renderLatencySvg, type LatencyOptions } from './latency.js';
 
 const PROG = 'heatmap-svg';
@@ -150,6 +150,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       return;
     }
     const hm = b.result();
+    b.release();
     const st = hm.stats;
     // Event names come from the input: controls and high bytes are quoted for the terminal.
     const shown = (e: string | null) => (e === null ? e : showName(e));
@@ -217,6 +218,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
             ? `; ${noStacksNote}`
             : ''),
     );
+    // Encoded: the per-cell stack counts are not needed to draw the rest.
+    hm.cellStacks.clear();
     const collapseFlags =
       ' --weight samples' +
       (opts.tid ? ' --tid' : opts.pid ? ' --pid' : '') +
@@ -226,22 +229,24 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       (opts.eventFilter ? ` --event-filter ${opts.eventFilter}` : '');
     // range-perf stops at the first sample past the end unless told the input is unsorted.
     const rangeFlags = ' --timezerosecs' + (st.unsorted ? ' --unsorted' : '');
-    out.write(
-      renderHeatmapSvg(hm, data, {
-        rangeFlags,
-        title: o.title ?? 'Heat Map',
-        subtitle: o.subtitle ?? '',
-        width,
-        enhanced: Boolean(o.enhanced),
-        // About 36,000 cell rectangles is what Chromium opens in about a second (README, "heatmap-svg" under "Speed").
-        maxColumns: maxColumns ?? Math.max(10, Math.floor(MAX_RECTS / hm.rows)),
-        notes,
-        collapseFlags,
-        noStacksNote,
-        fontType: o.fonttype,
-        cells: o.cells,
-      }),
-    );
+    const parts = renderHeatmapSvgParts(hm, data, {
+      rangeFlags,
+      title: o.title ?? 'Heat Map',
+      subtitle: o.subtitle ?? '',
+      width,
+      enhanced: Boolean(o.enhanced),
+      // About 36,000 cell rectangles is what Chromium opens in about a second (README, "heatmap-svg" under "Speed").
+      maxColumns: maxColumns ?? Math.max(10, Math.floor(MAX_RECTS / hm.rows)),
+      notes,
+      collapseFlags,
+      noStacksNote,
+      fontType: o.fonttype,
+      cells: o.cells,
+    });
+    for (const part of parts) {
+      out.write(part);
+      await out.flush();
+    }
     await out.end();
   });
 }

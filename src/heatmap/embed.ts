@@ -24,9 +24,39 @@ export function encodeVarint(n: number): string {
 }
 
 export function encodeVarints(ns: ArrayLike<number>): string {
-  const parts: string[] = [];
-  for (let i = 0; i < ns.length; i++) parts.push(encodeVarint(ns[i]));
-  return parts.join('');
+  const w = new VarintWriter();
+  for (let i = 0; i < ns.length; i++) w.int(ns[i]);
+  return w.text();
+}
+
+const MORE_CODES = Uint8Array.from(MORE, (c) => c.charCodeAt(0));
+const LAST_CODES = Uint8Array.from(LAST, (c) => c.charCodeAt(0));
+
+/** Varints written as bytes into one growing buffer: no string per number. */
+class VarintWriter {
+  private buf = new Uint8Array(1 << 16);
+  private len = 0;
+
+  int(n: number): void {
+    if (this.len + 12 > this.buf.length) {
+      const b = new Uint8Array(this.buf.length * 2);
+      b.set(this.buf.subarray(0, this.len));
+      this.buf = b;
+    }
+    const buf = this.buf;
+    let len = this.len;
+    while (n >= 32) {
+      const d = n % 32;
+      buf[len++] = MORE_CODES[d];
+      n = (n - d) / 32;
+    }
+    buf[len++] = LAST_CODES[n];
+    this.len = len;
+  }
+
+  text(): string {
+    return Buffer.from(this.buf.buffer, this.buf.byteOffset, this.len).toString('latin1');
+  }
 }
 
 export interface EmbeddedData {
@@ -62,24 +92,22 @@ export function encodeHeatmap(hm: Heatmap, stacks: boolean): EmbeddedData {
   const origin = hm.origin ?? 0;
   const c0 = hm.minSec === null ? 0 : hm.minSec - origin;
   const ncols = hm.minSec === null ? 0 : hm.maxSec! - hm.minSec + 1;
-  const grid: number[] = [];
-  const gridParts: string[] = [];
+  const gw = new VarintWriter();
   for (let c = 0; c < ncols; c++) {
     const col = hm.columns.get(origin + c0 + c);
-    grid.length = 0;
     let k = 0;
+    if (col) for (let r = 0; r < rows; r++) if (col[r] !== 0) k++;
+    gw.int(k);
+    if (k === 0) continue;
     let prev = 0;
-    if (col) {
-      for (let r = 0; r < rows; r++) {
-        if (col[r] === 0) continue;
-        grid.push(r - prev, col[r]);
-        prev = r;
-        k++;
-      }
+    for (let r = 0; r < rows; r++) {
+      if (col![r] === 0) continue;
+      gw.int(r - prev);
+      gw.int(col![r]);
+      prev = r;
     }
-    gridParts.push(encodeVarint(k) + encodeVarints(grid));
   }
-  const gridText = gridParts.join('');
+  const gridText = gw.text();
   const out: EmbeddedData = {
     rows,
     origin,
@@ -108,46 +136,39 @@ export function encodeHeatmap(hm: Heatmap, stacks: boolean): EmbeddedData {
   // As flamegraph-svg shows them: UTF-8 decoded (bad bytes as U+FFFD), and without the
   // code points XML cannot carry (controls, U+FFFE/U+FFFF).
   const names = order.map((old) => dropXmlInvalid(decodeUtf8Bytes(tree.names[old])));
-  const parent: number[] = new Array(tree.size);
-  const frame: number[] = new Array(tree.size);
-  for (let i = 0; i < tree.size; i++) {
-    parent[i] = i - tree.parent[i];
-    frame[i] = newId[tree.frame[i]];
-  }
-  const cellParts: string[] = [];
-  const pairs: number[] = [];
+  const pw = new VarintWriter();
+  for (let i = 0; i < tree.size; i++) pw.int(i - tree.parent[i]);
+  const fw = new VarintWriter();
+  for (let i = 0; i < tree.size; i++) fw.int(newId[tree.frame[i]]);
+  const cw = new VarintWriter();
   const sampled = new Uint8Array(tree.size);
   for (let c = 0; c < ncols; c++) {
     const sec = origin + c0 + c;
     const col = hm.columns.get(sec);
     if (!col) continue;
-    const st = hm.cellStacks.get(sec)!;
-    // Group this column's (node * rows + row) keys by row.
-    const byRow: number[][] = [];
-    for (const [key, n] of st) {
-      const row = key % rows;
-      (byRow[row] ??= []).push((key - row) / rows, n);
-    }
+    // (row, node, count), sorted by row and node.
+    const st = hm.cellStacks.get(sec)!.sorted();
+    let p = 0;
     for (let r = 0; r < rows; r++) {
+      while (p < st.length && st[p] < r) p += 3;
       if (col[r] === 0) continue;
-      const list = byRow[r] ?? [];
-      const idx: number[] = [];
-      for (let i = 0; i < list.length; i += 2) idx.push(i);
-      idx.sort((a, b) => list[a] - list[b]);
-      pairs.length = 0;
+      let q = p;
+      while (q < st.length && st[q] === r) q += 3;
+      cw.int((q - p) / 3);
       let prev = 0;
-      for (const i of idx) {
-        sampled[list[i]] = 1;
-        pairs.push(list[i] - prev, list[i + 1]);
-        prev = list[i];
+      for (; p < q; p += 3) {
+        const node = st[p + 1];
+        sampled[node] = 1;
+        cw.int(node - prev);
+        cw.int(st[p + 2]);
+        prev = node;
       }
-      cellParts.push(encodeVarint(idx.length) + encodeVarints(pairs));
     }
   }
   out.names = names;
-  out.parent = encodeVarints(parent);
-  out.frame = encodeVarints(frame);
-  out.cells = cellParts.join('');
+  out.parent = pw.text();
+  out.frame = fw.text();
+  out.cells = cw.text();
   let nameBytes = 0;
   for (const n of names) nameBytes += n.length + 3;
   for (let i = 0; i < sampled.length; i++) out.distinctStacks += sampled[i];

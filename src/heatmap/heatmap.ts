@@ -47,6 +47,8 @@ export interface HeatmapOptions {
   kernel?: boolean;
   jit?: boolean;
   addrs?: boolean;
+  /** Distinct frame lines remembered before the memo starts over (tests lower it). Default 262,144. */
+  memoLines?: number;
 }
 
 export interface HeatmapStats {
@@ -95,8 +97,8 @@ export interface Heatmap {
   maxSec: number | null;
   /** Absolute second -> counts per row (row 0 = the first 1/rows of the second). */
   columns: Map<number, Uint32Array>;
-  /** Absolute second -> (stack node * rows + row) -> count; empty without stacks. */
-  cellStacks: Map<number, Map<number, number>>;
+  /** Absolute second -> its cells' stack counts; empty without stacks. */
+  cellStacks: Map<number, ColumnStacks>;
   tree: StackTree | null;
   stats: HeatmapStats;
   /** The largest cell count. */
@@ -107,45 +109,278 @@ const MEASURE_SAMPLES = 20000;
 /** Memoised frame lines kept at most (about 100 bytes each); past it the memo starts afresh. */
 const MAX_LINES = 1 << 18;
 
-/** (parent, frame) -> child node: open addressing over typed arrays, no per-entry objects. */
+/**
+ * (parent, frame) -> child node: open addressing over one typed array of node ids (4 bytes
+ * a slot, no per-entry objects); a slot's key is read back from the tree's own arrays.
+ */
 class ChildTable {
   private mask = (1 << 16) - 1;
-  private keyP = new Int32Array(1 << 16).fill(-2);
-  private keyF = new Int32Array(1 << 16);
-  private val = new Int32Array(1 << 16);
+  private slots = new Int32Array(1 << 16).fill(-1);
   private size = 0;
 
-  private slot(parent: number, frame: number): number {
+  /** The tree's arrays, which may be replaced as they grow. */
+  parent = new Int32Array(1024);
+  frame = new Int32Array(1024);
+
+  private static hash(parent: number, frame: number): number {
     let h = Math.imul(parent + 1, 0x9e3779b1) ^ Math.imul(frame, 0x85ebca77);
     h ^= h >>> 15;
-    let i = h & this.mask;
-    while (this.keyP[i] !== -2 && (this.keyP[i] !== parent || this.keyF[i] !== frame)) i = (i + 1) & this.mask;
-    return i;
+    return h;
   }
 
+  /** The child, or -1. */
   get(parent: number, frame: number): number {
-    const i = this.slot(parent, frame);
-    return this.keyP[i] === -2 ? -1 : this.val[i];
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let i = ChildTable.hash(parent, frame) & mask; ; i = (i + 1) & mask) {
+      const node = slots[i];
+      if (node < 0) return -1;
+      if (this.parent[node] === parent && this.frame[node] === frame) return node;
+    }
   }
 
-  set(parent: number, frame: number, node: number): void {
-    if (2 * (this.size + 1) > this.mask + 1) this.grow();
-    const i = this.slot(parent, frame);
-    if (this.keyP[i] === -2) this.size++;
-    this.keyP[i] = parent;
-    this.keyF[i] = frame;
-    this.val[i] = node;
+  /** Adds a node whose parent and frame are already in the tree's arrays (and not in the table). */
+  add(node: number): void {
+    if (2 * (this.size + 1) > this.mask + 1) {
+      const old = this.slots;
+      this.mask = old.length * 2 - 1;
+      this.slots = new Int32Array(old.length * 2).fill(-1);
+      for (let i = 0; i < old.length; i++) if (old[i] >= 0) this.place(old[i]);
+    }
+    this.place(node);
+    this.size++;
+  }
+
+  private place(node: number): void {
+    const mask = this.mask;
+    let i = ChildTable.hash(this.parent[node], this.frame[node]) & mask;
+    while (this.slots[i] >= 0) i = (i + 1) & mask;
+    this.slots[i] = node;
+  }
+}
+
+/** Columns of stack counts kept in their open (hash table) form at once. */
+const OPEN_COLUMNS = 4;
+
+/**
+ * The stack counts of one column: (node, row) -> count. While samples arrive, an
+ * open-addressing table (node + 1, row, count per slot; 0 = empty); once the column is
+ * left, packed into (row, node, count) triples sorted by row and node, exactly the order
+ * the SVG embeds them in. A packed column that gets samples again is reopened.
+ */
+export class ColumnStacks {
+  private table: Int32Array | null = null;
+  private mask = 0;
+  private size = 0;
+  private packed = new Int32Array(0);
+
+  constructor(private readonly rows: number) {}
+
+  /** One more sample of stack `node` in `row`. */
+  add(node: number, row: number): void {
+    if (this.table === null) this.unpack();
+    const t = this.table!;
+    const mask = this.mask;
+    let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(row + 1, 0x85ebca77);
+    h ^= h >>> 15;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const p = 3 * i;
+      const k = t[p];
+      if (k === 0) {
+        t[p] = node + 1;
+        t[p + 1] = row;
+        t[p + 2] = 1;
+        if (2 * ++this.size > mask + 1) this.grow();
+        return;
+      }
+      if (k === node + 1 && t[p + 1] === row) {
+        t[p + 2]++;
+        return;
+      }
+    }
+  }
+
+  private put(node: number, row: number, count: number): void {
+    const t = this.table!;
+    const mask = this.mask;
+    let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(row + 1, 0x85ebca77);
+    h ^= h >>> 15;
+    let i = h & mask;
+    while (t[3 * i] !== 0) i = (i + 1) & mask;
+    t[3 * i] = node + 1;
+    t[3 * i + 1] = row;
+    t[3 * i + 2] = count;
+    this.size++;
+  }
+
+  private alloc(entries: number): void {
+    let n = 16;
+    while (n < 2 * entries + 2) n *= 2;
+    this.table = new Int32Array(3 * n);
+    this.mask = n - 1;
+    this.size = 0;
   }
 
   private grow(): void {
-    const { keyP, keyF, val } = this;
-    const n = (this.mask + 1) * 2;
-    this.mask = n - 1;
-    this.keyP = new Int32Array(n).fill(-2);
-    this.keyF = new Int32Array(n);
-    this.val = new Int32Array(n);
+    const old = this.table!;
+    this.alloc(this.size * 2);
+    for (let p = 0; p < old.length; p += 3) if (old[p] !== 0) this.put(old[p] - 1, old[p + 1], old[p + 2]);
+  }
+
+  private unpack(): void {
+    const pk = this.packed;
+    this.alloc(pk.length / 3);
+    for (let p = 0; p < pk.length; p += 3) this.put(pk[p + 1], pk[p], pk[p + 2]);
+    this.packed = new Int32Array(0);
+  }
+
+  /** Packs the open table (see the class comment). */
+  pack(): void {
+    const t = this.table;
+    if (t === null) return;
+    // Sort (row, node) as one exact double; counts are found again in the table.
+    const keys = new Float64Array(this.size);
+    let n = 0;
+    for (let p = 0; p < t.length; p += 3) if (t[p] !== 0) keys[n++] = t[p + 1] * 2 ** 31 + (t[p] - 1);
+    keys.sort();
+    const pk = new Int32Array(3 * n);
+    for (let i = 0; i < n; i++) {
+      const row = Math.floor(keys[i] / 2 ** 31);
+      const node = keys[i] - row * 2 ** 31;
+      pk[3 * i] = row;
+      pk[3 * i + 1] = node;
+      pk[3 * i + 2] = this.count(node, row);
+    }
+    this.packed = pk;
+    this.table = null;
     this.size = 0;
-    for (let i = 0; i < keyP.length; i++) if (keyP[i] !== -2) this.set(keyP[i], keyF[i], val[i]);
+  }
+
+  private count(node: number, row: number): number {
+    const t = this.table!;
+    const mask = this.mask;
+    let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(row + 1, 0x85ebca77);
+    h ^= h >>> 15;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const k = t[3 * i];
+      if (k === 0) return 0;
+      if (k === node + 1 && t[3 * i + 1] === row) return t[3 * i + 2];
+    }
+  }
+
+  /** (row, node, count) triples sorted by row, then node. */
+  sorted(): Int32Array {
+    this.pack();
+    return this.packed;
+  }
+
+  /** [node * rows + row, count] pairs, in no particular order. */
+  *[Symbol.iterator](): IterableIterator<[number, number]> {
+    const pk = this.sorted();
+    for (let p = 0; p < pk.length; p += 3) yield [pk[p + 1] * this.rows + pk[p], pk[p + 2]];
+  }
+}
+
+/**
+ * A sample's stack, as its root name id and the memo keys of its frame lines (leaf first),
+ * -> the tree node of its leaf. One hash over a few dozen small integers and a sequential
+ * compare, where walking the tree costs a probe of a large table per frame. Keys are only
+ * valid until the frame-line memo is forgotten: `clear` then.
+ */
+class PathCache {
+  private mask = (1 << 12) - 1;
+  private slots = new Int32Array(1 << 12);
+  private hash: Int32Array = new Int32Array(1 << 11);
+  private off: Int32Array = new Int32Array(1 << 11);
+  private node: Int32Array = new Int32Array(1 << 11);
+  private count = 0;
+  /** Per entry: root, length, then the keys. */
+  private pool = new Int32Array(1 << 16);
+  private used = 0;
+  private static readonly MAX_POOL = 1 << 22;
+
+  clear(bits = 12): void {
+    this.mask = (1 << bits) - 1;
+    this.slots = new Int32Array(1 << bits);
+    this.hash = new Int32Array(1 << Math.max(0, bits - 1));
+    this.off = new Int32Array(1 << Math.max(0, bits - 1));
+    this.node = new Int32Array(1 << Math.max(0, bits - 1));
+    this.count = 0;
+    this.pool = new Int32Array(1 << (bits + 4));
+    this.used = 0;
+  }
+
+  private static hashOf(root: number, keys: number[]): number {
+    let h = Math.imul(root + 1, 0x9e3779b1) ^ keys.length;
+    for (let i = 0; i < keys.length; i++) h = Math.imul(h ^ keys[i], 0x01000193);
+    h ^= h >>> 15;
+    return h | 1;
+  }
+
+  /** The leaf node of this stack, or -1. */
+  find(root: number, keys: number[]): number {
+    const h = PathCache.hashOf(root, keys);
+    const n = keys.length;
+    const pool = this.pool;
+    for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
+      const e = this.slots[i] - 1;
+      if (e < 0) return -1;
+      if (this.hash[e] !== h) continue;
+      let o = this.off[e];
+      if (pool[o] !== root || pool[o + 1] !== n) continue;
+      o += 2;
+      let j = 0;
+      while (j < n && pool[o + j] === keys[j]) j++;
+      if (j === n) return this.node[e];
+    }
+  }
+
+  /** Remembers a stack that `find` has just missed. */
+  add(root: number, keys: number[], node: number): void {
+    const n = keys.length;
+    if (this.used + n + 2 > this.pool.length) {
+      if (this.used + n + 2 > PathCache.MAX_POOL) this.clear();
+      else {
+        const p = new Int32Array(Math.max(this.pool.length * 2, this.used + n + 2));
+        p.set(this.pool.subarray(0, this.used));
+        this.pool = p;
+      }
+    }
+    if (n + 2 > this.pool.length) return;
+    const e = this.count;
+    if (e === this.hash.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.hash = grow(this.hash);
+      this.off = grow(this.off);
+      this.node = grow(this.node);
+    }
+    const h = PathCache.hashOf(root, keys);
+    this.hash[e] = h;
+    this.off[e] = this.used;
+    this.node[e] = node;
+    this.count++;
+    const pool = this.pool;
+    let o = this.used;
+    pool[o++] = root;
+    pool[o++] = n;
+    for (let j = 0; j < n; j++) pool[o++] = keys[j];
+    this.used = o;
+    if (2 * this.count > this.mask + 1) {
+      const size = (this.mask + 1) * 2;
+      this.mask = size - 1;
+      this.slots = new Int32Array(size);
+      for (let k = 0; k < this.count; k++) this.place(k);
+    } else this.place(e);
+  }
+
+  private place(e: number): void {
+    let i = this.hash[e] & this.mask;
+    while (this.slots[i] !== 0) i = (i + 1) & this.mask;
+    this.slots[i] = e + 1;
   }
 }
 
@@ -172,19 +407,24 @@ export class HeatmapBuilder {
   private maxSec = -Infinity;
   private maxNs = 0;
   private readonly columns = new Map<number, Uint32Array>();
-  private readonly cellStacks = new Map<number, Map<number, number>>();
+  private readonly cellStacks = new Map<number, ColumnStacks>();
+  /** Columns whose stack counts are in their (larger, faster) open form, least recent first. */
+  private readonly openColumns: ColumnStacks[] = [];
   private lastSec = NaN;
   private lastCol: Uint32Array | null = null;
-  private lastStacks: Map<number, number> | null = null;
+  private lastStacks: ColumnStacks | null = null;
   private maxCount = 0;
 
   // Stack tree.
   private readonly nameIds = new Map<string, number>();
   private readonly nameList: string[] = [];
-  private parent = new Int32Array(1024);
-  private frameOf = new Int32Array(1024);
   private nodes = 0;
-  private readonly children = new ChildTable();
+  /** Holds the tree's parent and frame arrays. */
+  private children = new ChildTable();
+  /** (root name, frame line keys) of samples seen -> their leaf node: most samples repeat a stack. */
+  private readonly paths = new PathCache();
+  private lastRootName = '';
+  private lastRootId = -1;
   /**
    * Memoised frame lines (the scanner's `frameKeyed`/`frameSeen`): per key, the line's pc,
    * symbol and dso, its name ids for a non-Java (2k) and a Java (2k+1) sample, filled on
@@ -205,6 +445,7 @@ export class HeatmapBuilder {
   private rootName = '';
   private java = false;
   private cpuKey = '';
+  private readonly memoLines: number;
   /** Frame line keys of the sample being read, leaf first (-1 - i: headerIds[i]). */
   private readonly frames: number[] = [];
   private readonly headerIds: number[][] = [];
@@ -225,6 +466,7 @@ export class HeatmapBuilder {
     private readonly onBad: (b: BadLine) => void = () => {},
   ) {
     this.stacks = opts.stacks ?? true;
+    this.memoLines = opts.memoLines ?? MAX_LINES;
     this.idleMode = opts.idle === undefined ? 'flamescope' : opts.idle;
     this.names = { kernel: opts.kernel ?? false, jit: opts.jit ?? false, addrs: opts.addrs ?? false, java: false };
     this.pidRoot = Boolean(opts.pid || opts.tid);
@@ -266,6 +508,26 @@ export class HeatmapBuilder {
     this.inputFirst = null;
   }
 
+  /**
+   * Drops what only reading needs (the frame-line memo, the stack lookups), keeping what
+   * `result()` returned: call once the input is read, before encoding, to lower the peak.
+   */
+  release(): void {
+    this.scanner.forgetFrames();
+    this.paths.clear(0);
+    const tree = { parent: this.children.parent, frame: this.children.frame };
+    this.children = new ChildTable();
+    this.children.parent = tree.parent;
+    this.children.frame = tree.frame;
+    this.linePc = [];
+    this.lineSym = [];
+    this.lineDso = [];
+    this.lineIds = [];
+    this.lineIdle = [];
+    this.lineRaw = [];
+    this.nameIds.clear();
+  }
+
   /** Whether any sample header carried a timestamp. */
   get timed(): boolean {
     return this.scanner.timedHeaders > 0;
@@ -273,6 +535,9 @@ export class HeatmapBuilder {
 
   result(): Heatmap {
     if (this.autoRows && this.rows === 0) this.decideRows();
+    for (const st of this.openColumns) st.pack();
+    this.openColumns.length = 0;
+    this.lastSec = NaN;
     let minSec: number | null = null;
     let maxSec: number | null = null;
     for (const s of this.columns.keys()) {
@@ -287,7 +552,7 @@ export class HeatmapBuilder {
       maxSec,
       columns: this.columns,
       cellStacks: this.cellStacks,
-      tree: this.stacks ? { names: this.nameList, parent: this.parent, frame: this.frameOf, size: this.nodes } : null,
+      tree: this.stacks ? { names: this.nameList, parent: this.children.parent, frame: this.children.frame, size: this.nodes } : null,
       stats: this.stats,
       maxCount: this.maxCount,
     };
@@ -366,8 +631,19 @@ export class HeatmapBuilder {
       }
       return -1;
     }
-    if (this.linePc.length >= MAX_LINES) {
+    if (this.linePc.length >= this.memoLines) {
+      // The sample in progress refers to lines about to be forgotten: name them now.
+      if (this.active) {
+        for (let i = 0; i < this.frames.length; i++) {
+          const k = this.frames[i];
+          if (k >= 0) {
+            this.headerIds.push(this.lineNameIds(k));
+            this.frames[i] = -this.headerIds.length;
+          }
+        }
+      }
       this.scanner.forgetFrames();
+      this.paths.clear();
       this.linePc = [];
       this.lineSym = [];
       this.lineDso = [];
@@ -469,12 +745,21 @@ export class HeatmapBuilder {
     }
     let node = -1;
     if (this.stacks) {
-      node = this.child(-1, this.nameId(this.rootName));
-      const fr = this.frames;
-      for (let i = fr.length - 1; i >= 0; i--) {
-        const k = fr[i];
-        const ids = k >= 0 ? this.lineNameIds(k) : this.headerIds[-1 - k];
-        for (let j = 0; j < ids.length; j++) node = this.child(node, ids[j]);
+      const root = this.rootName === this.lastRootName ? this.lastRootId : this.nameId(this.rootName);
+      this.lastRootName = this.rootName;
+      this.lastRootId = root;
+      node = this.paths.find(root, this.frames);
+      if (node < 0) {
+        node = this.child(-1, root);
+        const fr = this.frames;
+        let cacheable = true;
+        for (let i = fr.length - 1; i >= 0; i--) {
+          const k = fr[i];
+          if (k < 0) cacheable = false;
+          const ids = k >= 0 ? this.lineNameIds(k) : this.headerIds[-1 - k];
+          for (let j = 0; j < ids.length; j++) node = this.child(node, ids[j]);
+        }
+        if (cacheable) this.paths.add(root, fr, node);
       }
     }
     if (this.rows === 0) {
@@ -500,20 +785,22 @@ export class HeatmapBuilder {
       if (this.stacks) {
         let st = this.cellStacks.get(sec);
         if (st === undefined) {
-          st = new Map();
+          st = new ColumnStacks(rows);
           this.cellStacks.set(sec, st);
         }
         this.lastStacks = st;
+        // Keep the few columns in use open; pack the others (inputs are mostly in time order).
+        const open = this.openColumns;
+        const at = open.indexOf(st);
+        if (at >= 0) open.splice(at, 1);
+        open.push(st);
+        if (open.length > OPEN_COLUMNS) open.shift()!.pack();
       }
     }
     const c = ++this.lastCol![row];
     if (c > this.maxCount) this.maxCount = c;
     this.stats.samples++;
-    if (node >= 0) {
-      const key = node * rows + row;
-      const st = this.lastStacks!;
-      st.set(key, (st.get(key) ?? 0) + 1);
-    }
+    if (node >= 0) this.lastStacks!.add(node, row);
   }
 
   private holdBack(node: number): void {
@@ -562,26 +849,23 @@ export class HeatmapBuilder {
   }
 
   private child(parent: number, frame: number): number {
-    let id = this.children.get(parent, frame);
+    const t = this.children;
+    let id = t.get(parent, frame);
     if (id < 0) {
-      id = this.newNode(parent, frame);
-      this.children.set(parent, frame, id);
+      id = this.nodes++;
+      if (id === t.parent.length) {
+        const p = new Int32Array(id * 2);
+        p.set(t.parent);
+        t.parent = p;
+        const f = new Int32Array(id * 2);
+        f.set(t.frame);
+        t.frame = f;
+      }
+      t.parent[id] = parent;
+      t.frame[id] = frame;
+      t.add(id);
     }
     return id;
-  }
-
-  private newNode(parent: number, frame: number): number {
-    if (this.nodes === this.parent.length) {
-      const p = new Int32Array(this.nodes * 2);
-      p.set(this.parent);
-      this.parent = p;
-      const f = new Int32Array(this.nodes * 2);
-      f.set(this.frameOf);
-      this.frameOf = f;
-    }
-    this.parent[this.nodes] = parent;
-    this.frameOf[this.nodes] = frame;
-    return this.nodes++;
   }
 }
 

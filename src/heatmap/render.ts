@@ -85,6 +85,14 @@ export function cellColour(n: number, max: number, enhanced: boolean): string {
 }
 
 export function renderHeatmapSvg(hm: Heatmap, data: EmbeddedData, o: RenderOptions): string {
+  return [...renderHeatmapSvgParts(hm, data, o)].join('');
+}
+
+/**
+ * The SVG as a sequence of pieces, so that a caller can write them as they come: the
+ * embedded data (several MB for long profiles) is never one string with its escaped copy.
+ */
+export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: RenderOptions): Generator<string> {
   const rows = data.rows;
   const ncols = data.ncols;
   const k = overviewStep(ncols, o.maxColumns);
@@ -240,12 +248,47 @@ export function renderHeatmapSvg(hm: Heatmap, data: EmbeddedData, o: RenderOptio
       hotHeight: 36 + 16 * (hotRows + 2),
     };
     const payload = { ...data, layout, enhanced: o.enhanced, rangeFlags: o.rangeFlags, collapseFlags: o.collapseFlags, noStacksNote: o.noStacksNote };
-    out.push(`<script type="application/json" id="heatmap-data"><![CDATA[\n${jsonForScript(payload)}\n]]></script>\n`);
+    out.push(`<script type="application/json" id="heatmap-data"><![CDATA[\n`);
+    yield out.join('');
+    out.length = 0;
+    yield* jsonForScriptParts(payload);
+    out.push(`\n]]></script>\n`);
     const fns = [...FLAME_FUNCTIONS, cellColour].map((f) => f.toString()).join('\n');
     const code = `(function () {\n'use strict';\n${fns}\n${heatmapApp.toString()}\nheatmapApp(JSON.parse(document.getElementById('heatmap-data').textContent));\n})();`;
     if (code.indexOf(']]>') >= 0) throw new Error('script holds a CDATA end');
     out.push(`<script type="text/ecmascript"><![CDATA[\n${code}\n]]></script>\n`);
   }
   out.push(`</svg>\n`);
-  return out.join('');
+  yield out.join('');
+}
+
+/** Long strings are written in pieces of this many code units. */
+const PIECE = 1 << 16;
+
+/**
+ * `jsonForScript(value)` for a plain object, in pieces: its long string values are cut
+ * (never inside a surrogate pair), the rest is stringified whole. Escaping works a code
+ * unit at a time, so the pieces join to exactly the same text.
+ */
+function* jsonForScriptParts(value: Record<string, unknown>): Generator<string> {
+  let sep = '{';
+  for (const key of Object.keys(value)) {
+    const v = value[key];
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    yield `${sep}${jsonForScript(key)}:`;
+    sep = ',';
+    if (typeof v === 'string' && v.length > PIECE) {
+      yield '"';
+      for (let i = 0; i < v.length; ) {
+        let j = Math.min(v.length, i + PIECE);
+        const c = v.charCodeAt(j - 1);
+        if (j < v.length && c >= 0xd800 && c <= 0xdbff) j++;
+        const piece = jsonForScript(v.slice(i, j));
+        yield piece.slice(1, -1);
+        i = j;
+      }
+      yield '"';
+    } else yield jsonForScript(v);
+  }
+  yield sep === '{' ? '{}' : '}';
 }
