@@ -151,17 +151,18 @@ export function layoutFlame(
     p.reverse();
     paths.set(node, p);
   }
+  // Each stack's tree nodes, root first: both orders compare stacks node by node.
+  const nodePath = new Map<number, number[]>();
+  for (const node of leaves) {
+    const p: number[] = [];
+    for (let k = node; k >= 0; k = parent[k]) p.push(k);
+    p.reverse();
+    nodePath.set(node, p);
+  }
   if (order === 'hot') {
     // Subtree totals per path prefix decide the order, heaviest first, then by name.
     const sub = new Map<number, number>();
     for (const node of leaves) for (let k = node; k >= 0; k = parent[k]) sub.set(k, (sub.get(k) ?? 0) + self.get(node)!);
-    const nodePath = new Map<number, number[]>();
-    for (const node of leaves) {
-      const p: number[] = [];
-      for (let k = node; k >= 0; k = parent[k]) p.push(k);
-      p.reverse();
-      nodePath.set(node, p);
-    }
     leaves.sort((a, b) => {
       const pa = nodePath.get(a)!;
       const pb = nodePath.get(b)!;
@@ -180,13 +181,6 @@ export function layoutFlame(
     // a frame kept together, so a function is one box (flamegraph.pl can split it in two).
     const internal = new Set<number>();
     for (const node of leaves) for (let k = parent[node]; k >= 0; k = parent[k]) internal.add(k);
-    const nodePath = new Map<number, number[]>();
-    for (const node of leaves) {
-      const p: number[] = [];
-      for (let k = node; k >= 0; k = parent[k]) p.push(k);
-      p.reverse();
-      nodePath.set(node, p);
-    }
     leaves.sort((a, b) => compareStackPaths(names, frame, internal, nodePath.get(a)!, nodePath.get(b)!));
   }
   // flow(): open and close frames as adjacent lines share or leave a prefix.

@@ -513,19 +513,24 @@ export class HeatmapBuilder {
    * `result()` returned: call once the input is read, before encoding, to lower the peak.
    */
   release(): void {
-    this.scanner.forgetFrames();
-    this.paths.clear(0);
+    this.forgetLines(0);
     const tree = { parent: this.children.parent, frame: this.children.frame };
     this.children = new ChildTable();
     this.children.parent = tree.parent;
     this.children.frame = tree.frame;
+    this.nameIds.clear();
+  }
+
+  /** Forgets the memoised frame lines, and the stacks cached by them. */
+  private forgetLines(cacheBits?: number): void {
+    this.scanner.forgetFrames();
+    this.paths.clear(cacheBits);
     this.linePc = [];
     this.lineSym = [];
     this.lineDso = [];
     this.lineIds = [];
     this.lineIdle = [];
     this.lineRaw = [];
-    this.nameIds.clear();
   }
 
   /** Whether any sample header carried a timestamp. */
@@ -642,14 +647,7 @@ export class HeatmapBuilder {
           }
         }
       }
-      this.scanner.forgetFrames();
-      this.paths.clear();
-      this.linePc = [];
-      this.lineSym = [];
-      this.lineDso = [];
-      this.lineIds = [];
-      this.lineIdle = [];
-      this.lineRaw = [];
+      this.forgetLines();
     }
     const key = this.linePc.length;
     this.linePc.push(copyString(text, f.addrStart, f.addrEnd));
