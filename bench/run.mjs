@@ -152,6 +152,8 @@ const ROW_IDS = [
   ['floor', 'node streaming floor (always runs: the ratios need it)'],
   ['range-mid', 'range-perf --timezerosecs on a 10 s window in the middle'],
   ['range-all', 'range-perf 0 1e9, the whole file'],
+  ['range-pipe-mid', 'cat FILE | range-perf: the same window from a pipe (sequential)'],
+  ['range-pipe-all', 'cat FILE | range-perf 0 1e9: the whole file from a pipe (sequential)'],
   ['collapse', 'stackcollapse FILE'],
   ['collapse-stdin', 'cat FILE | stackcollapse'],
   ['heatmap', 'heatmap-svg FILE'],
@@ -173,15 +175,21 @@ function buildRows(o, corpus, folded) {
     { id: 'floor', label: 'floor: node read stream + indexOf', bytes: corpus.bytes, cmd: `{T} ${q(NODE)} ${q(join(ROOT, 'bench', 'floor.mjs'))} ${q(C)} > ${q(out('floor.txt'))}`,
       check: () => { const [lines, bytes] = readFileSync(out('floor.txt'), 'utf8').trim().split(' ').map(Number); if (bytes !== corpus.bytes || !(lines > 0)) fail(`floor read ${bytes} bytes, expected ${corpus.bytes}`); } },
     // Bounds are inclusive, so the window ends at midEnd.000000: its bytes are offsets[mid]..offsets[midEnd].
-    { id: 'range-mid', label: `range-perf --timezerosecs ${mid} ${midEnd}`, tools: ['range-perf'], bytes: offsetAt(midEnd), note: 'middle 10 s; stops after END',
+    { id: 'range-mid', label: `range-perf --timezerosecs ${mid} ${midEnd}`, tools: ['range-perf'], bytes: offsetAt(midEnd), note: 'middle 10 s of a file: found by bisection, reads only the window',
       cmd: `{T} ${nodeTool('range-perf')} --timezerosecs ${mid} ${midEnd} ${q(C)} > ${q(out('range-mid.txt'))}`,
       check: () => {
         const want = offsetAt(midEnd) - offsetAt(mid), got = sizeOf(out('range-mid.txt'));
         if (!(Math.abs(got - want) <= want * 0.02 + 4096)) fail(`range-perf window output is ${got} bytes, expected about ${want}`);
       } },
-    { id: 'range-all', label: 'range-perf 0 1e9', tools: ['range-perf'], bytes: corpus.bytes, note: 'whole file passes through',
+    { id: 'range-all', label: 'range-perf 0 1e9', tools: ['range-perf'], bytes: corpus.bytes, note: 'whole file passes through (a file: the middle copied unparsed)',
       cmd: `{T} ${nodeTool('range-perf')} 0 1e9 ${q(C)} > ${q(out('range-all.txt'))}`,
       check: () => { const got = sizeOf(out('range-all.txt')), want = corpus.bytes - corpus.commentBytes; if (got !== want) fail(`range-perf 0 1e9 wrote ${got} bytes, expected ${want} (input less # lines)`); } },
+    { id: 'range-pipe-mid', label: `cat FILE | range-perf --timezerosecs ${mid} ${midEnd}`, tools: ['range-perf'], bytes: offsetAt(midEnd), note: 'a pipe: every header parsed up to END, then stops (cat gets SIGPIPE)',
+      cmd: `{ cat ${q(C)} || true; } | {T} ${nodeTool('range-perf')} --timezerosecs ${mid} ${midEnd} > ${q(out('range-pipe-mid.txt'))}`,
+      check: () => { if (existsSync(out('range-mid.txt')) && !sameFile(out('range-mid.txt'), out('range-pipe-mid.txt'))) fail('pipe output differs from the file-argument output'); } },
+    { id: 'range-pipe-all', label: 'cat FILE | range-perf 0 1e9', tools: ['range-perf'], bytes: corpus.bytes, note: 'a pipe: every header parsed',
+      cmd: `cat ${q(C)} | {T} ${nodeTool('range-perf')} 0 1e9 > ${q(out('range-pipe-all.txt'))}`,
+      check: () => { if (existsSync(out('range-all.txt')) && !sameFile(out('range-all.txt'), out('range-pipe-all.txt'))) fail('pipe output differs from the file-argument output'); } },
     { id: 'collapse', label: 'stackcollapse FILE', tools: ['stackcollapse'], bytes: corpus.bytes,
       cmd: `{T} ${nodeTool('stackcollapse')} ${q(C)} > ${q(collapseOut)}`,
       check: (r) => { nonEmpty(collapseOut); r.extra = `${countLines(collapseOut)} stacks`; } },
@@ -333,7 +341,7 @@ async function main() {
     if (collapse && r.seconds && (r.id === 'per-window' || r.id === 'classic-loop')) {
       r.extra = [r.extra, `${(r.seconds / collapse.seconds).toFixed(2)}× one stackcollapse`].filter(Boolean).join('; ');
     }
-    if (r.id === 'range-mid' && r.seconds) r.extra = [r.extra, `reads ~${fmt(r.bytes / MB, 0)} of ${fmt(corpus.bytes / MB, 0)} MB`].filter(Boolean).join('; ');
+    if (r.id === 'range-pipe-mid' && r.seconds) r.extra = [r.extra, `reads ~${fmt(r.bytes / MB, 0)} of ${fmt(corpus.bytes / MB, 0)} MB`].filter(Boolean).join('; ');
   }
 
   if (want('startup')) {

@@ -1,8 +1,11 @@
 // range-perf [options] START END [file ...]: keep the samples of a time window.
 // Maps the command line onto RangeOptions; the work is in range.ts.
 import { Option } from 'commander';
+import { closeSync } from 'node:fs';
 import {
+  BrokenPipe,
   DataError,
+  describeFsError,
   makeProgram,
   OutputSink,
   processIO,
@@ -17,7 +20,8 @@ import {
 } from '../cli.js';
 import { parseSeconds, type Instant } from '../parse/perf-script.js';
 import { VERSION } from '../version.js';
-import { RangeFilter, type TimeOrigin } from './range.js';
+import { RangeFilter, relativeTime, type TimeOrigin } from './range.js';
+import { openSeekable, planSeek, rangeBySeek } from './seek.js';
 
 const PROG = 'range-perf';
 const USAGE = `usage: ${PROG} [options] START END [file ...]`;
@@ -61,9 +65,32 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     const inputs = resolveInputs(files);
     refuseTerminalStdin(inputs, io, 'perf script output');
 
-    const filter = new RangeFilter({ begin, end, origin, unsorted: Boolean(o.unsorted) });
     const out = new OutputSink(io.stdout);
     const progress = new Progress(io, PROG, Progress.totalOf(inputs), Boolean(o.quiet));
+    // One time-ordered regular file: find the window by bisection (seek.ts).
+    const file = !o.unsorted && inputs.length === 1 ? openSeekable(inputs[0], io) : null;
+    if (file !== null) {
+      try {
+        const plan = planSeek(file, begin, end, (t, first) => relativeTime(t, first, origin));
+        if (plan !== null) {
+          const filter = new RangeFilter({ begin, end, origin, first: plan.first });
+          try {
+            await rangeBySeek(file, plan, filter, out, progress);
+          } finally {
+            progress.done();
+          }
+          await out.end();
+          return 0;
+        }
+      } catch (e) {
+        if (e instanceof DataError || e instanceof BrokenPipe) throw e;
+        throw new DataError(describeFsError(e), inputs[0].name);
+      } finally {
+        if (file.close) closeSync(file.fd);
+      }
+    }
+
+    const filter = new RangeFilter({ begin, end, origin, unsorted: Boolean(o.unsorted) });
     let read = 0;
     try {
       for (const input of inputs) {
@@ -88,3 +115,4 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     return 0;
   });
 }
+

@@ -34,6 +34,24 @@ export interface RangeOptions {
    * Default false.
    */
   unsorted?: boolean;
+  /**
+   * perf's time of the first sample, when it is known before the filter reads (it starts
+   * past it: see seek.ts). Default: the first timed header the filter reads.
+   */
+  first?: Instant;
+}
+
+/** The time of `t` in the window's terms, given the first sample's time and the origin. */
+export function relativeTime(t: Instant, first: Instant, origin: TimeOrigin): Instant {
+  const oSec = origin === 'raw' ? 0 : first.sec;
+  const oNs = origin === 'first-sample' ? first.ns : 0;
+  let sec = t.sec - oSec;
+  let ns = t.ns - oNs;
+  if (ns < 0) {
+    ns += 1e9;
+    sec--;
+  }
+  return { sec, ns };
 }
 
 /** Receives [start, end) offsets of the current chunk to print. */
@@ -43,9 +61,7 @@ export class RangeFilter {
   private readonly scanner: PerfScriptScanner;
   private readonly origin: TimeOrigin;
   private readonly unsorted: boolean;
-  private started = false;
-  private oSec = 0;
-  private oNs = 0;
+  private first: Instant | null;
   /** Printing is on (sorted mode: for good, once on). */
   private ok = false;
   /** Start of the run of lines being printed in the current chunk, or -1. */
@@ -59,6 +75,7 @@ export class RangeFilter {
   constructor(private readonly opts: RangeOptions) {
     this.origin = opts.origin ?? 'first-sample';
     this.unsorted = opts.unsorted ?? false;
+    this.first = opts.first ?? null;
     this.scanner = new PerfScriptScanner(
       {
         header: (h) => this.onHeader(h),
@@ -82,6 +99,11 @@ export class RangeFilter {
     return this.scanner.timedHeaders;
   }
 
+  /** Whether the filter is printing (in sorted mode, for good until the first sample past END). */
+  get printing(): boolean {
+    return this.ok;
+  }
+
   /** Parses a chunk of whole lines and calls `emit` for the parts to print. */
   push(text: string, emit: Emit): void {
     if (this.done) return;
@@ -96,21 +118,8 @@ export class RangeFilter {
     // Perl's regex does not see a header without a timestamp as a sample: it is printed
     // or not with the lines around it.
     if (!h.hasTime) return;
-    if (!this.started) {
-      this.started = true;
-      if (this.origin === 'first-sample') {
-        this.oSec = h.sec;
-        this.oNs = h.ns;
-      } else if (this.origin === 'first-second') {
-        this.oSec = h.sec;
-      }
-    }
-    let sec = h.sec - this.oSec;
-    let ns = h.ns - this.oNs;
-    if (ns < 0) {
-      ns += 1e9;
-      sec--;
-    }
+    if (this.first === null) this.first = { sec: h.sec, ns: h.ns };
+    const { sec, ns } = relativeTime(h, this.first, this.origin);
     const { begin, end } = this.opts;
     const afterEnd = sec > end.sec || (sec === end.sec && ns > end.ns);
     const beforeBegin = sec < begin.sec || (sec === begin.sec && ns < begin.ns);

@@ -1,0 +1,277 @@
+// range-perf on a regular file: find the window by bisection instead of reading up to it,
+// and copy the middle of the window without parsing it.
+//
+// Why: range-perf.pl reads every sample before START, so a window at the end of an hour's
+// profile costs a read of the hour, and the classic per-second loop costs the square of the
+// file. perf writes samples in time order (its ordered-events queue sorts them), which the
+// sorted mode already relies on when it stops at the first sample past END: on such input
+// the first sample at or after START, and the last one at or before END, can be found by
+// bisection over byte offsets, reading a few KiB per probe.
+//
+// What the output is: exactly what the sequential filter prints on time-ordered input. The
+// filter (range.ts) still decides every sample near both ends; only the bytes between a
+// printed sample and a sample known (by bisection) to be at or before END are copied as
+// they are, less comment lines, which is what the filter prints there on time-ordered input.
+//
+// When it does not apply, and the tool reads sequentially instead (planSeek returns null):
+// - no timed header within the first 4 MiB (untimed or foreign input: the
+//   sequential path gives its messages);
+// - a probe finds timestamps going backwards, within its window or between probes: the
+//   input is not in time order, and the sequential path gives range-perf.pl's answer.
+// Out-of-order input that no probe sees is read as if in order; README "Time order" says so,
+// and --unsorted reads every sample.
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { DataError, MAX_LINE_BYTES, type Input, type IO, type OutputSink, type Progress } from '../cli.js';
+import { PerfScriptScanner, type Instant } from '../parse/perf-script.js';
+import type { RangeFilter } from './range.js';
+
+/** Sizes that bound the bisection's reads. */
+export interface SeekTuning {
+  /** A probe reads this much first, then twice as much up to `maxProbe`, to find a timed header. */
+  probe: number;
+  maxProbe: number;
+  /** Bisection stops when its bracket is this narrow: the filter reads the rest. */
+  minGap: number;
+}
+
+const TUNING: SeekTuning = { probe: 64 * 1024, maxProbe: 4 * 1024 * 1024, minGap: 512 * 1024 };
+
+/** A timed header line: where it starts in the file, and its time. */
+interface TimedHeader {
+  offset: number;
+  sec: number;
+  ns: number;
+}
+
+export interface SeekPlan {
+  /** perf's time of the first sample: the filter's origin is computed from it. */
+  first: Instant;
+  /** Where the filter starts reading: a line start, before the first sample to print. */
+  from: number;
+  /**
+   * A header line start such that every sample from the first printed one up to it is
+   * within the window (on time-ordered input): the filter, once printing, may jump here,
+   * the bytes in between copied less comment lines. `from` when there is no such place.
+   */
+  copyTo: number;
+  /** Probes made, for tests and --verbose curiosity. */
+  probes: number;
+}
+
+/** Reads file bytes [pos, pos + len) (fewer at the end of the file). */
+export function readAt(fd: number, pos: number, len: number): Buffer {
+  const buf = Buffer.allocUnsafe(len);
+  let got = 0;
+  while (got < len) {
+    const n = readSync(fd, buf, got, len - got, pos + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return buf.subarray(0, got);
+}
+
+/**
+ * The first timed header that starts a line at or after `pos` (a line starts at `base` or
+ * after a '\n'), or null if none does within `maxProbe` bytes. `ordered` is false when the
+ * timed headers read on the way go backwards in time.
+ */
+function probe(file: SeekableFile, pos: number, t: SeekTuning): { h: TimedHeader | null; ordered: boolean } {
+  const { fd, base, size } = file;
+  for (let len = t.probe; ; len *= 2) {
+    // One byte before pos says whether pos starts a line.
+    const from = pos > base ? pos - 1 : pos;
+    const buf = readAt(fd, from, Math.min(len, size - from));
+    let start = 0;
+    if (pos > base) {
+      const nl = buf.indexOf(10);
+      if (nl < 0) return { h: null, ordered: true };
+      start = nl + 1;
+    }
+    const atEnd = from + buf.length >= size;
+    const last = atEnd ? buf.length : buf.lastIndexOf(10) + 1;
+    if (last > start) {
+      const found: TimedHeader[] = [];
+      const scanner = new PerfScriptScanner(
+        {
+          header: (h) => {
+            if (h.hasTime) found.push({ offset: from + start + h.start, sec: h.sec, ns: h.ns });
+          },
+        },
+        { headersOnly: true },
+      );
+      scanner.push(buf.toString('latin1', start, last));
+      let ordered = true;
+      for (let i = 1; i < found.length; i++) if (before(found[i], found[i - 1])) ordered = false;
+      if (found.length > 0) return { h: found[0], ordered };
+    }
+    if (atEnd || len >= t.maxProbe) return { h: null, ordered: true };
+  }
+}
+
+function before(a: Instant, b: Instant): boolean {
+  return a.sec < b.sec || (a.sec === b.sec && a.ns < b.ns);
+}
+
+/**
+ * Plans a sorted-mode range-perf run over the file: see the file comment.
+ * `relative` maps perf's time to the window's time given the first sample's time; `begin`
+ * and `end` are the window's bounds, both inclusive. Null: read sequentially.
+ */
+export function planSeek(
+  file: SeekableFile,
+  begin: Instant,
+  end: Instant,
+  relative: (t: Instant, first: Instant) => Instant,
+  tuning: SeekTuning = TUNING,
+): SeekPlan | null {
+  const { base, size } = file;
+  const minGap = tuning.minGap;
+  let probes = 1;
+  const head = probe(file, base, tuning);
+  if (head.h === null || !head.ordered) return null;
+  const first: Instant = { sec: head.h.sec, ns: head.h.ns };
+  // Probes seen, by offset, to check that time never goes backwards between them.
+  const seen: TimedHeader[] = [head.h];
+  const rel = (h: TimedHeader) => relative(h, first);
+  const atOrBefore = (a: Instant, b: Instant) => !before(b, a);
+
+  // START: the last probed header still before it; the filter reads on from there.
+  let lo = head.h.offset;
+  if (before(rel(head.h), begin)) {
+    let hi = size;
+    while (hi - lo > minGap) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      const p = probe(file, mid, tuning);
+      probes++;
+      if (!p.ordered) return null;
+      if (p.h !== null) seen.push(p.h);
+      if (p.h !== null && p.h.offset < hi && before(rel(p.h), begin)) lo = p.h.offset;
+      else hi = mid;
+    }
+  }
+  const from = lo === head.h.offset ? base : lo;
+
+  // END: the last probed header at or before it; the bytes up to there need no parsing.
+  let copyTo = from;
+  if (atOrBefore(begin, end)) {
+    let lo2 = lo;
+    let hi2 = size;
+    while (hi2 - lo2 > minGap) {
+      const mid = lo2 + Math.floor((hi2 - lo2) / 2);
+      const p = probe(file, mid, tuning);
+      probes++;
+      if (!p.ordered) return null;
+      if (p.h !== null) seen.push(p.h);
+      if (p.h !== null && p.h.offset < hi2 && atOrBefore(rel(p.h), end)) lo2 = p.h.offset;
+      else hi2 = mid;
+    }
+    copyTo = Math.max(from, lo2);
+  }
+
+  seen.sort((a, b) => a.offset - b.offset);
+  for (let i = 1; i < seen.length; i++) if (before(seen[i], seen[i - 1])) return null;
+  return { first, from, copyTo, probes };
+}
+
+/** A regular file open for positional reads: bytes [base, size) are the input. */
+export interface SeekableFile {
+  fd: number;
+  base: number;
+  size: number;
+  name: string;
+  /** Whether the fd is ours to close (not stdin). */
+  close: boolean;
+}
+
+/**
+ * The input as a regular file that can be read at any offset, or null: a pipe, a terminal,
+ * a gzip file, or a file that cannot be opened (the sequential path reports why).
+ */
+export function openSeekable(input: Input, io: IO): SeekableFile | null {
+  let fd = -1;
+  let base = 0;
+  let close = false;
+  try {
+    if (input.path !== null) {
+      fd = openSync(input.path, 'r');
+      close = true;
+    } else {
+      // stdin redirected from a file (`range-perf 10 20 < out.stacks`), read from where its
+      // offset is (Linux says where in /proc; elsewhere, read it as a stream).
+      if (io.stdin !== process.stdin) return null;
+      fd = 0;
+      const info = readFileSync('/proc/self/fdinfo/0', 'latin1');
+      const m = /^pos:\s*(\d+)/m.exec(info);
+      if (m === null) return null;
+      base = Number(m[1]);
+    }
+    const st = fstatSync(fd);
+    const gz = readAt(fd, base, 2);
+    if (st.isFile() && st.size > base && !(gz.length === 2 && gz[0] === 0x1f && gz[1] === 0x8b)) {
+      return { fd, base, size: st.size, name: input.name, close };
+    }
+  } catch {
+    // The sequential path opens it again and reports the error.
+  }
+  if (close && fd >= 0) closeSync(fd);
+  return null;
+}
+
+const CHUNK = 1 << 20;
+
+/** Whole lines of the file from `pos`: at least one, at most about `chunk` bytes unless a line is longer. */
+function readLines(file: SeekableFile, pos: number, limit: number, chunk: number): Buffer {
+  for (let len = chunk; ; len *= 2) {
+    const buf = readAt(file.fd, pos, Math.min(len, limit - pos));
+    if (pos + buf.length >= limit) return buf;
+    const nl = buf.lastIndexOf(10);
+    if (nl >= 0) return buf.subarray(0, nl + 1);
+    if (len > MAX_LINE_BYTES) throw new DataError(`a line is longer than ${MAX_LINE_BYTES >> 20} MiB; is this text?`, file.name);
+  }
+}
+
+/**
+ * Runs the filter over the file as `plan` says: from plan.from, and once it prints, the
+ * bytes up to plan.copyTo copied less their comment lines (what the filter would print of
+ * them on time-ordered input), then the filter again until it is done.
+ */
+export async function rangeBySeek(
+  file: SeekableFile,
+  plan: SeekPlan,
+  filter: RangeFilter,
+  out: OutputSink,
+  progress: Progress | null,
+  chunk = CHUNK,
+): Promise<void> {
+  let pos = plan.from;
+  while (pos < file.size && !filter.done) {
+    if (filter.printing && pos < plan.copyTo) {
+      const buf = readLines(file, pos, plan.copyTo, chunk);
+      writeWithoutComments(buf, out);
+      pos += buf.length;
+    } else {
+      const bytes = readLines(file, pos, file.size, chunk);
+      filter.push(bytes.toString('latin1'), (s, e) => out.writeBytes(bytes.subarray(s, e)));
+      pos += bytes.length;
+    }
+    progress?.update(pos - file.base, filter.headers);
+    await out.flush();
+  }
+}
+
+/** Queues the lines of `buf` (whole lines, the first starting at 0) but those starting with '#'. */
+function writeWithoutComments(buf: Buffer, out: OutputSink): void {
+  let seg = 0;
+  let i = 0;
+  for (;;) {
+    const k = buf.indexOf(0x23, i);
+    if (k < 0) break;
+    if (k === 0 || buf[k - 1] === 10) {
+      const nl = buf.indexOf(10, k);
+      const next = nl < 0 ? buf.length : nl + 1;
+      if (k > seg) out.writeBytes(buf.subarray(seg, k));
+      seg = i = next;
+    } else i = k + 1;
+  }
+  if (buf.length > seg) out.writeBytes(buf.subarray(seg));
+}
