@@ -549,7 +549,6 @@ describe('big profiles', () => {
         `(${((100 * ours) / (perl + PERL_FIXED)).toFixed(0)}%)`,
     );
     expect(ours).toBeLessThan(perl + PERL_FIXED);
-    // A loose guard only (CI machines are shared); `npm run bench` measures speed properly.
-    expect(ms).toBeLessThan(10_000);
+    // The time is printed, not asserted: `npm run bench` measures speed.
   });
 });

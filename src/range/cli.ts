@@ -43,8 +43,9 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         "Print the samples of perf script output whose time is within [START, END] seconds, as FlameGraph's\n" +
           'range-perf.pl does: time counts from the first sample, both bounds are inclusive, and the output is\n' +
           'the input\'s own bytes less its comment lines. Reads the files named (- for stdin, .gz accepted) or stdin.\n' +
-          'Input is taken to be in time order, as perf writes it: reading stops at the first sample past END\n' +
-          '(see --unsorted). Put -- before a negative START.',
+          'Input is taken to be in time order, as perf writes it: reading stops at the first sample past END,\n' +
+          'and a single regular file is searched by bisection for the window (see --unsorted).\n' +
+          'Put -- before a negative START.',
       )
       .argument('<START>', 'start of the window, in seconds (decimals allowed)')
       .argument('<END>', 'end of the window, in seconds')
@@ -52,7 +53,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       .option('--timezerosecs', "time 0 is the first sample's whole second (the heat map's origin)")
       .addOption(new Option('--timezerosec').hideHelp())
       .option('--timeraw', "use perf's own timestamps")
-      .option('--unsorted', 'input may be out of time order: test every sample and read to the end')
+      .option('--unsorted', 'input may be out of time order: test every sample and read all of it')
       .option('-q, --quiet', 'print no progress line (shown only on a terminal, for long runs)');
     program.parse(argv, { from: 'user' });
     const o = program.opts();
