@@ -66,3 +66,21 @@ it('range-perf | stackcollapse through the real binaries equals stackcollapse on
   const direct = await spawnBin('stackcollapse', ['--tid'], kept.map((b) => b.replace(/^#.*\n/gm, '')).join('\n\n') + '\n');
   expect(pipeline).toBe(direct.stdout.toString('latin1'));
 });
+
+describe('the bin shims run as executables, through their #! line', () => {
+  it.each(['range-perf', 'stackcollapse', 'flamegraph-svg', 'heatmap-svg'])('%s --version', async (tool) => {
+    const bin = join(ROOT, 'bin', `${tool}.js`);
+    // heatmap-svg's line passes node flags (`env -S node --max-semi-space-size=4`): a
+    // malformed one would fail here, where `node bin/...` would not notice.
+    expect(readFileSync(bin, 'latin1')).toMatch(/^#!\/usr\/bin\/env (-S )?node( --[\w-]+=\d+)*\n/);
+    const child = spawn(bin, ['--version'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(Buffer.concat(err).toString()).toBe('');
+    expect(code).toBe(0);
+    expect(Buffer.concat(out).toString()).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+});

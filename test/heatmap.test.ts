@@ -226,7 +226,7 @@ describe('embedded data', () => {
     const data = encodeHeatmap(b.result(), true);
     expect(data.ncols).toBe(3);
     expect(data.names).toEqual(['a', 'b', 'f', 'g', 'h', 'main']);
-    const cells = decodeVarints(data.cells, []);
+    const cells = decodeVarints(data.cells.text(), []);
     // Two non-empty cells: (0, 0) with two stacks (f x2, g x1), (2, 5) with one.
     expect(cells[0]).toBe(2);
     expect(cells[2] + cells[4]).toBe(3);

@@ -125,7 +125,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     if (o.input === 'columns') columns = new LatencyBuilder(latencyOptions(o, rows));
     for (const input of inputs) {
       where = input.name;
-      for await (const chunk of readLineChunks(readBytes(input, io), input.name)) {
+      // Only the decoded text of a chunk is read (and it is a copy): one Buffer serves all reads.
+      for await (const chunk of readLineChunks(readBytes(input, io, undefined, { blockingFile: true, reuse: true }), input.name)) {
         if (!decided && chunk.text.trim() !== '') {
           decided = true;
           if (looksLikeColumns(chunk.text)) columns = new LatencyBuilder(latencyOptions(o, rows));
@@ -244,7 +245,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       cells: o.cells,
     });
     for (const part of parts) {
-      out.write(part);
+      if (typeof part === 'string') out.write(part);
+      else out.writeBytes(part);
       await out.flush();
     }
     await out.end();

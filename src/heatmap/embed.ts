@@ -32,17 +32,33 @@ export function encodeVarints(ns: ArrayLike<number>): string {
 const MORE_CODES = Uint8Array.from(MORE, (c) => c.charCodeAt(0));
 const LAST_CODES = Uint8Array.from(LAST, (c) => c.charCodeAt(0));
 
-/** Varints written as bytes into one growing buffer: no string per number. */
+/**
+ * Varint text as the ASCII bytes it was written in, in pieces: the long ones (a stack tree
+ * of a million nodes) are never one string, nor one Buffer grown by doubling. Why: on a
+ * 2 GB input those copies were the last ~20 MB of heatmap-svg's peak RSS.
+ */
+export class VarintText {
+  constructor(
+    readonly pieces: Buffer[],
+    readonly length: number,
+  ) {}
+
+  text(): string {
+    return Buffer.concat(this.pieces).toString('latin1');
+  }
+}
+
+const PIECE_BYTES = 1 << 18;
+
+/** Varints written as bytes into pieces of PIECE_BYTES: no string per number. */
 class VarintWriter {
-  private buf = new Uint8Array(1 << 16);
+  private pieces: Buffer[] = [];
+  private buf = Buffer.allocUnsafe(1 << 12);
   private len = 0;
+  private total = 0;
 
   int(n: number): void {
-    if (this.len + 12 > this.buf.length) {
-      const b = new Uint8Array(this.buf.length * 2);
-      b.set(this.buf.subarray(0, this.len));
-      this.buf = b;
-    }
+    if (this.len + 12 > this.buf.length) this.next();
     const buf = this.buf;
     let len = this.len;
     while (n >= 32) {
@@ -54,10 +70,25 @@ class VarintWriter {
     this.len = len;
   }
 
+  private next(): void {
+    this.pieces.push(this.buf.subarray(0, this.len));
+    this.total += this.len;
+    // Small first, so that the many small outputs (a grid, a test) stay small.
+    this.buf = Buffer.allocUnsafe(Math.min(PIECE_BYTES, this.buf.length * 4));
+    this.len = 0;
+  }
+
+  done(): VarintText {
+    if (this.len > 0) this.next();
+    return new VarintText(this.pieces, this.total);
+  }
+
   text(): string {
-    return Buffer.from(this.buf.buffer, this.buf.byteOffset, this.len).toString('latin1');
+    return this.done().text();
   }
 }
+
+const EMPTY = new VarintText([], 0);
 
 export interface EmbeddedData {
   /** Offset buckets per second. */
@@ -73,10 +104,10 @@ export interface EmbeddedData {
   /** Stack names, in byte order; null without stacks. */
   names: string[] | null;
   /** Per node: node index minus parent index (a root's parent is -1). */
-  parent: string;
-  frame: string;
+  parent: VarintText;
+  frame: VarintText;
   /** Per non-empty cell, column-major: m, then m pairs (node delta, count). */
-  cells: string;
+  cells: VarintText;
   /** Sizes, for the SVG's own statement of what it carries. */
   bytes: { grid: number; stacks: number };
   /** Distinct stacks that hold samples. */
@@ -116,9 +147,9 @@ export function encodeHeatmap(hm: Heatmap, stacks: boolean): EmbeddedData {
     grid: gridText,
     maxCount: hm.maxCount,
     names: null,
-    parent: '',
-    frame: '',
-    cells: '',
+    parent: EMPTY,
+    frame: EMPTY,
+    cells: EMPTY,
     bytes: { grid: gridText.length, stacks: 0 },
     distinctStacks: 0,
   };
@@ -166,9 +197,9 @@ export function encodeHeatmap(hm: Heatmap, stacks: boolean): EmbeddedData {
     }
   }
   out.names = names;
-  out.parent = pw.text();
-  out.frame = fw.text();
-  out.cells = cw.text();
+  out.parent = pw.done();
+  out.frame = fw.done();
+  out.cells = cw.done();
   let nameBytes = 0;
   for (const n of names) nameBytes += n.length + 3;
   for (let i = 0; i < sampled.length; i++) out.distinctStacks += sampled[i];

@@ -7,7 +7,7 @@
 // column and the top row are drawn. Row 0 (the first 1/rows of each second) is at the bottom.
 import { cssFontFamily, escapeXml, jsonForScript } from '../svg.js';
 import type { Heatmap } from './heatmap.js';
-import type { EmbeddedData } from './embed.js';
+import { VarintText, type EmbeddedData } from './embed.js';
 import { FLAME_FUNCTIONS } from './flame-layout.js';
 import { heatmapApp } from './app.js';
 import { encodePng } from './png.js';
@@ -85,14 +85,14 @@ export function cellColour(n: number, max: number, enhanced: boolean): string {
 }
 
 export function renderHeatmapSvg(hm: Heatmap, data: EmbeddedData, o: RenderOptions): string {
-  return [...renderHeatmapSvgParts(hm, data, o)].join('');
+  return [...renderHeatmapSvgParts(hm, data, o)].map((p) => (typeof p === 'string' ? p : p.toString('latin1'))).join('');
 }
 
 /**
  * The SVG as a sequence of pieces, so that a caller can write them as they come: the
  * embedded data (several MB for long profiles) is never one string with its escaped copy.
  */
-export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: RenderOptions): Generator<string> {
+export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: RenderOptions): Generator<string | Buffer> {
   const rows = data.rows;
   const ncols = data.ncols;
   const k = overviewStep(ncols, o.maxColumns);
@@ -270,14 +270,19 @@ const PIECE = 1 << 16;
  * (never inside a surrogate pair), the rest is stringified whole. Escaping works a code
  * unit at a time, so the pieces join to exactly the same text.
  */
-function* jsonForScriptParts(value: Record<string, unknown>): Generator<string> {
+function* jsonForScriptParts(value: Record<string, unknown>): Generator<string | Buffer> {
   let sep = '{';
   for (const key of Object.keys(value)) {
     const v = value[key];
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
     yield `${sep}${jsonForScript(key)}:`;
     sep = ',';
-    if (typeof v === 'string' && v.length > PIECE) {
+    if (v instanceof VarintText) {
+      // Varint digits need no escaping in JSON, XML or CDATA: the bytes go out as they are.
+      yield '"';
+      yield* v.pieces;
+      yield '"';
+    } else if (typeof v === 'string' && v.length > PIECE) {
       yield '"';
       for (let i = 0; i < v.length; ) {
         let j = Math.min(v.length, i + PIECE);
