@@ -452,9 +452,6 @@ export class HeatmapBuilder {
   private swapperSeen = false;
   private isIdle = false;
   private idleText = '';
-  // Next 'swapper' in the current chunk, so that each line does not rescan the chunk.
-  private nextSwapper = -1;
-  private nextSwapperFrom = -1;
 
   // With rows 'auto': samples held back until the rate is known, and gaps per CPU.
   private pending: number[] = [];
@@ -497,7 +494,6 @@ export class HeatmapBuilder {
   }
 
   push(text: string): void {
-    this.nextSwapperFrom = -1;
     this.scanner.push(text);
   }
 
@@ -711,20 +707,15 @@ export class HeatmapBuilder {
    * once 'swapper' was seen, an idle name anywhere after it makes the sample idle.
    */
   private scanIdle(text: string, s: number, e: number): void {
-    let from = s;
+    // A slice bounds each search to the line (a search of the chunk for 'swapper' ran on
+    // through the frames of every sample: 5% of the run).
+    let line = text.slice(s, e);
     if (!this.swapperSeen) {
-      if (this.nextSwapperFrom < 0 || this.nextSwapper < s) {
-        this.nextSwapper = text.indexOf('swapper', s);
-        if (this.nextSwapper < 0) this.nextSwapper = text.length;
-        this.nextSwapperFrom = s;
-      }
-      const p = this.nextSwapper;
-      if (p + 7 > e) return;
+      const p = line.indexOf('swapper');
+      if (p < 0) return;
       this.swapperSeen = true;
-      from = p + 7;
+      line = line.slice(p + 7);
     }
-    // Idle names hold an 'i' or an 'x' early on; a slice bounds the search to the line.
-    const line = text.slice(from, e);
     for (let i = 0; i < IDLE_NAMES.length; i++) {
       if (line.indexOf(IDLE_NAMES[i]) >= 0) {
         this.isIdle = true;
@@ -732,6 +723,7 @@ export class HeatmapBuilder {
       }
     }
   }
+
 
   private onEnd(): void {
     if (!this.active) return;
