@@ -135,36 +135,34 @@ export function planSeek(
   const rel = (h: TimedHeader) => relative(h, first);
   const atOrBefore = (a: Instant, b: Instant) => !before(b, a);
 
-  // START: the last probed header still before it; the filter reads on from there.
-  let lo = head.h.offset;
-  if (before(rel(head.h), begin)) {
+  /**
+   * Bisection over [lo, size): the offset of the last header probed that `keep` accepts
+   * (lo itself when none is), or -1 when a probe sees time go backwards.
+   */
+  const bisect = (lo: number, keep: (h: TimedHeader) => boolean): number => {
     let hi = size;
     while (hi - lo > minGap) {
       const mid = lo + Math.floor((hi - lo) / 2);
       const p = probe(file, mid, tuning);
       probes++;
-      if (!p.ordered) return null;
+      if (!p.ordered) return -1;
       if (p.h !== null) seen.push(p.h);
-      if (p.h !== null && p.h.offset < hi && before(rel(p.h), begin)) lo = p.h.offset;
+      if (p.h !== null && p.h.offset < hi && keep(p.h)) lo = p.h.offset;
       else hi = mid;
     }
-  }
+    return lo;
+  };
+
+  // START: the last probed header still before it; the filter reads on from there.
+  const lo = before(rel(head.h), begin) ? bisect(head.h.offset, (h) => before(rel(h), begin)) : head.h.offset;
+  if (lo < 0) return null;
   const from = lo === head.h.offset ? base : lo;
 
   // END: the last probed header at or before it; the bytes up to there need no parsing.
   let copyTo = from;
   if (atOrBefore(begin, end)) {
-    let lo2 = lo;
-    let hi2 = size;
-    while (hi2 - lo2 > minGap) {
-      const mid = lo2 + Math.floor((hi2 - lo2) / 2);
-      const p = probe(file, mid, tuning);
-      probes++;
-      if (!p.ordered) return null;
-      if (p.h !== null) seen.push(p.h);
-      if (p.h !== null && p.h.offset < hi2 && atOrBefore(rel(p.h), end)) lo2 = p.h.offset;
-      else hi2 = mid;
-    }
+    const lo2 = bisect(lo, (h) => atOrBefore(rel(h), end));
+    if (lo2 < 0) return null;
     copyTo = Math.max(from, lo2);
   }
 
