@@ -13,7 +13,9 @@ import { parseSeconds, type Instant } from '../src/parse/perf-script.js';
 import { main } from '../src/range/cli.js';
 import { RangeFilter, relativeTime, type TimeOrigin } from '../src/range/range.js';
 import { planSeek, rangeBySeek, type SeekableFile, type SeekTuning } from '../src/range/seek.js';
-import { ROOT, runMain } from './helpers.js';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { CONFORMANCE, HAVE_CONFORMANCE, ROOT, runMain } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flamekit-seek-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -129,6 +131,28 @@ describe('range-perf bisection (src/range/seek.ts)', () => {
     const r = await runMain(main, ['0', '1', path]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no timestamps');
+  });
+
+  // range-perf.pl's own outputs, with probes and gaps small enough that these small files
+  // are bisected and their middles copied (with the default sizes they are read whole).
+  let confCopied = 0;
+  const rangeCases = HAVE_CONFORMANCE && existsSync(join(CONFORMANCE, 'range')) ? readdirSync(join(CONFORMANCE, 'range')) : [];
+  if (!HAVE_CONFORMANCE) console.log('range-seek: ../shared/conformance not found, its cases are skipped');
+  it.skipIf(!HAVE_CONFORMANCE).each(rangeCases)('bisected: %s equals range-perf.pl', async (f) => {
+    const m = /^(.*?)\.([\d.]+)-([\d.]+)(\.timezerosecs)?\.txt$/.exec(f)!;
+    // Plain text: a .gz input is unpacked first (gzip is never bisected).
+    const plain = join(CONFORMANCE, 'perf', `${m[1]}.txt`);
+    const text = existsSync(plain) ? readFileSync(plain) : gunzipSync(readFileSync(`${plain}.gz`));
+    const path = join(dir, `conf-${f}`);
+    writeFileSync(path, text);
+    const origin: TimeOrigin = m[4] ? 'first-second' : 'first-sample';
+    const got = await seeking(path, text.length, parseSeconds(m[2])!, parseSeconds(m[3])!, origin, { probe: 256, maxProbe: 4096, minGap: 512 }, 1024);
+    expect(got).not.toBeNull();
+    if (got!.plan.copyTo > got!.plan.from) confCopied++;
+    expect(got!.out.equals(readFileSync(join(CONFORMANCE, 'range', f)))).toBe(true);
+  });
+  it.skipIf(!HAVE_CONFORMANCE)('bisected the conformance cases for real: most had a middle copied unparsed', () => {
+    expect(confCopied).toBeGreaterThan(rangeCases.length / 2);
   });
 
   describe('through the command line, on a file of a few MiB', () => {
