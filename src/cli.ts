@@ -215,7 +215,9 @@ function openRegularFile(path: string): number {
  * (`1f 8b`), whatever its name.
  */
 export async function* readBytes(input: Input, io: IO, chunkSize = READ_CHUNK, opts: ReadOptions = {}): AsyncGenerator<Buffer> {
-  if (opts.blockingFile && input.path !== null) {
+  // Only what stat called a regular file: opening a named pipe to look at it would let its
+  // writer in, and closing it again could leave the writer with no reader (EPIPE).
+  if (opts.blockingFile && input.path !== null && input.size !== null) {
     const fd = openRegularFile(input.path);
     if (fd >= 0) {
       let gz = false;

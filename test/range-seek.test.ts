@@ -2,7 +2,7 @@
 // it skips or copies unparsed, its output must equal the sequential filter's on
 // time-ordered input, and it must fall back to reading sequentially where it cannot tell.
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -11,9 +11,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { OutputSink } from '../src/cli.js';
 import { parseSeconds, type Instant } from '../src/parse/perf-script.js';
 import { main } from '../src/range/cli.js';
+import { main as heatmapMain } from '../src/heatmap/cli.js';
 import { RangeFilter, relativeTime, type TimeOrigin } from '../src/range/range.js';
 import { planSeek, rangeBySeek, type SeekableFile, type SeekTuning } from '../src/range/seek.js';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { CONFORMANCE, HAVE_CONFORMANCE, ROOT, runMain } from './helpers.js';
 
@@ -206,4 +207,35 @@ describe('range-perf bisection (src/range/seek.ts)', () => {
       expect(Buffer.concat(out).toString('latin1')).toBe(want.stdout.toString('latin1'));
     });
   });
+});
+
+describe('named pipes are read as streams, never opened to be looked at', () => {
+  it.each([
+    ['range-perf', ['0', '1e9']],
+    ['heatmap-svg', ['--format', 'tsv']],
+  ])('%s FIFO', async (tool, args) => {
+    const fifo = join(dir, `fifo-${tool}`);
+    execFileSync('mkfifo', [fifo]);
+    const text = profile(
+      Array.from({ length: 2000 }, (_, i) => i / 50),
+      [{ comment: true, hashInName: false, frames: 3 }],
+    );
+    const child = spawn(process.execPath, [join(ROOT, 'bin', `${tool}.js`), ...args, fifo], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    // The writer: a file opened on a FIFO waits for the reader; every byte must arrive.
+    const w = createWriteStream(fifo);
+    const written = new Promise<void>((resolve, reject) => {
+      w.on('error', reject);
+      w.end(text, () => resolve());
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    await written;
+    expect(Buffer.concat(err).toString()).toBe('');
+    expect(code).toBe(0);
+    const want = await runMain(tool === 'range-perf' ? main : heatmapMain, args, text);
+    expect(Buffer.concat(out).toString('latin1')).toBe(want.stdout.toString('latin1'));
+  }, 20000);
 });

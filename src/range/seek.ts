@@ -191,6 +191,8 @@ export function openSeekable(input: Input, io: IO): SeekableFile | null {
   let close = false;
   try {
     if (input.path !== null) {
+      // Not a named pipe (see readBytes): stat said what it is before anything opened it.
+      if (input.size === null) return null;
       fd = openSync(input.path, 'r');
       close = true;
     } else {
