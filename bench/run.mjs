@@ -110,12 +110,7 @@ function helpOf(tool) {
   }
   return helpCache.get(tool);
 }
-// As the bin runs when executed: with the node flags of its `#!/usr/bin/env -S node ...` line.
-const shebangFlags = (tool) => {
-  const m = /^#!\S*env -S node((?: --[\w-]+(?:=\S+)?)*)\s*$/m.exec(readFileSync(binOf(tool), 'utf8').split('\n')[0]);
-  return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
-};
-const nodeTool = (tool) => [NODE, ...shebangFlags(tool), binOf(tool)].map(q).join(' ');
+const nodeTool = (tool) => `${q(NODE)} ${q(binOf(tool))}`;
 
 // ---------------------------------------------------------------------------- measuring
 // Run a bash command line in which every {T} is replaced by a /usr/bin/time prefix that
@@ -252,7 +247,7 @@ function sameFile(a, b) {
 // `node -e 0` against each tool's --version, interleaved, many times; wall time per spawn.
 function measureStartup(o, tools) {
   const cmds = [{ id: 'startup-node', label: 'startup: node -e 0', args: ['-e', '0'] },
-    ...tools.map((t) => ({ id: `startup-${t}`, label: `startup: ${t} --version`, tool: t, args: [...shebangFlags(t), binOf(t), '--version'] }))];
+    ...tools.map((t) => ({ id: `startup-${t}`, label: `startup: ${t} --version`, tool: t, args: [binOf(t), '--version'] }))];
   const times = cmds.map(() => []);
   const failures = [];
   for (let k = 0; k < o.startupReps + 1; k++) {
