@@ -98,17 +98,13 @@ describe('heatmap-svg starts node again with its V8 flags (bin/run.js)', () => {
       })
       .map(Number);
   const childrenOf = (pid: number): string[] =>
-    readdirSync('/proc')
-      .filter((d) => /^\d+$/.test(d))
-      .flatMap((d) => {
-        try {
-          const stat = readFileSync(`/proc/${d}/stat`, 'latin1');
-          const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-          return ppid === pid ? [readFileSync(`/proc/${d}/cmdline`, 'latin1').split('\0').join(' ')] : [];
-        } catch {
-          return [];
-        }
-      });
+    childPids(pid).flatMap((k) => {
+      try {
+        return [readFileSync(`/proc/${k}/cmdline`, 'latin1').split('\0').join(' ')];
+      } catch {
+        return [];
+      }
+    });
 
   it.skipIf(process.platform !== 'linux')('the work runs in a child node with --max-semi-space-size=4, and its exit status is the tool\'s', async () => {
     const child = spawn(process.execPath, [join(ROOT, 'bin', 'heatmap-svg.js'), '--format', 'tsv'], { stdio: ['pipe', 'pipe', 'pipe'] });
