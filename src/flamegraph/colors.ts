@@ -34,21 +34,19 @@ type Flat = 'red' | 'green' | 'blue' | 'aqua' | 'yellow' | 'purple' | 'orange';
 
 // --- drand48 -----------------------------------------------------------------------------
 
-const TWO24 = 0x1000000;
-const TWO48 = TWO24 * TWO24;
-// 0x5DEECE66D split at bit 24, so every product stays below 2^53.
-const A_HI = 0x5de;
-const A_LO = 0xece66d;
+const TWO48 = 0x1000000 * 0x1000000;
 
-/** One drand48 step: x' = (0x5DEECE66D * x + 0xB) mod 2^48. */
-function drand48Step(x: number): number {
-  const xHi = Math.floor(x / TWO24);
-  const xLo = x - xHi * TWO24;
-  const lo = A_LO * xLo;
-  const mid = (A_HI * xLo + A_LO * xHi) % TWO24;
-  let r = lo + mid * TWO24 + 0xb;
-  r %= TWO48;
-  return r;
+/**
+ * One drand48 step: x' = (0x5DEECE66D * x + 0xB) mod 2^48, with 0x5DEECE66D split at bit 24
+ * so that every product stays below 2^53. Self-contained (no module-level names): the heat
+ * map's script embeds it through toString, for flameColor (src/heatmap/flame-layout.ts).
+ */
+export function drand48Step(x: number): number {
+  const T24 = 0x1000000;
+  const xHi = Math.floor(x / T24);
+  const xLo = x - xHi * T24;
+  const mid = (0x5de * xLo + 0xece66d * xHi) % T24;
+  return (0xece66d * xLo + mid * T24 + 0xb) % (T24 * T24);
 }
 
 /** Perl's `srand(seed); rand(1)` with drand48 (Perl 5.20 and later). */
@@ -70,7 +68,7 @@ export class Drand48 {
   }
 }
 
-/** unpack("%32W*", name): the sum of the code points, modulo 2^32. */
+/** unpack("%32W*", name): the sum of the code points, modulo 2^32. Self-contained, as drand48Step. */
 export function sumCodePoints(name: string): number {
   let sum = 0;
   for (let i = 0; i < name.length; i++) {

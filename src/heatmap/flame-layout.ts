@@ -1,7 +1,8 @@
 // The range flame graph of heatmap-svg, as pure functions that run twice: in Node (tests)
 // and, embedded into the SVG with Function.prototype.toString, in the browser. So every
-// function here is self-contained: no imports, no module-level names except the other
-// functions listed in FLAME_FUNCTIONS, no Node APIs.
+// function here is self-contained: no module-level names except the other functions listed
+// in FLAME_FUNCTIONS, no Node APIs. The only import is flamegraph-svg's colour arithmetic
+// (sumCodePoints, drand48Step), which is self-contained too and embedded the same way.
 //
 // It lays a graph out exactly as flamegraph.pl (FlameGraph 41fee1f, ../shared/reference §3)
 // does for the folded lines `range-perf --timezerosecs S E | stackcollapse --weight samples`
@@ -15,6 +16,7 @@
 //
 // Input is a stack tree (node i = frame `frame[i]` under node `parent[i]`, -1 for roots)
 // whose names are sorted byte-wise (name id order = byte order), and self counts per node.
+import { drand48Step, sumCodePoints } from '../flamegraph/colors.js';
 
 /** Decodes the self-delimiting base-32 numbers heatmap-svg embeds (see encodeVarints). */
 export function decodeVarints(s: string, out: number[]): number[] {
@@ -48,28 +50,8 @@ export function decodeVarints(s: string, out: number[]): number[] {
 export function flameColor(name: string): string {
   if (name === '--') return 'rgb(160,160,160)';
   if (name === '-') return 'rgb(200,200,200)';
-  let sum = 0;
-  for (let i = 0; i < name.length; i++) {
-    let c = name.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < name.length) {
-      const d = name.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
-        i++;
-      }
-    }
-    sum += c;
-  }
-  sum %= 4294967296;
-  // drand48: x1 = (0x5DEECE66D * x0 + 0xB) mod 2^48, x0 = seed << 16 | 0x330E, split at
-  // bit 24 so that every product stays exact in a double.
-  const T24 = 0x1000000;
-  const x = sum * 0x10000 + 0x330e;
-  const xHi = Math.floor(x / T24);
-  const xLo = x - xHi * T24;
-  const mid = (0x5de * xLo + 0xece66d * xHi) % T24;
-  const r = (0xece66d * xLo + mid * T24 + 0xb) % (T24 * T24);
-  const v = r / (T24 * T24);
+  // perlSeededRand(sumCodePoints(name)) in src/flamegraph/colors.ts.
+  const v = drand48Step(sumCodePoints(name) * 0x10000 + 0x330e) / (0x1000000 * 0x1000000);
   return `rgb(${205 + Math.trunc(50 * v)},${Math.trunc(230 * v)},${Math.trunc(55 * v)})`;
 }
 
@@ -310,4 +292,4 @@ export function hotFunctions(
 }
 
 /** The functions above, in the order the SVG script defines them. */
-export const FLAME_FUNCTIONS = [decodeVarints, flameColor, printfFixed, groupDigits, layoutFlame, compareStackPaths, hotFunctions];
+export const FLAME_FUNCTIONS = [decodeVarints, sumCodePoints, drand48Step, flameColor, printfFixed, groupDigits, layoutFlame, compareStackPaths, hotFunctions];
