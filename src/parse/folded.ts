@@ -48,35 +48,26 @@ export function isFoldedSpace(c: number): boolean {
  * character before it, or -1 when text[start, end) does not end in `\s\d+(\.\d*)?`.
  */
 function findCount(text: string, start: number, end: number): number {
-  let i = end - 1;
-  let sawDot = false;
-  let digitsAfterDot = 0;
-  // Optional fraction: digits* after a '.'
-  while (i >= start) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      i--;
-      digitsAfterDot++;
-    } else break;
-  }
+  // Digits, then, if a '.' comes before them, the integer digits before it.
+  let i = digitsBefore(text, end - 1, start);
+  let intDigits = end - 1 - i;
   if (i >= start && text.charCodeAt(i) === 46 /* . */) {
-    sawDot = true;
-    i--;
-  }
-  let intDigits = 0;
-  if (sawDot) {
-    while (i >= start) {
-      const c = text.charCodeAt(i);
-      if (c >= 48 && c <= 57) {
-        i--;
-        intDigits++;
-      } else break;
-    }
-  } else {
-    intDigits = digitsAfterDot;
+    const j = digitsBefore(text, i - 1, start);
+    intDigits = i - 1 - j;
+    i = j;
   }
   if (intDigits === 0) return -1;
   if (i < start || !isFoldedSpace(text.charCodeAt(i))) return -1;
+  return i;
+}
+
+/** The index of the first non-digit at or before `i`, going back no further than `start` (start - 1 if none). */
+function digitsBefore(text: string, i: number, start: number): number {
+  while (i >= start) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    i--;
+  }
   return i;
 }
 
