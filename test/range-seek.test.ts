@@ -1,7 +1,7 @@
 // range-perf on a regular file finds its window by bisection (src/range/seek.ts). Whatever
 // it skips or copies unparsed, its output must equal the sequential filter's on
 // time-ordered input, and it must fall back to reading sequentially where it cannot tell.
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +12,8 @@ import { OutputSink } from '../src/cli.js';
 import { parseSeconds, type Instant } from '../src/parse/perf-script.js';
 import { main } from '../src/range/cli.js';
 import { main as heatmapMain } from '../src/heatmap/cli.js';
-import { RangeFilter, relativeTime, type TimeOrigin } from '../src/range/range.js';
+import { absoluteWindow, RangeFilter, type TimeOrigin } from '../src/range/range.js';
 import { planSeek, rangeBySeek, type SeekableFile, type SeekTuning } from '../src/range/seek.js';
-import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { CONFORMANCE, HAVE_CONFORMANCE, ROOT, runMain } from './helpers.js';
 
@@ -37,7 +36,7 @@ async function seeking(path: string, size: number, begin: Instant, end: Instant,
   const fd = openSync(path, 'r');
   try {
     const file: SeekableFile = { fd, base: 0, size, name: path, close: true };
-    const plan = planSeek(file, begin, end, (t, first) => relativeTime(t, first, origin), tuning);
+    const plan = planSeek(file, (first) => absoluteWindow(begin, end, first, origin), tuning);
     if (plan === null) return null;
     const stream = new PassThrough();
     const got: Buffer[] = [];
@@ -113,7 +112,7 @@ describe('range-perf bisection (src/range/seek.ts)', () => {
     const path = join(dir, 'backwards.txt');
     writeFileSync(path, text);
     const fd = openSync(path, 'r');
-    const plan = planSeek({ fd, base: 0, size: text.length, name: path, close: true }, at(10), at(12), (t, f) => relativeTime(t, f, 'first-sample'), {
+    const plan = planSeek({ fd, base: 0, size: text.length, name: path, close: true }, (f) => absoluteWindow(at(10), at(12), f, 'first-sample'), {
       probe: 4096,
       maxProbe: 4096,
       minGap: 96,
@@ -183,7 +182,7 @@ describe('range-perf bisection (src/range/seek.ts)', () => {
       const end = parseSeconds(args[args.length - 1])!;
       const origin: TimeOrigin = args[0] === '--timezerosecs' ? 'first-second' : args[0] === '--timeraw' ? 'raw' : 'first-sample';
       const fd = openSync(path, 'r');
-      const plan = planSeek({ fd, base: 0, size: text.length, name: path, close: true }, begin, end, (t, f) => relativeTime(t, f, origin));
+      const plan = planSeek({ fd, base: 0, size: text.length, name: path, close: true }, (f) => absoluteWindow(begin, end, f, origin));
       closeSync(fd);
       expect(plan).not.toBeNull();
       // Windows past the start are sought; wide ones are copied without parsing.

@@ -20,7 +20,7 @@ import {
 } from '../cli.js';
 import { parseSeconds, type Instant } from '../parse/perf-script.js';
 import { VERSION } from '../version.js';
-import { RangeFilter, relativeTime, type TimeOrigin } from './range.js';
+import { absoluteWindow, RangeFilter, type TimeOrigin } from './range.js';
 import { openSeekable, planSeek, rangeBySeek } from './seek.js';
 
 const PROG = 'range-perf';
@@ -72,7 +72,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     const file = !o.unsorted && inputs.length === 1 ? openSeekable(inputs[0], io) : null;
     if (file !== null) {
       try {
-        const plan = planSeek(file, begin, end, (t, first) => relativeTime(t, first, origin));
+        const plan = planSeek(file, (first) => absoluteWindow(begin, end, first, origin));
         if (plan !== null) {
           const filter = new RangeFilter({ begin, end, origin, first: plan.first });
           try {

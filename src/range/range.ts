@@ -17,7 +17,7 @@
 //   order, as perf writes it;
 // - comment lines are never printed.
 // Times are exact: whole seconds and nanoseconds, never a double's rounding.
-import { PerfScriptScanner, type Header, type Instant } from '../parse/perf-script.js';
+import { compareInstants, PerfScriptScanner, type Header, type Instant } from '../parse/perf-script.js';
 
 export type TimeOrigin = 'first-sample' | 'first-second' | 'raw';
 
@@ -41,17 +41,15 @@ export interface RangeOptions {
   first?: Instant;
 }
 
-/** The time of `t` in the window's terms, given the first sample's time and the origin. */
-export function relativeTime(t: Instant, first: Instant, origin: TimeOrigin): Instant {
-  const oSec = origin === 'raw' ? 0 : first.sec;
-  const oNs = origin === 'first-sample' ? first.ns : 0;
-  let sec = t.sec - oSec;
-  let ns = t.ns - oNs;
-  if (ns < 0) {
-    ns += 1e9;
-    sec--;
-  }
-  return { sec, ns };
+/** The window [begin, end] in perf's own time, given the first sample's time and the origin. */
+export function absoluteWindow(begin: Instant, end: Instant, first: Instant, origin: TimeOrigin): { begin: Instant; end: Instant } {
+  const o: Instant = { sec: origin === 'raw' ? 0 : first.sec, ns: origin === 'first-sample' ? first.ns : 0 };
+  return { begin: addInstants(begin, o), end: addInstants(end, o) };
+}
+
+function addInstants(a: Instant, b: Instant): Instant {
+  const ns = a.ns + b.ns;
+  return ns >= 1e9 ? { sec: a.sec + b.sec + 1, ns: ns - 1e9 } : { sec: a.sec + b.sec, ns };
 }
 
 /** Receives [start, end) offsets of the current chunk to print. */
@@ -61,7 +59,8 @@ export class RangeFilter {
   private readonly scanner: PerfScriptScanner;
   private readonly origin: TimeOrigin;
   private readonly unsorted: boolean;
-  private first: Instant | null;
+  /** The window in perf's own time, once the first sample's time is known. */
+  private window: { begin: Instant; end: Instant } | null = null;
   /** Printing is on (sorted mode: for good, once on). */
   private ok = false;
   /** Start of the run of lines being printed in the current chunk, or -1. */
@@ -75,7 +74,7 @@ export class RangeFilter {
   constructor(private readonly opts: RangeOptions) {
     this.origin = opts.origin ?? 'first-sample';
     this.unsorted = opts.unsorted ?? false;
-    this.first = opts.first ?? null;
+    if (opts.first) this.window = absoluteWindow(opts.begin, opts.end, opts.first, this.origin);
     this.scanner = new PerfScriptScanner(
       {
         header: (h) => this.onHeader(h),
@@ -118,11 +117,10 @@ export class RangeFilter {
     // Perl's regex does not see a header without a timestamp as a sample: it is printed
     // or not with the lines around it.
     if (!h.hasTime) return;
-    if (this.first === null) this.first = { sec: h.sec, ns: h.ns };
-    const { sec, ns } = relativeTime(h, this.first, this.origin);
-    const { begin, end } = this.opts;
-    const afterEnd = sec > end.sec || (sec === end.sec && ns > end.ns);
-    const beforeBegin = sec < begin.sec || (sec === begin.sec && ns < begin.ns);
+    this.window ??= absoluteWindow(this.opts.begin, this.opts.end, h, this.origin);
+    const { begin, end } = this.window;
+    const afterEnd = compareInstants(h.sec, h.ns, end.sec, end.ns) > 0;
+    const beforeBegin = compareInstants(h.sec, h.ns, begin.sec, begin.ns) < 0;
     if (this.unsorted) {
       const inRange = !afterEnd && !beforeBegin;
       if (inRange && !this.ok) this.run = h.start;

@@ -22,7 +22,7 @@
 // and --unsorted reads every sample.
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { DataError, MAX_LINE_BYTES, type Input, type IO, type OutputSink, type Progress } from '../cli.js';
-import { PerfScriptScanner, type Instant } from '../parse/perf-script.js';
+import { compareInstants, PerfScriptScanner, type Instant } from '../parse/perf-script.js';
 import type { RangeFilter } from './range.js';
 
 /** Sizes that bound the bisection's reads. */
@@ -54,8 +54,6 @@ export interface SeekPlan {
    * the bytes in between copied less comment lines. `from` when there is no such place.
    */
   copyTo: number;
-  /** Probes made, for tests and --verbose curiosity. */
-  probes: number;
 }
 
 /** Reads file bytes [pos, pos + len) (fewer at the end of the file). */
@@ -109,30 +107,27 @@ function probe(file: SeekableFile, pos: number, t: SeekTuning): { h: TimedHeader
 }
 
 function before(a: Instant, b: Instant): boolean {
-  return a.sec < b.sec || (a.sec === b.sec && a.ns < b.ns);
+  return compareInstants(a.sec, a.ns, b.sec, b.ns) < 0;
 }
 
 /**
- * Plans a sorted-mode range-perf run over the file: see the file comment.
- * `relative` maps perf's time to the window's time given the first sample's time; `begin`
- * and `end` are the window's bounds, both inclusive. Null: read sequentially.
+ * Plans a sorted-mode range-perf run over the file: see the file comment. `window` gives
+ * the window [begin, end] (both inclusive) in perf's own time, from the first sample's time
+ * (absoluteWindow in range.ts). Null: read sequentially.
  */
 export function planSeek(
   file: SeekableFile,
-  begin: Instant,
-  end: Instant,
-  relative: (t: Instant, first: Instant) => Instant,
+  window: (first: Instant) => { begin: Instant; end: Instant },
   tuning: SeekTuning = TUNING,
 ): SeekPlan | null {
   const { base, size } = file;
   const minGap = tuning.minGap;
-  let probes = 1;
   const head = probe(file, base, tuning);
   if (head.h === null || !head.ordered) return null;
   const first: Instant = { sec: head.h.sec, ns: head.h.ns };
+  const { begin, end } = window(first);
   // Probes seen, by offset, to check that time never goes backwards between them.
   const seen: TimedHeader[] = [head.h];
-  const rel = (h: TimedHeader) => relative(h, first);
   const atOrBefore = (a: Instant, b: Instant) => !before(b, a);
 
   /**
@@ -144,7 +139,6 @@ export function planSeek(
     while (hi - lo > minGap) {
       const mid = lo + Math.floor((hi - lo) / 2);
       const p = probe(file, mid, tuning);
-      probes++;
       if (!p.ordered) return -1;
       if (p.h !== null) seen.push(p.h);
       if (p.h !== null && p.h.offset < hi && keep(p.h)) lo = p.h.offset;
@@ -154,21 +148,21 @@ export function planSeek(
   };
 
   // START: the last probed header still before it; the filter reads on from there.
-  const lo = before(rel(head.h), begin) ? bisect(head.h.offset, (h) => before(rel(h), begin)) : head.h.offset;
+  const lo = before(head.h, begin) ? bisect(head.h.offset, (h) => before(h, begin)) : head.h.offset;
   if (lo < 0) return null;
   const from = lo === head.h.offset ? base : lo;
 
   // END: the last probed header at or before it; the bytes up to there need no parsing.
   let copyTo = from;
   if (atOrBefore(begin, end)) {
-    const lo2 = bisect(lo, (h) => atOrBefore(rel(h), end));
+    const lo2 = bisect(lo, (h) => atOrBefore(h, end));
     if (lo2 < 0) return null;
     copyTo = Math.max(from, lo2);
   }
 
   seen.sort((a, b) => a.offset - b.offset);
   for (let i = 1; i < seen.length; i++) if (before(seen[i], seen[i - 1])) return null;
-  return { first, from, copyTo, probes };
+  return { first, from, copyTo };
 }
 
 /** A regular file open for positional reads: bytes [base, size) are the input. */
