@@ -724,7 +724,6 @@ export class HeatmapBuilder {
     }
   }
 
-
   private onEnd(): void {
     if (!this.active) return;
     this.active = false;

@@ -1,11 +1,8 @@
 // range-perf [options] START END [file ...]: keep the samples of a time window.
 // Maps the command line onto RangeOptions; the work is in range.ts.
 import { Option } from 'commander';
-import { closeSync } from 'node:fs';
 import {
-  BrokenPipe,
   DataError,
-  describeFsError,
   makeProgram,
   OutputSink,
   processIO,
@@ -16,12 +13,13 @@ import {
   resolveInputs,
   runMain,
   UsageError,
+  type Input,
   type IO,
 } from '../cli.js';
 import { parseSeconds, type Instant } from '../parse/perf-script.js';
 import { VERSION } from '../version.js';
-import { absoluteWindow, RangeFilter, type TimeOrigin } from './range.js';
-import { openSeekable, planSeek, rangeBySeek } from './seek.js';
+import { RangeFilter, type TimeOrigin } from './range.js';
+import { seekRange } from './seek.js';
 
 const PROG = 'range-perf';
 const USAGE = `usage: ${PROG} [options] START END [file ...]`;
@@ -68,45 +66,11 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
 
     const out = new OutputSink(io.stdout);
     const progress = new Progress(io, PROG, Progress.totalOf(inputs), Boolean(o.quiet));
-    // One time-ordered regular file: find the window by bisection (seek.ts).
-    const file = !o.unsorted && inputs.length === 1 ? openSeekable(inputs[0], io) : null;
-    if (file !== null) {
-      try {
-        const plan = planSeek(file, (first) => absoluteWindow(begin, end, first, origin));
-        if (plan !== null) {
-          const filter = new RangeFilter({ begin, end, origin, first: plan.first });
-          try {
-            await rangeBySeek(file, plan, filter, out, progress);
-          } finally {
-            progress.done();
-          }
-          await out.end();
-          return 0;
-        }
-      } catch (e) {
-        if (e instanceof DataError || e instanceof BrokenPipe) throw e;
-        throw new DataError(describeFsError(e), inputs[0].name);
-      } finally {
-        if (file.close) closeSync(file.fd);
-      }
-    }
-
-    const filter = new RangeFilter({ begin, end, origin, unsorted: Boolean(o.unsorted) });
-    let read = 0;
+    let filter: RangeFilter | null = null;
     try {
-      for (const input of inputs) {
-        for await (const chunk of readLineChunks(readBytes(input, io, undefined, { blockingFile: true }), input.name)) {
-          const bytes = chunk.bytes;
-          filter.push(chunk.text, (s, e) => out.writeBytes(bytes.subarray(s, e)));
-          read += bytes.length;
-          progress.update(read, filter.headers);
-          await out.flush();
-          // Past END in time-ordered input: stop reading (the source is closed as the
-          // iterators unwind).
-          if (filter.done) break;
-        }
-        if (filter.done) break;
-      }
+      // One time-ordered regular file: the window is found by bisection (seek.ts).
+      if (!o.unsorted && inputs.length === 1) filter = await seekRange(inputs[0], io, { begin, end, origin }, out, progress);
+      if (filter === null) filter = await filterSequentially(inputs, io, new RangeFilter({ begin, end, origin, unsorted: Boolean(o.unsorted) }), out, progress);
     } finally {
       progress.done();
     }
@@ -117,3 +81,20 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
   });
 }
 
+/** Every line of the inputs, in order, through `filter`, until it is done. */
+async function filterSequentially(inputs: Input[], io: IO, filter: RangeFilter, out: OutputSink, progress: Progress): Promise<RangeFilter> {
+  let read = 0;
+  for (const input of inputs) {
+    for await (const chunk of readLineChunks(readBytes(input, io, undefined, { blockingFile: true }), input.name)) {
+      const bytes = chunk.bytes;
+      filter.push(chunk.text, (s, e) => out.writeBytes(bytes.subarray(s, e)));
+      read += bytes.length;
+      progress.update(read, filter.headers);
+      await out.flush();
+      // Past END in time-ordered input: stop reading (the source is closed as the
+      // iterators unwind).
+      if (filter.done) return filter;
+    }
+  }
+  return filter;
+}

@@ -21,9 +21,9 @@
 // Out-of-order input that no probe sees is read as if in order; README "Time order" says so,
 // and --unsorted reads every sample.
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { DataError, MAX_LINE_BYTES, type Input, type IO, type OutputSink, type Progress } from '../cli.js';
+import { BrokenPipe, DataError, describeFsError, MAX_LINE_BYTES, type Input, type IO, type OutputSink, type Progress } from '../cli.js';
 import { compareInstants, PerfScriptScanner, type Instant } from '../parse/perf-script.js';
-import type { RangeFilter } from './range.js';
+import { absoluteWindow, RangeFilter, type RangeOptions } from './range.js';
 
 /** Sizes that bound the bisection's reads. */
 export interface SeekTuning {
@@ -165,6 +165,35 @@ export function planSeek(
   return { first, from, copyTo };
 }
 
+/**
+ * range-perf over one input by bisection, if it is a regular file in time order as far as
+ * the probes see: the filter it ran, or null (nothing read or written: read the input
+ * sequentially). `opts` is sorted mode's (no `unsorted`, no `first`).
+ */
+export async function seekRange(
+  input: Input,
+  io: IO,
+  opts: Pick<RangeOptions, 'begin' | 'end' | 'origin'>,
+  out: OutputSink,
+  progress: Progress,
+): Promise<RangeFilter | null> {
+  const file = openSeekable(input, io);
+  if (file === null) return null;
+  const origin = opts.origin ?? 'first-sample';
+  try {
+    const plan = planSeek(file, (first) => absoluteWindow(opts.begin, opts.end, first, origin));
+    if (plan === null) return null;
+    const filter = new RangeFilter({ ...opts, first: plan.first });
+    await rangeBySeek(file, plan, filter, out, progress);
+    return filter;
+  } catch (e) {
+    if (e instanceof DataError || e instanceof BrokenPipe) throw e;
+    throw new DataError(describeFsError(e), input.name);
+  } finally {
+    if (file.close) closeSync(file.fd);
+  }
+}
+
 /** A regular file open for positional reads: bytes [base, size) are the input. */
 export interface SeekableFile {
   fd: number;
@@ -179,7 +208,7 @@ export interface SeekableFile {
  * The input as a regular file that can be read at any offset, or null: a pipe, a terminal,
  * a gzip file, or a file that cannot be opened (the sequential path reports why).
  */
-export function openSeekable(input: Input, io: IO): SeekableFile | null {
+function openSeekable(input: Input, io: IO): SeekableFile | null {
   let fd = -1;
   let base = 0;
   let close = false;
