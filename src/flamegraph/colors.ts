@@ -8,6 +8,12 @@
 //   --random  three successive values of a drand48 stream; flamegraph.pl seeds it randomly,
 //             flamekit with a fixed seed (`--seed`), so output stays reproducible
 // Names here are text (decoded UTF-8), so the sums are of code points, as in Perl.
+//
+// sumCodePoints and drand48Step live with heatmap-svg's flameColor, which its script embeds
+// by toString: an embedded function can only call functions of its own module.
+import { drand48Step, sumCodePoints } from '../heatmap/flame-layout.js';
+
+export { sumCodePoints };
 
 export const PALETTES = [
   'hot',
@@ -36,19 +42,6 @@ type Flat = 'red' | 'green' | 'blue' | 'aqua' | 'yellow' | 'purple' | 'orange';
 
 const TWO48 = 0x1000000 * 0x1000000;
 
-/**
- * One drand48 step: x' = (0x5DEECE66D * x + 0xB) mod 2^48, with 0x5DEECE66D split at bit 24
- * so that every product stays below 2^53. Self-contained (no module-level names): the heat
- * map's script embeds it through toString, for flameColor (src/heatmap/flame-layout.ts).
- */
-export function drand48Step(x: number): number {
-  const T24 = 0x1000000;
-  const xHi = Math.floor(x / T24);
-  const xLo = x - xHi * T24;
-  const mid = (0x5de * xLo + 0xece66d * xHi) % T24;
-  return (0xece66d * xLo + mid * T24 + 0xb) % (T24 * T24);
-}
-
 /** Perl's `srand(seed); rand(1)` with drand48 (Perl 5.20 and later). */
 export function perlSeededRand(seed: number): number {
   const s = seed >>> 0;
@@ -68,22 +61,6 @@ export class Drand48 {
   }
 }
 
-/** unpack("%32W*", name): the sum of the code points, modulo 2^32. Self-contained, as drand48Step. */
-export function sumCodePoints(name: string): number {
-  let sum = 0;
-  for (let i = 0; i < name.length; i++) {
-    let c = name.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < name.length) {
-      const d = name.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
-        i++;
-      }
-    }
-    sum += c;
-  }
-  return sum % 4294967296;
-}
 
 /** flamegraph.pl's namehash: the first three characters (after a DTrace `module\`` prefix), weighted. */
 export function nameHash(name: string): number {

@@ -1,8 +1,9 @@
 // The range flame graph of heatmap-svg, as pure functions that run twice: in Node (tests)
 // and, embedded into the SVG with Function.prototype.toString, in the browser. So every
-// function here is self-contained: no module-level names except the other functions listed
-// in FLAME_FUNCTIONS, no Node APIs. The only import is flamegraph-svg's colour arithmetic
-// (sumCodePoints, drand48Step), which is self-contained too and embedded the same way.
+// function here is self-contained: no imports, no module-level names except the other
+// functions listed in FLAME_FUNCTIONS, no Node APIs. (An imported name would not survive
+// toString: a bundler or test transform rewrites it.) flamegraph-svg's colours import
+// sumCodePoints and drand48Step from here, so that there is one copy of each.
 //
 // It lays a graph out exactly as flamegraph.pl (FlameGraph 41fee1f, ../shared/reference §3)
 // does for the folded lines `range-perf --timezerosecs S E | stackcollapse --weight samples`
@@ -16,7 +17,6 @@
 //
 // Input is a stack tree (node i = frame `frame[i]` under node `parent[i]`, -1 for roots)
 // whose names are sorted byte-wise (name id order = byte order), and self counts per node.
-import { drand48Step, sumCodePoints } from '../flamegraph/colors.js';
 
 /** Decodes the self-delimiting base-32 numbers heatmap-svg embeds (see encodeVarints). */
 export function decodeVarints(s: string, out: number[]): number[] {
@@ -44,6 +44,36 @@ export function decodeVarints(s: string, out: number[]): number[] {
     } else mul *= 32;
   }
   return out;
+}
+
+/** unpack("%32W*", name): the sum of the code points, modulo 2^32. */
+export function sumCodePoints(name: string): number {
+  let sum = 0;
+  for (let i = 0; i < name.length; i++) {
+    let c = name.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < name.length) {
+      const d = name.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
+        i++;
+      }
+    }
+    sum += c;
+  }
+  return sum % 4294967296;
+}
+
+/**
+ * One drand48 step: x' = (0x5DEECE66D * x + 0xB) mod 2^48, with 0x5DEECE66D split at bit 24
+ * so that every product stays below 2^53. Also used by flamegraph-svg's
+ * colours (src/flamegraph/colors.ts).
+ */
+export function drand48Step(x: number): number {
+  const T24 = 0x1000000;
+  const xHi = Math.floor(x / T24);
+  const xLo = x - xHi * T24;
+  const mid = (0x5de * xLo + 0xece66d * xHi) % T24;
+  return (0xece66d * xLo + mid * T24 + 0xb) % (T24 * T24);
 }
 
 /** flamegraph.pl's default hot colour for a name: drand48 seeded with the code-point sum. */
