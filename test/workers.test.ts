@@ -30,6 +30,27 @@ const fixtureInputs = [
     .filter((f) => /\.(txt|bin)$/.test(f))
     .map((f) => join(FIXTURES, 'hostile', f)),
 ];
+/**
+ * Three slices of ~100 KB of the bundled demo profile, each cut after a blank line: big
+ * enough to be split into pieces, so that the equivalence below never holds trivially,
+ * even in a clone without ../shared/conformance.
+ */
+function demoSlices(): string[] {
+  const text = gunzipSync(readFileSync(join(FIXTURES, 'demo', 'demo-profile.txt.gz')));
+  const out: string[] = [];
+  let from = 0;
+  for (let i = 0; i < 3; i++) {
+    const cut = text.indexOf('\n\n', from + 100_000);
+    if (cut < 0) break;
+    const file = join(tmp, `demo-slice-${i}.txt`);
+    writeFileSync(file, text.subarray(from, cut + 2));
+    out.push(file);
+    from = cut + 2;
+  }
+  return out;
+}
+const sliceInputs = demoSlices();
+
 const conformanceInputs = HAVE_CONFORMANCE
   ? readdirSync(join(CONFORMANCE, 'perf')).map((f) => plain(join(CONFORMANCE, 'perf', f)))
   : [];
@@ -50,6 +71,10 @@ describe('stackcollapse --jobs N = --jobs 1', () => {
     await compareThreads(join(ROOT, file), [...opts]);
   });
 
+  it.each(sliceInputs.flatMap((f) => OPTION_SETS.map((o) => [f.split('/').pop()!, f, o] as const)))('demo profile %s %j', async (_name, file, opts) => {
+    await compareThreads(file, [...opts]);
+  });
+
   describe.skipIf(!HAVE_CONFORMANCE)('conformance inputs', () => {
     it.each(conformanceInputs.flatMap((f) => OPTION_SETS.map((o) => [f.split('/').pop()!, f, o] as const)))('%s %j', async (_name, file, opts) => {
       await compareThreads(file, [...opts]);
@@ -58,7 +83,7 @@ describe('stackcollapse --jobs N = --jobs 1', () => {
 
   it('really cuts the inputs it is tested on', () => {
     // Otherwise the equivalence above would hold trivially.
-    const big = [...fixtureInputs, ...conformanceInputs].filter((f) => statSync(f).size > 30000);
+    const big = [...fixtureInputs, ...sliceInputs, ...conformanceInputs].filter((f) => statSync(f).size > 30000);
     expect(big.length).toBeGreaterThan(3);
     for (const f of big) expect(splitFile(f, statSync(f).size, 3).length, f).toBeGreaterThan(1);
   });
