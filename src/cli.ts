@@ -317,7 +317,7 @@ export interface LineChunk {
  * the cores scan each chunk with indexOf/charCodeAt, synchronously.
  *
  * This is written by hand rather than with split2: split2 pushes one stream item per line,
- * and that per-line step costs more than parsing the line (see README, "Dependencies").
+ * and that per-line step costs more than parsing the line (see docs/development.md, "Dependencies").
  */
 export async function* readLineChunks(source: AsyncIterable<Buffer>, inputName: string): AsyncGenerator<LineChunk> {
   let carry: Buffer[] = [];
