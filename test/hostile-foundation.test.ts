@@ -84,8 +84,8 @@ const collapseCases: Record<string, (f: string) => Want> = {
 
 // range-perf 0 100 (relative to the first sample) on each case.
 const rangeCases: Record<string, (f: string, input: Buffer) => Want> = {
-  'empty.txt': () => ({ code: 0, stderr: '', out: '' }),
-  'only-comments.txt': () => ({ code: 0, stderr: '', out: '' }),
+  'empty.txt': () => ({ code: 0, stderr: 'range-perf: warning: no samples in input\n', out: '' }),
+  'only-comments.txt': () => ({ code: 0, stderr: 'range-perf: warning: no samples in input\n', out: '' }),
   'binary-garbage.bin': () => ({ code: 1, stderr: 'range-perf: no perf script samples found in the input\n', out: '' }),
   'nul-bytes.txt': (_f, input) => ({ code: 0, stderr: '', out: input.toString('latin1') }),
   'truncated-last-line.txt': (_f, input) => ({ code: 0, stderr: '', out: input.toString('latin1') }),

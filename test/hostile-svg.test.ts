@@ -239,7 +239,8 @@ const hmCases: Record<string, (f: string) => HmWant> = {
     code: 0,
     stderr:
       `${HM}: warning: kept events of type cycles; left out 1 sample of other types (instructions); choose with --event-filter\n` +
-      `${HM}: warning: left out 1 sample without a timestamp\n`,
+      `${HM}: warning: left out 1 sample without a timestamp\n` +
+      `${HM}: left out 1 idle sample (FlameScope's idle pattern); --no-idle-filter keeps them\n`,
     svg: { names: APP3, note: '2 samples of cycles; 1 idle left out (FlameScope pattern); 1 of other events left out (instructions); 1 without timestamps left out' },
   }),
   'invalid-utf8.txt': () => drawn(1, ['app', 'bad_\uFFFD\uFFFD_\uFFFD', 'main']),

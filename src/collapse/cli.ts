@@ -148,6 +148,10 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       await windows.write(collapser.finishWindows());
       await windows.flush();
       if (collapser.stats.samples > 0 && !collapser.stats.timed) throw new DataError(NO_TIMESTAMPS_HINT);
+      // Samples before the first timestamp belong to no window (range-perf would not print them either).
+      const st = collapser.stats;
+      const noWindow = st.samples - st.kept - [...st.otherEvents.values()].reduce((a, b) => a + b, 0);
+      if (noWindow > 0 && !o.quiet) msgs.warn(`left out ${noWindow} ${noWindow === 1 ? 'sample' : 'samples'} before the first timestamp: no window holds them`);
     } else {
       const out = new OutputSink(io.stdout, 'latin1');
       // Lines are written as latin1 bytes straight into Buffers of OUT_CHUNK that go out

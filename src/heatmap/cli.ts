@@ -169,6 +169,10 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         );
       }
       if (st.untimed > 0 && st.untimed < st.read) msgs.warn(`left out ${st.untimed} ${st.untimed === 1 ? 'sample' : 'samples'} without a timestamp`);
+      // Not a warning (leaving idle CPUs out is the point), but every sample left out is counted.
+      if (st.idle > 0 && st.samples > 0) {
+        msgs.info(`left out ${st.idle} idle ${st.idle === 1 ? 'sample' : 'samples'} (${idle === 'flamescope' ? "FlameScope's idle pattern" : '--idle-regex'}); --no-idle-filter keeps them`);
+      }
       if (hm.rate) msgs.info(`rows: ${hm.rows} (sampling rate ${hm.rate.source === 'default' ? 'unknown, default' : `${hm.rate.hz} Hz, ${hm.rate.source}`})`);
     }
     if (st.read === 0) throw new DataError(hadBadLines ? 'no samples found: is this perf script output?' : 'no samples in input');

@@ -34,7 +34,7 @@ function parseBound(name: string, s: string): Instant {
 }
 
 export async function main(argv: string[], io: IO = processIO()): Promise<number> {
-  return runMain(PROG, io, () => USAGE, async () => {
+  return runMain(PROG, io, () => USAGE, async ({ msgs }) => {
     const program = makeProgram(PROG, io, VERSION)
       .usage('[options] START END [file ...]')
       .description(
@@ -52,12 +52,16 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       .addOption(new Option('--timezerosec').hideHelp())
       .option('--timeraw', "use perf's own timestamps")
       .option('--unsorted', 'input may be out of time order: test every sample and read all of it')
-      .option('-q, --quiet', 'print no progress line (shown only on a terminal, for long runs)');
+      .option('-q, --quiet', 'print no warnings, and no progress line (shown only on a terminal, for long runs)');
     program.parse(argv, { from: 'user' });
     const o = program.opts();
     const [startArg, endArg, ...files] = program.args;
     const begin = parseBound('START', startArg);
     const end = parseBound('END', endArg);
+    // An empty window is a mistake, not a question: say so rather than print nothing.
+    if (begin.sec > end.sec || (begin.sec === end.sec && begin.ns > end.ns)) {
+      throw new UsageError(`START (${startArg}) is after END (${endArg}): the window is empty; give START first`);
+    }
     // As range-perf.pl: --timezerosecs wins over --timeraw.
     const origin: TimeOrigin = o.timezerosecs || o.timezerosec ? 'first-second' : o.timeraw ? 'raw' : 'first-sample';
 
@@ -77,6 +81,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     await out.end();
     if (filter.headers > 0 && filter.timedHeaders === 0) throw new DataError(NO_TIMESTAMPS_HINT);
     if (filter.headers === 0 && filter.strayLines > 0) throw new DataError('no perf script samples found in the input');
+    if (filter.headers === 0 && !o.quiet) msgs.warn('no samples in input');
     return 0;
   });
 }
