@@ -12,7 +12,7 @@ import { rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { Readable, type Writable } from 'node:stream';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 
 export const EXIT_OK = 0;
 /** Bad data or an I/O error. */
@@ -20,11 +20,14 @@ export const EXIT_DATA = 1;
 /** Bad usage: unknown option, malformed option value, missing argument. */
 export const EXIT_USAGE = 2;
 
+// Lines of at most 60 columns: commander prints this as it is, unwrapped.
 export const EXIT_CODES_HELP = `
 Exit status:
-  0  success, including empty but valid output, or a reader that closed the pipe early
+  0  success, including empty but valid output, or a reader
+     that closed the pipe early
   1  bad input data, or an I/O error
-  2  usage error (unknown option, malformed value, missing argument)`;
+  2  usage error (unknown option, malformed value, missing
+     argument)`;
 
 /** The streams a tool runs against; tests pass their own. */
 export interface IO {
@@ -53,29 +56,71 @@ export class BrokenPipe extends Error {}
 
 // --- messages -------------------------------------------------------------------------
 
-/** Writes diagnostics to stderr, coloured only on a terminal and without NO_COLOR. */
+/**
+ * The colour depth stderr should get (chalk's levels: 0 none, 1 basic, 2 256, 3 truecolor):
+ * - NO_COLOR set and not empty: none, whatever else says (https://no-color.org);
+ * - FORCE_COLOR set: its level (`0`/`false` none, empty/`1`/`true` basic, `2`, `3`), on a
+ *   terminal or not, as chalk reads it;
+ * - otherwise basic colour when stderr is a terminal (not TERM=dumb), else none.
+ */
+export function colourLevel(io: IO): 0 | 1 | 2 | 3 {
+  const env = io.env;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) {
+    if (force === '' || force === 'true') return 1;
+    if (force === 'false') return 0;
+    const n = Number(force);
+    return Number.isInteger(n) ? (Math.min(3, Math.max(0, n)) as 0 | 1 | 2 | 3) : 1;
+  }
+  return io.stderr.isTTY && env.TERM !== 'dumb' ? 1 : 0;
+}
+
+/** Paints a piece of a message; the identity when there is no colour. */
+export interface Painter {
+  error(s: string): string;
+  warning(s: string): string;
+  prog(s: string): string;
+}
+
+const PLAIN: Painter = { error: (s) => s, warning: (s) => s, prog: (s) => s };
+
+/**
+ * chalk at the level `colourLevel` gives, or no painter at all without colour. Why the
+ * dynamic import: loading chalk costs 21-30 ms here (a quarter of Node's start-up), which a
+ * run into a pipe or a file should not pay.
+ */
+export async function loadPainter(io: IO): Promise<Painter> {
+  const level = colourLevel(io);
+  if (level === 0) return PLAIN;
+  const { Chalk } = await import('chalk');
+  const c = new Chalk({ level });
+  return { error: (s) => c.red(s), warning: (s) => c.yellow(s), prog: (s) => c.bold(s) };
+}
+
+/**
+ * Writes diagnostics to stderr, coloured by the painter (none by default; runMain loads
+ * chalk when stderr wants colour). `quiet` silences warnings and notes, never errors.
+ */
 export class Messages {
-  private colour: boolean;
+  /** Set by a tool's -q/--quiet: no warnings, no notes. */
+  quiet = false;
   constructor(
     readonly prog: string,
     private readonly io: IO,
-  ) {
-    this.colour = Boolean(io.stderr.isTTY) && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
-  }
-  private paint(kind: 'error' | 'warning', s: string): string {
-    if (!this.colour) return s;
-    // ANSI directly: loading chalk for two colours would cost start-up time on every run.
-    return kind === 'error' ? `\x1b[31m${s}\x1b[39m` : `\x1b[33m${s}\x1b[39m`;
-  }
+    private readonly paint: Painter = PLAIN,
+  ) {}
   error(message: string, where?: string): void {
     const loc = where ? `${where}: ` : '';
-    this.io.stderr.write(`${this.prog}: ${loc}${this.paint('error', message)}\n`);
+    this.io.stderr.write(`${this.paint.prog(`${this.prog}:`)} ${loc}${this.paint.error(message)}\n`);
   }
   warn(message: string): void {
-    this.io.stderr.write(`${this.prog}: ${this.paint('warning', 'warning:')} ${message}\n`);
+    if (this.quiet) return;
+    this.io.stderr.write(`${this.paint.prog(`${this.prog}:`)} ${this.paint.warning('warning:')} ${message}\n`);
   }
   info(message: string): void {
-    this.io.stderr.write(`${this.prog}: ${message}\n`);
+    if (this.quiet) return;
+    this.io.stderr.write(`${this.paint.prog(`${this.prog}:`)} ${message}\n`);
   }
 }
 
@@ -377,13 +422,16 @@ const LINE_CHUNK = 64 * 1024;
 /**
  * A progress line on stderr for long runs: bytes read, samples, and an ETA when the input
  * size is known. Only on a terminal (never into a pipe or a file, never on stdout), only
- * once the run has taken a second, redrawn at most 4 times a second, and wiped at the end.
+ * once the run has taken a second (FLAMEKIT_PROGRESS_AFTER_MS sets another delay), redrawn
+ * at most 4 times a second, and wiped at the end.
  * The tools' --quiet turns it off.
  */
 export class Progress {
   private readonly on: boolean;
   private readonly t0: number;
-  private last = 0;
+  /** How long a run goes before the line appears: 1 s, or FLAMEKIT_PROGRESS_AFTER_MS (tests: 0). */
+  private readonly after: number;
+  private last = -Infinity;
   private shown = false;
 
   constructor(
@@ -397,6 +445,8 @@ export class Progress {
   ) {
     this.on = !quiet && Boolean(io.stderr.isTTY) && io.env.TERM !== 'dumb';
     this.t0 = now();
+    const after = Number(io.env.FLAMEKIT_PROGRESS_AFTER_MS);
+    this.after = io.env.FLAMEKIT_PROGRESS_AFTER_MS !== undefined && Number.isFinite(after) && after >= 0 ? after : 1000;
   }
 
   /** Sizes for `total`: known when every input is a regular file that is not gzip by name. */
@@ -409,7 +459,7 @@ export class Progress {
     if (!this.on) return;
     const now = this.now();
     const elapsed = now - this.t0;
-    if (elapsed < 1000 || now - this.last < 250) return;
+    if (elapsed < this.after || now - this.last < 250) return;
     this.last = now;
     let line = `${this.prog}: ${mb(bytes)}`;
     if (this.total !== null && this.total > 0) {
@@ -537,10 +587,23 @@ export class OutputSink {
 export function makeProgram(prog: string, io: IO, version: string): Command {
   const program = new Command(prog);
   program
+    .configureHelp({
+      // Wrap descriptions even in a narrow terminal (commander's own floor is 40 columns).
+      minWidthToWrap: 20,
+      // Descriptions are written as prose: a single line break inside one is a space, so that
+      // commander wraps the text at the terminal's width rather than at ours as well. A blank
+      // line still starts a new paragraph.
+      boxWrap(this: Help, str: string, width: number): string {
+        return Help.prototype.boxWrap.call(this, unwrapProse(str), width);
+      },
+    })
     .version(version, '-V, --version', 'print the version and exit')
     .helpOption('-h, --help', 'print this help and exit')
     .exitOverride()
     .configureOutput({
+      // The help fits the terminal it is printed on; 80 columns into a pipe or a file.
+      getOutHelpWidth: () => helpWidth(io.stdout, io.env),
+      getErrHelpWidth: () => helpWidth(io.stderr, io.env),
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
       outputError: () => {
@@ -550,6 +613,18 @@ export function makeProgram(prog: string, io: IO, version: string): Command {
     .allowExcessArguments(false)
     .addHelpText('after', EXIT_CODES_HELP);
   return program;
+}
+
+/** Joins the lines of each paragraph of `str` (single line breaks become spaces). */
+export function unwrapProse(str: string): string {
+  return str.replace(/([^\n])\n(?=[^\n\s])/g, '$1 ');
+}
+
+/** Columns for --help: the terminal's width, else COLUMNS, else 80. */
+function helpWidth(stream: Writable & { isTTY?: boolean; columns?: number }, env: Record<string, string | undefined>): number {
+  if (stream.isTTY && stream.columns && stream.columns > 0) return stream.columns;
+  const cols = Number(env.COLUMNS);
+  return Number.isInteger(cols) && cols > 0 ? cols : 80;
 }
 
 /** Parses an option value strictly, turning failures into usage errors. */
@@ -580,7 +655,7 @@ export async function runMain(
   usage: () => string,
   body: (ctx: RunContext) => Promise<number | void>,
 ): Promise<number> {
-  const msgs = new Messages(prog, io);
+  const msgs = new Messages(prog, io, await loadPainter(io));
   // A reader that goes away while commander prints --help, or before any output, must
   // not turn into an unhandled 'error' event with a stack trace.
   const ignoreEpipe = (e: NodeJS.ErrnoException) => {

@@ -303,6 +303,7 @@ function buildProgram(io: IO) {
       'draw each input file (or each .folded file of an input directory) to DIR/<name>.svg, in one process;\n' +
         'files named by stackcollapse --per-window get their time window in the title',
     )
+    .option('-q, --quiet', 'print no warnings (errors still go to stderr)')
     .addHelpText(
       'after',
       `
@@ -327,6 +328,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     const program = buildProgram(io);
     program.parse(argv, { from: 'user' });
     const raw = program.opts<RawOptions>();
+    msgs.quiet = Boolean((raw as { quiet?: boolean }).quiet);
     const files = program.args;
     const { options, diff } = toOptions(raw);
     const tally = new WarningTally();

@@ -8,6 +8,7 @@ import {
   OutputSink,
   parseNumberOption,
   processIO,
+  Progress,
   quoteInput,
   showName,
   readBytes,
@@ -78,7 +79,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       .option('--jit', 'annotate JIT frames with _[j]')
       .option('--all', 'same as --kernel --jit')
       .option('--addrs', 'show the address of unknown symbols')
-      .option('-q, --quiet', 'print no warnings')
+      .option('-q, --quiet', 'print no warnings, and no progress line (shown only on a terminal, for long runs)')
       .addHelpText(
         'after',
         `\nExit status ${EXIT_NO_SAMPLES} also means no sample could be drawn: input without timestamps\n(record them with perf script -F ...,time,...), or every sample filtered out.`,
@@ -123,19 +124,27 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     let columns: LatencyBuilder | null = null;
     let decided = o.input !== 'auto';
     if (o.input === 'columns') columns = new LatencyBuilder(latencyOptions(o, rows));
-    for (const input of inputs) {
-      where = input.name;
-      // Only the decoded text of a chunk is read (and it is a copy): one Buffer serves all reads.
-      for await (const chunk of readLineChunks(readBytes(input, io, undefined, { blockingFile: true, reuse: true }), input.name)) {
-        if (!decided && chunk.text.trim() !== '') {
-          decided = true;
-          if (looksLikeColumns(chunk.text)) columns = new LatencyBuilder(latencyOptions(o, rows));
+    const progress = new Progress(io, PROG, Progress.totalOf(inputs), Boolean(o.quiet));
+    let read = 0;
+    try {
+      for (const input of inputs) {
+        where = input.name;
+        // Only the decoded text of a chunk is read (and it is a copy): one Buffer serves all reads.
+        for await (const chunk of readLineChunks(readBytes(input, io, undefined, { blockingFile: true, reuse: true }), input.name)) {
+          if (!decided && chunk.text.trim() !== '') {
+            decided = true;
+            if (looksLikeColumns(chunk.text)) columns = new LatencyBuilder(latencyOptions(o, rows));
+          }
+          if (columns) columns.push(chunk.text);
+          else b.push(chunk.text);
+          read += chunk.bytes.length;
+          progress.update(read, null);
         }
-        if (columns) columns.push(chunk.text);
-        else b.push(chunk.text);
+        if (columns) columns.endInput();
+        else b.endInput();
       }
-      if (columns) columns.endInput();
-      else b.endInput();
+    } finally {
+      progress.done();
     }
     if (columns) {
       if (tsv) throw new UsageError('--format tsv is for perf script input');
