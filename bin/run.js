@@ -10,7 +10,7 @@
 export async function run(stage, nodeFlags = []) {
   const argv = process.argv.slice(2);
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-    process.stdout.write(`${(await import('../dist/version.js')).VERSION}\n`);
+    process.exitCode = await writeOut(`${(await import('../dist/version.js')).VERSION}\n`);
     return;
   }
   const missing = nodeFlags.filter((f) => !process.execArgv.includes(f));
@@ -22,11 +22,29 @@ export async function run(stage, nodeFlags = []) {
   process.exitCode = await main(argv);
 }
 
+// As the tools' runMain (src/cli.ts) ends a write error: a closed pipe is a quiet success,
+// anything else one message and exit 1, never an unhandled 'error' event and its stack trace.
+function writeOut(text) {
+  return new Promise((resolve) => {
+    process.stdout.on('error', () => {});
+    process.stdout.write(text, (e) => {
+      if (!e || e.code === 'EPIPE') return resolve(0);
+      const why = e.code === 'ENOSPC' ? 'no space left on device' : e.message;
+      process.stderr.on('error', () => {});
+      process.stderr.write(`${prog()}: cannot write output: ${why}\n`);
+      resolve(1);
+    });
+  });
+}
+
+function prog() {
+  return process.argv[1].replace(/^.*[\\/]/, '').replace(/\.js$/, '');
+}
+
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 async function relaunch(flags) {
   const { spawn } = await import('node:child_process');
-  const { basename } = await import('node:path');
   const child = spawn(process.execPath, [...process.execArgv, ...flags, ...process.argv.slice(1)], { stdio: 'inherit' });
   // A signal sent to this process goes on to the new one (Ctrl-C reaches both anyway: they
   // share the terminal's process group), which decides what it does with it.
@@ -38,7 +56,7 @@ async function relaunch(flags) {
   });
   for (const s of SIGNALS) process.off(s, forward);
   if (error) {
-    process.stderr.write(`${basename(process.argv[1], '.js')}: cannot start node again with ${flags.join(' ')}: ${error.message}\n`);
+    process.stderr.write(`${prog()}: cannot start node again with ${flags.join(' ')}: ${error.message}\n`);
     return 1;
   }
   // Killed by a signal: die of the same one, so that the shell sees what happened.

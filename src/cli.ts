@@ -51,6 +51,9 @@ export class DataError extends Error {
 /** Thrown by the output sink when the reader went away (EPIPE): a quiet, successful end. */
 export class BrokenPipe extends Error {}
 
+/** Writing stdout failed (a full disk, say): exit 1, and runMain says so once. */
+export class OutputError extends DataError {}
+
 // --- messages -------------------------------------------------------------------------
 
 /** Writes diagnostics to stderr, coloured only on a terminal and without NO_COLOR. */
@@ -167,6 +170,14 @@ export function describeFsError(e: unknown): string {
     case 'EMFILE':
     case 'ENFILE':
       return 'too many open files';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'EFBIG':
+      return 'file too large';
+    case 'EIO':
+      return 'input/output error';
     default:
       return (e as Error)?.message ?? String(e);
   }
@@ -514,7 +525,7 @@ export class OutputSink {
 
   private check(): void {
     if (this.broken) throw new BrokenPipe();
-    if (this.failure) throw new DataError(`cannot write output: ${describeFsError(this.failure)}`);
+    if (this.failure) throw new OutputError(writeFailure(this.failure));
   }
 
   /** Flushes everything and waits until it has been handed to the OS. */
@@ -526,6 +537,35 @@ export class OutputSink {
     });
     this.check();
   }
+}
+
+/** The one message for a failed write to stdout. */
+function writeFailure(e: unknown): string {
+  return `cannot write output: ${describeFsError(e)}`;
+}
+
+/** A closed pipe, in the forms a stream reports it. */
+function isBrokenPipe(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+}
+
+/**
+ * Waits until what was written to `stream` has been handed to the OS (or failed), so that
+ * a write error of the last writes (--help's, say) is known before the exit status is.
+ */
+function settle(stream: Writable): Promise<void> {
+  if (stream.destroyed || !stream.writable) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('error', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('error', done);
+    stream.on('close', done);
+    stream.write('', () => done());
+  });
 }
 
 // --- commander --------------------------------------------------------------------------
@@ -570,9 +610,9 @@ export interface RunContext {
 }
 
 /**
- * Runs a tool body and maps what it throws to messages and exit codes:
- * usage errors exit 2 with the usage line, data errors exit 1, a closed pipe exits 0,
- * and anything else is an internal error, with a stack trace only under DEBUG=1.
+ * Runs a tool body and maps what it throws to messages and exit codes (exitCodeOf). A
+ * write error of stdout, on any path (--help and --version too), ends the same way
+ * everywhere: a closed pipe (EPIPE) exits 0 quietly, anything else exits 1 with one message.
  */
 export async function runMain(
   prog: string,
@@ -581,37 +621,59 @@ export async function runMain(
   body: (ctx: RunContext) => Promise<number | void>,
 ): Promise<number> {
   const msgs = new Messages(prog, io);
-  // A reader that goes away while commander prints --help, or before any output, must
-  // not turn into an unhandled 'error' event with a stack trace.
-  const ignoreEpipe = (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') msgs.error(`cannot write output: ${describeFsError(e)}`);
-  };
-  io.stdout.on('error', ignoreEpipe);
+  // Every write error of stdout lands here, whoever wrote (commander's --help, an
+  // OutputSink): none becomes an unhandled 'error' event with a stack trace, and the end of
+  // the run says it once.
+  let writeError: Error | null = null;
+  io.stdout.on('error', (e: Error) => {
+    writeError ??= e;
+  });
+  // Diagnostics that cannot be written (stderr on a full disk or a closed pipe) are lost;
+  // they must not crash the run and change its exit status.
+  io.stderr.on('error', () => {});
+  let reported = false;
+  let code: number;
   try {
-    const code = await body({ io, msgs });
-    return code ?? EXIT_OK;
+    code = (await body({ io, msgs })) ?? EXIT_OK;
   } catch (e) {
-    if (e instanceof BrokenPipe) return EXIT_OK;
-    if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
-      msgs.error(e.message.replace(/^error: /, ''));
-      io.stderr.write(`${usage()}\nTry '${prog} --help' for more information.\n`);
-      return EXIT_USAGE;
-    }
-    if (e instanceof UsageError) {
-      msgs.error(e.message);
-      io.stderr.write(`${usage()}\nTry '${prog} --help' for more information.\n`);
-      return EXIT_USAGE;
-    }
-    if (e instanceof DataError) {
-      msgs.error(e.message, e.where);
-      return EXIT_DATA;
-    }
-    if ((e as NodeJS.ErrnoException)?.code === 'EPIPE') return EXIT_OK;
-    msgs.error(`internal error: ${(e as Error)?.message ?? String(e)}${io.env.DEBUG ? '' : ' (set DEBUG=1 for a stack trace)'}`);
-    if (io.env.DEBUG) io.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+    if (e instanceof OutputError) reported = true;
+    code = exitCodeOf(e, prog, io, usage, msgs);
+  }
+  await settle(io.stdout);
+  const failed = writeError ?? io.stdout.errored ?? null;
+  if (failed !== null && !isBrokenPipe(failed) && !reported) {
+    msgs.error(writeFailure(failed));
+    return code === EXIT_OK ? EXIT_DATA : code;
+  }
+  return code;
+}
+
+/**
+ * What a tool body threw, as an exit code, with its message: usage errors exit 2 with the
+ * usage line, data errors exit 1, a closed pipe exits 0, and anything else is an internal
+ * error, with a stack trace only under DEBUG=1.
+ */
+function exitCodeOf(e: unknown, prog: string, io: IO, usage: () => string, msgs: Messages): number {
+  if (e instanceof BrokenPipe) return EXIT_OK;
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
+    msgs.error(e.message.replace(/^error: /, ''));
+    io.stderr.write(`${usage()}\nTry '${prog} --help' for more information.\n`);
+    return EXIT_USAGE;
+  }
+  if (e instanceof UsageError) {
+    msgs.error(e.message);
+    io.stderr.write(`${usage()}\nTry '${prog} --help' for more information.\n`);
+    return EXIT_USAGE;
+  }
+  if (e instanceof DataError) {
+    msgs.error(e.message, e.where);
     return EXIT_DATA;
   }
+  if (isBrokenPipe(e)) return EXIT_OK;
+  msgs.error(`internal error: ${(e as Error)?.message ?? String(e)}${io.env.DEBUG ? '' : ' (set DEBUG=1 for a stack trace)'}`);
+  if (io.env.DEBUG) io.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+  return EXIT_DATA;
 }
 
 /**
