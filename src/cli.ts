@@ -7,7 +7,8 @@
 //   range-perf: no such file or directory: missing.txt
 //   stackcollapse: stdin:1207: line longer than 256 MiB
 //   stackcollapse: warning: ignored 3 malformed lines (first at stdin:1207: "foo bar")
-import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, open, openSync, readSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { Socket } from 'node:net';
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
@@ -222,6 +223,26 @@ function openRegularFile(path: string): number {
 }
 
 /**
+ * A stream of a named input. A FIFO is read through a libuv pipe (as stdin is), not by
+ * reads in the thread pool: such a read blocks until the writer writes or closes, and
+ * neither destroy() nor the end of the run can cancel it, so a reader that stops early
+ * (range-perf past END) would wait for a writer that stays open.
+ */
+async function openStream(input: Input, chunkSize: number): Promise<Readable> {
+  const path = input.path!;
+  if (input.size !== null) return createReadStream(path, { highWaterMark: chunkSize });
+  // Opening a FIFO waits for a writer: in the thread pool, not on the main thread.
+  const fd = await new Promise<number>((resolve, reject) => open(path, 'r', (e, fd) => (e ? reject(e) : resolve(fd))));
+  let fifo = false;
+  try {
+    fifo = fstatSync(fd).isFIFO();
+  } catch {
+    // Read as a file: the stream reports the error.
+  }
+  return fifo ? new Socket({ fd, readable: true, writable: false }) : createReadStream('', { fd, highWaterMark: chunkSize });
+}
+
+/**
  * Yields the bytes of one input, gunzipped when it starts with the gzip magic bytes
  * (`1f 8b`), whatever its name.
  */
@@ -256,13 +277,19 @@ export async function* readBytes(input: Input, io: IO, chunkSize = READ_CHUNK, o
       if (!gz) return;
     }
   }
-  const raw: Readable = input.path === null ? io.stdin : createReadStream(input.path, { highWaterMark: chunkSize });
+  let raw: Readable;
+  try {
+    raw = input.path === null ? io.stdin : await openStream(input, chunkSize);
+  } catch (e) {
+    throw new DataError(describeFsError(e), input.name);
+  }
   let source: AsyncIterable<Buffer> = raw;
   const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let first: IteratorResult<Buffer>;
   try {
     first = await it.next();
   } catch (e) {
+    raw.destroy();
     throw new DataError(describeFsError(e), input.name);
   }
   if (first.done) return;
@@ -281,10 +308,16 @@ export async function* readBytes(input: Input, io: IO, chunkSize = READ_CHUNK, o
   }
   source = rest();
   if (!gz) {
+    let complete = false;
     try {
       yield* source;
+      complete = true;
     } catch (e) {
       throw new DataError(describeFsError(e), input.name);
+    } finally {
+      // A reader that stopped early (range-perf past END) closes the input: a pipe or a
+      // FIFO whose writer stays open would otherwise keep the process alive.
+      if (!complete) raw.destroy();
     }
     return;
   }
