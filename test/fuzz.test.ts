@@ -1,6 +1,7 @@
 // The fuzz harness of test/fuzz/fuzz.ts, a short fixed-seed round (a few hundred runs).
 // A long one: FUZZ_MUTANTS=10000 npm run fuzz (FUZZ_SEED=n for another seed, FUZZ_OUT=dir
 // to keep the mutants with findings); docs/fuzzing.md says more.
+import { appendFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { fuzz, TOOLS } from './fuzz/fuzz.js';
 
@@ -15,7 +16,8 @@ it(`${MUTANTS} mutants of the fixtures through every tool keep every promise`, {
     seed: SEED,
     mutants: MUTANTS,
     outDir: process.env.FUZZ_OUT,
-    log: (line) => console.log(line),
+    // FUZZ_LOG=file: progress as it happens (vitest shows console output in batches).
+    log: (line) => (process.env.FUZZ_LOG ? appendFileSync(process.env.FUZZ_LOG, line + '\n') : console.log(line)),
   });
   const s = ((performance.now() - t0) / 1000).toFixed(1);
   console.log(
