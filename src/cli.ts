@@ -7,13 +7,14 @@
 //   range-perf: no such file or directory: missing.txt
 //   stackcollapse: stdin:1207: line longer than 256 MiB
 //   stackcollapse: warning: ignored 3 malformed lines (first at stdin:1207: "foo bar")
-import { closeSync, createReadStream, fstatSync, open, openSync, readSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, open, openSync, readSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { Socket } from 'node:net';
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { Readable, type Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
+import { hasEscapedBytes, showArg, unescapeBytes } from './argv.js';
 
 export const EXIT_OK = 0;
 /** Bad data or an I/O error. */
@@ -143,15 +144,33 @@ export function resolveInputs(paths: string[]): Input[] {
   if (paths.length === 0) paths = ['-'];
   return paths.map((p) => {
     if (p === '-') return { name: 'stdin', path: null, size: null };
+    const name = showArg(p);
+    const path = fsPath(p);
     let st: Stats;
     try {
-      st = statSync(p);
+      st = statSync(path);
     } catch (e) {
-      throw new DataError(describeFsError(e), p);
+      throw new DataError(describeFsError(e), name);
     }
-    if (st.isDirectory()) throw new DataError('is a directory', p);
-    return { name: p, path: p, size: st.isFile() ? st.size : null };
+    if (st.isDirectory()) throw new DataError('is a directory', name);
+    return { name, path, size: st.isFile() ? st.size : null };
   });
+}
+
+/**
+ * A path to open for a file argument. An argument with bytes that are not UTF-8 (escaped
+ * by bin/run.js, see src/argv.ts) is opened once by its bytes and named from then on by
+ * its descriptor, /proc/self/fd/N: every later open (a read stream, range-perf's
+ * bisection, stackcollapse's worker threads) then reaches the same file through a plain
+ * string. O_NONBLOCK so that a FIFO opens at once; the later opens wait for its writer.
+ */
+export function fsPath(arg: string): string {
+  if (!hasEscapedBytes(arg)) return arg;
+  try {
+    return `/proc/self/fd/${openSync(unescapeBytes(arg), constants.O_RDONLY | constants.O_NONBLOCK)}`;
+  } catch (e) {
+    throw new DataError(describeFsError(e), showArg(arg));
+  }
 }
 
 export function describeFsError(e: unknown): string {

@@ -16,6 +16,7 @@ import {
   UsageError,
   WarningTally,
   describeFsError,
+  fsPath,
   makeProgram,
   parseNumberOption,
   processIO,
@@ -30,6 +31,7 @@ import {
   type IO,
   type Messages,
 } from '../cli.js';
+import { showArg } from '../argv.js';
 import { parseSeconds } from '../parse/perf-script.js';
 import { parseCssColor } from '../svg.js';
 import { VERSION } from '../version.js';
@@ -186,19 +188,20 @@ export function formatPaletteMap(m: Map<string, string>): string {
 
 /** Reads --nameattr FILE; a line it cannot use stops the run (exit 1) with its FILE:LINE. */
 function readNameAttributes(file: string, warn: (kind: NameAttributesWarning, where: string) => void): Map<string, NameAttributes> {
+  const name = showArg(file);
   try {
-    return parseNameAttributes(readTextFile(file), file, warn);
+    return parseNameAttributes(readTextFile(fsPath(file), name), name, warn);
   } catch (e) {
     if (e instanceof NameAttributesError) throw new DataError(e.message, e.where);
     throw e;
   }
 }
 
-function readTextFile(path: string): string {
+function readTextFile(path: string, name = path): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new DataError(`cannot read: ${describeFsError(e)}`, path);
+    throw new DataError(`cannot read: ${describeFsError(e)}`, name);
   }
 }
 
