@@ -200,7 +200,7 @@ const WINDOWS = ['1s', '250ms'];
 const STACK_LINE = /^\s+at .+:\d+(:\d+)?\)?$/m;
 
 /** The header timestamps' span in seconds: what issue 16 item 1 is about. */
-function timeSpan(text: string): number {
+export function timeSpan(text: string): number {
   let lo = Infinity;
   let hi = -Infinity;
   for (const m of text.matchAll(/ (\d+)(?:\.(\d+))?: /g)) {
@@ -212,7 +212,7 @@ function timeSpan(text: string): number {
 }
 
 /** Whether `out` is whole lines of `input`, in order (range-perf's output). */
-function wholeLinesInOrder(out: Buffer, input: Buffer): boolean {
+export function wholeLinesInOrder(out: Buffer, input: Buffer): boolean {
   let pos = 0;
   let i = 0;
   while (i < out.length) {
@@ -220,8 +220,10 @@ function wholeLinesInOrder(out: Buffer, input: Buffer): boolean {
     nl = nl < 0 ? out.length : nl + 1;
     const line = out.subarray(i, nl);
     // Find this line at a line start of the input, from pos.
+    // A last line without its line break must be the input's last line, unbroken too.
+    const ok = (k: number) => (k === 0 || input[k - 1] === 10) && (line[line.length - 1] === 10 || k + line.length === input.length);
     let at = input.indexOf(line, pos);
-    while (at >= 0 && at > 0 && input[at - 1] !== 10) at = input.indexOf(line, at + 1);
+    while (at >= 0 && !ok(at)) at = input.indexOf(line, at + 1);
     if (at < 0) return false;
     pos = at + line.length;
     i = nl;
@@ -229,7 +231,7 @@ function wholeLinesInOrder(out: Buffer, input: Buffer): boolean {
   return true;
 }
 
-function sumFolded(out: Buffer): bigint {
+export function sumFolded(out: Buffer): bigint {
   let sum = 0n;
   for (const line of out.toString('latin1').split('\n')) {
     const m = / (\d+)$/.exec(line);
