@@ -269,10 +269,6 @@ status is 1.`,
 
 export async function main(argv: string[], io: IO = processIO()): Promise<number> {
   return runMain(PROG, io, () => USAGE, async ({ msgs }) => {
-    // --help and --version write to stdout before any OutputSink listens: a reader that
-    // has gone (`--help | head -1`) must not crash the process with an unhandled EPIPE.
-    // (Other write errors are the OutputSink's to report.)
-    io.stdout.on('error', () => {});
     const program = buildProgram(io);
     program.parse(argv, { from: 'user' });
     const raw = program.opts<RawOptions>();
