@@ -262,3 +262,33 @@ describe('sniffInputKind', () => {
     expect(sniffInputKind(readFileSync(perfData).subarray(0, 4096))).toBe('perf-data');
   });
 });
+
+describe('flamegraph-svg given a profile instead of folded stacks', async () => {
+  const { main: flamegraph } = await import('../src/flamegraph/cli.js');
+  const { runMain } = await import('./helpers.js');
+  const cases: [string, Buffer, string][] = [
+    ['perf script text', Buffer.from('java 1/2 [000] 1.000001: 1 cycles:\n\tffff main (/bin/java)\n\n'), 'this looks like perf script output: pipe it through stackcollapse first'],
+    ['perf.data', Buffer.concat([Buffer.from('PERFILE2'), Buffer.alloc(200)]), 'this is a perf.data file, not folded stacks: run stackcollapse on it first'],
+    ['a .cpuprofile', Buffer.from('{"nodes":[],"samples":[],"timeDeltas":[]}'), 'this is JSON (a V8 .cpuprofile or Chrome trace events), not folded stacks: run stackcollapse on it first'],
+    ['binary data', Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 7) % 256)), "this is binary data, not folded stacks: flamegraph-svg reads 'frame;frame;frame count' lines"],
+  ];
+  it.each(cases)('%s is refused with what to do, exit 1 and the error SVG', async (_what, bytes, message) => {
+    const file = join(tmp, 'input');
+    writeFileSync(file, bytes);
+    const r = await runMain(flamegraph, [file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.startsWith(`flamegraph-svg: ${file}: ${message}`)).toBe(true);
+    expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(r.stdout.toString()).toContain('ERROR: No valid input provided to flamegraph-svg.');
+  });
+
+  it('draws the folded inputs it was given beside a refused one, and exits 1', async () => {
+    const good = join(tmp, 'good.folded');
+    const bad = join(tmp, 'bad.txt');
+    writeFileSync(good, 'main;work 3\n');
+    writeFileSync(bad, cases[0][1]);
+    const r = await runMain(flamegraph, [good, bad]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.toString()).toContain('work (3 samples');
+  });
+});

@@ -37,16 +37,11 @@ export function sniffInputKind(head: Uint8Array): InputKind {
   let i = 0;
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
   if (i === head.length) return 'empty';
-  // nflxprofile starts with its start_time, field 1 as a double: tag byte 0x09.
-  if (head[0] === 0x09 && looksBinary(head)) return 'nflxprofile';
-  if (looksBinary(head)) return 'binary';
-  if (head[i] === 0x7b /* { */) return 'json';
-  if (head[i] === 0x5b /* [ */) {
-    let j = i + 1;
-    while (j < head.length && (head[j] === 0x20 || head[j] === 0x09 || head[j] === 0x0a || head[j] === 0x0d)) j++;
-    if (j === head.length || head[j] === 0x7b || head[j] === 0x5d /* ] */) return 'json';
-  }
+  // nflxprofile starts with its two required doubles, start_time (field 1, tag byte 0x09)
+  // and end_time (field 2, tag byte 0x11).
+  if (head.length >= 18 && head[0] === 0x09 && head[9] === 0x11) return 'nflxprofile';
   const text = latin1(head, 0, head.length);
+  // Text with a stray NUL byte or control character is still text: lines decide first.
   if (text.startsWith('# ========\n# captured on')) return 'perf-script';
   const lines = text.split('\n');
   // The last line may be cut short by the end of the head.
@@ -59,7 +54,20 @@ export function sniffInputKind(head: Uint8Array): InputKind {
     if (FOLDED_LINE.test(line)) folded++;
     else other++;
   }
-  return folded > 0 && folded >= other ? 'folded' : 'text';
+  if (folded > 0 && folded >= other) return 'folded';
+  if (looksLikeJson(head, i)) return 'json';
+  return looksBinary(head) ? 'binary' : 'text';
+}
+
+/** `{"` or `{}`, `[{`, `["` or `[]` (white space allowed between) at `i`. */
+function looksLikeJson(head: Uint8Array, i: number): boolean {
+  const open = head[i];
+  if (open !== 0x7b /* { */ && open !== 0x5b /* [ */) return false;
+  let j = i + 1;
+  while (j < head.length && (head[j] === 0x20 || head[j] === 0x09 || head[j] === 0x0a || head[j] === 0x0d)) j++;
+  if (j === head.length) return true;
+  const c = head[j];
+  return c === 0x22 /* " */ || (open === 0x7b ? c === 0x7d /* } */ : c === 0x7b || c === 0x5d /* ] */);
 }
 
 function latin1(b: Uint8Array, start: number, end: number): string {
@@ -68,14 +76,13 @@ function latin1(b: Uint8Array, start: number, end: number): string {
   return s;
 }
 
-/** NUL bytes, or many control characters, mean binary data. */
+/** Many control characters (NUL included) mean binary data. */
 function looksBinary(head: Uint8Array): boolean {
   let control = 0;
   const n = Math.min(head.length, 4096);
   for (let i = 0; i < n; i++) {
     const c = head[i];
-    if (c === 0) return true;
     if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) control++;
   }
-  return control > n / 16;
+  return control > n / 32;
 }
