@@ -292,3 +292,34 @@ describe('flamegraph-svg given a profile instead of folded stacks', async () => 
     expect(r.stdout.toString()).toContain('work (3 samples');
   });
 });
+
+describe('readProfileBytes and foldedLinesOfProfile', async () => {
+  const { readProfileBytes, foldedLinesOfProfile } = await import('../src/parse/profile-input.js');
+  const frame = (functionName: string) => ({ functionName, url: '', lineNumber: -1 });
+  const trace = {
+    traceEvents: [
+      { ph: 'M', name: 'process_name', pid: 5, args: { name: 'Browser' } },
+      { ph: 'M', name: 'thread_name', pid: 5, tid: 6, args: { name: 'Main' } },
+      { ph: 'P', name: 'Profile', id: '0x1', pid: 5, tid: 6, args: { data: { startTime: 0 } } },
+      { ph: 'P', name: 'ProfileChunk', id: '0x1', pid: 5, tid: 7, args: { data: { cpuProfile: { nodes: [{ id: 1, callFrame: frame('(root)') }, { id: 2, parent: 1, callFrame: frame('café') }, { id: 3, parent: 1, callFrame: frame('(idle)') }], samples: [2, 2, 3, 9] }, timeDeltas: [1, 1, 1, 1] } } },
+    ],
+  };
+  const bytes = Buffer.from(JSON.stringify(trace));
+
+  it('folds with --pid and --tid as stackcollapse names processes, names as UTF-8 bytes, idle kept or not', () => {
+    const { profile, leftOut } = readProfileBytes('json', bytes);
+    expect([...leftOut]).toEqual([['of nodes the profile does not define', 1]]);
+    const caf = Buffer.from('café', 'utf8').toString('latin1');
+    expect(foldedLinesOfProfile(profile, { pid: false, tid: false, keepIdle: true })).toEqual(['Browser;Main;(idle) 1', `Browser;Main;${caf} 2`]);
+    expect(foldedLinesOfProfile(profile, { pid: true, tid: false, keepIdle: false })).toEqual([`Browser-5;Main;${caf} 2`]);
+    expect(foldedLinesOfProfile(profile, { pid: false, tid: true, keepIdle: false })).toEqual([`Browser-5/6;Main;${caf} 2`]);
+  });
+
+  it.each([
+    ['{"nodes": [', /^not valid JSON/],
+    ['{"a": 1}', /neither a V8 .cpuprofile/],
+    ['[{"ph": "X", "name": "x"}]', /without a CPU profile: record the trace with the disabled-by-default-v8.cpu_profiler category/],
+  ])('refuses %j with a message', (text, msg) => {
+    expect(() => readProfileBytes('json', Buffer.from(text))).toThrow(msg);
+  });
+});
