@@ -32,6 +32,7 @@ import {
   type Messages,
 } from '../cli.js';
 import { showArg } from '../argv.js';
+import { expectFoldedStacks } from '../input-check.js';
 import { parseSeconds } from '../parse/perf-script.js';
 import { parseCssColor } from '../svg.js';
 import { VERSION } from '../version.js';
@@ -301,10 +302,16 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
 
     const bytes = inputs.reduce((n, i) => n + (i.size ?? 0), 0);
     const builder = new FlamegraphBuilder(options, diff, (where, text, reason) => tally.add(reason === 'overflow' ? 'overflow' : 'invalid', `${where}: ${quoteInput(text)}`), bytes);
+    let refused = 0;
+    const refuse = (problem: string, name: string) => {
+      refused++;
+      msgs.error(problem, name);
+    };
     for (let k = 0; k < inputs.length; k++) {
       const input = inputs[k];
       builder.beginInput(input.name, diff ? (k === 0 ? 'before' : 'after') : undefined);
-      for await (const chunk of readLineChunks(readBytes(input, io), input.name)) builder.addChunk(chunk.text);
+      const bytes = expectFoldedStacks(readBytes(input, io), input.name, PROG, (problem) => refuse(problem, input.name));
+      for await (const chunk of readLineChunks(bytes, input.name)) builder.addChunk(chunk.text);
     }
     const result = builder.finish();
 
@@ -325,11 +332,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         throw new DataError(`cannot write: ${describeFsError(e)}`, PALETTE_FILE);
       }
     }
-    if (result.error !== undefined) {
-      msgs.error(result.error);
-      return EXIT_DATA;
-    }
-    return 0;
+    if (result.error !== undefined && refused < inputs.length) msgs.error(result.error);
+    return result.error !== undefined || refused > 0 ? EXIT_DATA : 0;
   });
 }
 
@@ -400,7 +404,7 @@ async function drawEach(files: string[], raw: RawOptions, base: FlamegraphOption
     }
     const builder = new FlamegraphBuilder(options, undefined, (where, text, reason) => tally.add(reason === 'overflow' ? 'overflow' : 'invalid', `${where}: ${quoteInput(text)}`), input.size ?? 0);
     builder.beginInput(input.name);
-    for await (const chunk of readLineChunks(readBytes(input, io), input.name)) builder.addChunk(chunk.text);
+    for await (const chunk of readLineChunks(expectFoldedStacks(readBytes(input, io), input.name, PROG, (problem) => msgs.error(problem, input.name)), input.name)) builder.addChunk(chunk.text);
     const result = builder.finish();
     if (result.error !== undefined) {
       // An empty window is normal in a series; a file with lines but none valid is not.
