@@ -12,7 +12,7 @@ import {
   quoteInput,
   showName,
   readBytes,
-  readLineChunks,
+  MAX_LINE_BYTES,
   refuseTerminalStdin,
   resolveInputs,
   runMain,
@@ -25,7 +25,7 @@ import { VERSION } from '../version.js';
 import { Collapser, type CollapseOptions, type Weight } from './collapse.js';
 import { Addr2LineMissing, checkAddr2line, makeInliner } from './addr2line.js';
 import { parseWindowLength, WindowWriter } from './per-window.js';
-import { collapseOnWorker, decideEvent, readRange, splitFile, type PieceResult } from './parallel.js';
+import { collapseOnWorker, decideEvent, readRangeBytes, splitFile, type PieceResult } from './parallel.js';
 import { availableParallelism } from 'node:os';
 import { closeSync, openSync, readSync } from 'node:fs';
 
@@ -131,9 +131,12 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
           continue;
         }
         let read = 0;
-        for await (const chunk of readLineChunks(readBytes(input, io), input.name)) {
-          collapser.push(chunk.text);
-          read += chunk.bytes.length;
+        // Bytes straight into the core (no text made): a reused buffer, read synchronously
+        // from a regular file.
+        for await (const bytes of readBytes(input, io, undefined, { blockingFile: true, reuse: true })) {
+          collapser.pushBytes(bytes);
+          if (collapser.pending > MAX_LINE_BYTES) throw new DataError(`a line is longer than ${MAX_LINE_BYTES >> 20} MiB; is this text?`, input.name);
+          read += bytes.length;
           progress.update(done + read, collapser.stats.samples);
           if (windows) await windows.write(collapser.takeClosedWindows());
         }
@@ -262,13 +265,12 @@ async function collapseThreaded(
   // thread's share of its own piece stands for the share of the whole file.
   const first = pieces[0].end - pieces[0].start;
   let read = 0;
-  readRange(path, pieces[0], (t) => {
-    collapser.push(t);
-    read += t.length;
+  readRangeBytes(path, pieces[0], (b) => {
+    collapser.pushBytes(b);
+    read += b.length;
     onShare(read / first);
   });
-  let lineBase = collapser.linesRead;
-  collapser.endInput();
+  let lineBase = collapser.endInput();
   for (const p of pending) {
     const r = await p;
     collapser.merge(r);

@@ -95,6 +95,25 @@ export function readRange(path: string, piece: Piece, push: (text: string) => bo
   }
 }
 
+/**
+ * Feeds the byte range [start, end) of a file to `push` as they are read, in one reused
+ * buffer (`push` must be done with the bytes when it returns).
+ */
+export function readRangeBytes(path: string, piece: Piece, push: (bytes: Buffer) => void): void {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(READ_SIZE);
+    for (let at = piece.start; at < piece.end; ) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, piece.end - at), at);
+      if (n === 0) break;
+      at += n;
+      push(buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** What the default event filter will keep, decided before any piece is read. */
 export type EventDecision = { decided: true; event: string | null } | { decided: false };
 
@@ -189,9 +208,8 @@ function isHeaderLine(line: string): boolean {
  */
 export function collapsePiece(path: string, piece: Piece, opts: CollapseOptions, onBad?: (b: BadLine) => void): { collapser: Collapser; lines: number } {
   const collapser = new Collapser(opts, onBad);
-  readRange(path, piece, (t) => collapser.push(t));
-  const lines = collapser.linesRead;
-  collapser.endInput();
+  readRangeBytes(path, piece, (b) => collapser.pushBytes(b));
+  const lines = collapser.endInput();
   return { collapser, lines };
 }
 

@@ -60,7 +60,7 @@ export class StackTable {
    * Adds `weight` to the stack made of `root` (root first) followed by
    * `leafFirst[depth - 1] ... leafFirst[0]` (the frames as perf prints them, leaf first).
    */
-  add(root: ArrayLike<number>, leafFirst: Int32Array, depth: number, weight: number): void {
+  add(root: ArrayLike<number>, leafFirst: Int32Array, depth: number, weight: number): number {
     const rl = root.length;
     const len = rl + depth;
     let h = len;
@@ -83,7 +83,7 @@ export class StackTable {
           while (j >= 0 && ids[at + rl + depth - 1 - j] === leafFirst[j]) j--;
           if (j < 0) {
             this.counts[s] += weight;
-            return;
+            return s;
           }
         }
       }
@@ -96,7 +96,12 @@ export class StackTable {
     for (let i = 0; i < rl; i++) store[at + i] = root[i];
     for (let i = depth - 1, k = at + rl; i >= 0; i--, k++) store[k] = leafFirst[i];
     this.used += len;
-    this.insert(slot, h, at, len, weight);
+    return this.insert(slot, h, at, len, weight);
+  }
+
+  /** Adds `weight` to stack `s`, as returned by `add`. */
+  addTo(s: number, weight: number): void {
+    this.counts[s] += weight;
   }
 
   /** Adds `weight` to the stack `seq` (root first), e.g. when merging another table. */
@@ -105,7 +110,7 @@ export class StackTable {
     this.add(seq, empty, 0, weight);
   }
 
-  private insert(slot: number, h: number, at: number, len: number, weight: number): void {
+  private insert(slot: number, h: number, at: number, len: number, weight: number): number {
     const s = this.n++;
     if (s >= this.start.length) this.growStacks();
     this.start[s] = at;
@@ -114,6 +119,7 @@ export class StackTable {
     this.counts[s] = weight;
     this.slots[slot] = s + 1;
     if (this.n * 2 > this.mask) this.rehash();
+    return s;
   }
 
   /** The stacks with a non-zero count (as the trie before it, a zero total prints nothing). */

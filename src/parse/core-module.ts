@@ -10,7 +10,10 @@ export interface CoreExports {
   memory: { buffer: ArrayBuffer };
   inputArea(size: number): number;
   outputArea(): number;
-  configure(frames: number, srcline: number, headersOnly: number, memo: number): void;
+  configure(frames: number, srcline: number, headersOnly: number, memo: number, stacks: number): void;
+  tableSize(t: number): number;
+  tableEntries(t: number): number;
+  tableArena(t: number): number;
   scan(len: number): number;
   finish(): number;
   getLineNo(): number;

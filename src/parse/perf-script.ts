@@ -134,7 +134,7 @@ export interface ScanOptions {
 }
 
 // Record layout of the core (src/parse/core/scan.ts): REC int32 slots per record.
-const REC = 24;
+const REC = 28;
 const K_HEADER = 1;
 const K_FRAME = 2;
 const K_SRCLINE = 3;
@@ -205,7 +205,7 @@ export class PerfScriptScanner {
     const frames = typeof on.frame === 'function' || this.memo;
     this.skim = Boolean(opts.headersOnly) && !frames;
     this.core = instantiateCore();
-    this.core.configure(frames ? 1 : 0, opts.srcline ? 1 : 0, this.skim ? 1 : 0, this.memo ? 1 : 0);
+    this.core.configure(frames ? 1 : 0, opts.srcline ? 1 : 0, this.skim ? 1 : 0, this.memo ? 1 : 0, 0);
   }
 
   /** Lines read so far. */

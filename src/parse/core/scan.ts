@@ -33,7 +33,7 @@
 // --- record layout (keep in step with src/parse/perf-script.ts) ------------------------
 
 /** Int32 slots per record; records start on 8-byte boundaries (f64 slots). */
-const REC: i32 = 24;
+const REC: i32 = 28;
 
 const K_HEADER: i32 = 1;
 const K_FRAME: i32 = 2;
@@ -43,6 +43,7 @@ const K_OTHER: i32 = 5;
 const K_COMMENT: i32 = 6;
 const K_BLANK: i32 = 7;
 const K_BAD: i32 = 8;
+const K_SAMPLE: i32 = 9; // stacks mode: a sample ended, slot 6 holds its stack id
 
 // Header flags.
 const F_TIME: i32 = 1;
@@ -137,17 +138,24 @@ let optFrames: bool = false;
 let optSrcline: bool = false;
 let optHeadersOnly: bool = false;
 let optMemo: bool = false;
+/**
+ * Stacks mode (stackcollapse): frames are interned as (symbol without its +0x offset, dso)
+ * pairs and whole samples as sequences of pair ids, leaf first; the core writes HEADER,
+ * SAMPLE and BAD records only.
+ */
+let optStacks: bool = false;
 
 /**
  * Sets what the consumer wants: frame lines parsed (else they are OTHER records), source
  * lines after frames, only header and comment records once a header was seen, and frame
  * lines interned by text (not with srcline).
  */
-export function configure(frames: bool, srcline: bool, headersOnly: bool, memo: bool): void {
-  optFrames = frames || memo;
+export function configure(frames: bool, srcline: bool, headersOnly: bool, memo: bool, stacks: bool): void {
+  optStacks = stacks && !srcline;
+  optFrames = frames || memo || optStacks;
   optSrcline = srcline;
   optHeadersOnly = headersOnly && !optFrames;
-  optMemo = memo && !srcline;
+  optMemo = (memo || optStacks) && !srcline;
 }
 
 export function getLineNo(): i32 {
@@ -172,7 +180,8 @@ export function finish(): i32 {
   if (inSample) {
     inSample = false;
     ensureOut(1);
-    emitEnd(0);
+    if (optStacks) emitSample();
+    else emitEnd(0);
   }
   expectSrcline = false;
   return outN;
@@ -233,14 +242,15 @@ export function scan(len: i32): i32 {
     if (optMemo && inSample && end > pos) {
       const id = findLine(pos, end);
       if (id >= 0) {
-        emitFrameFromLine(id, pos, end);
+        if (optStacks) pushFrame(load<i32>(lines + (<usize>id * LE << 2), 32));
+        else emitFrameFromLine(id, pos, end);
         pos = next;
         continue;
       }
     }
     const c0 = ch(pos);
     if (c0 == HASH) {
-      emitSpan(K_COMMENT, pos, next);
+      if (!optStacks) emitSpan(K_COMMENT, pos, next);
       pos = next;
       continue;
     }
@@ -254,20 +264,27 @@ export function scan(len: i32): i32 {
       if (inSample) {
         inSample = false;
         expectSrcline = false;
-        emitEnd(0);
+        if (optStacks) emitSample();
+        else emitEnd(0);
       }
-      emitSpan(K_BLANK, pos, next);
+      if (!optStacks) emitSpan(K_BLANK, pos, next);
       pos = next;
       continue;
     }
     // A header holds ': ' or ends in ':'; perf indents frames, never a comm, with a tab.
     if (c0 != TAB && (ch(end - 1) == COLON || hasColonSpace(pos, end)) && parseHeader(p, end, p > pos)) {
-      if (inSample && !skim) emitEnd(1);
+      if (inSample && !skim) {
+        if (optStacks) emitSample();
+        else emitEnd(1);
+      }
       inSample = true;
       headers++;
       if (hFlags & F_TIME) timedHeaders++;
       emitHeader(pos, end);
-      if (optFrames && fOnHeader) emitFrame(pos, end, -1);
+      if (optFrames && fOnHeader) {
+        if (optStacks) pushFrame(internPair());
+        else emitFrame(pos, end, -1);
+      }
       pos = next;
       continue;
     }
@@ -280,9 +297,15 @@ export function scan(len: i32): i32 {
       emitSpan(K_SRCLINE, p, end);
     } else if (optFrames && inSample) {
       if (parseFrame(p, end, false)) {
-        let id = -1;
-        if (optMemo) id = addLine(pos, end);
-        emitFrame(pos, end, id);
+        if (optStacks) {
+          const pair = internPair();
+          addLine(pos, end, pair);
+          pushFrame(pair);
+        } else {
+          let id = -1;
+          if (optMemo) id = addLine(pos, end, -1);
+          emitFrame(pos, end, id);
+        }
         if (optSrcline) expectSrcline = !isUnknownSym();
       } else {
         emitBad(R_NOT_FRAME, pos, end);
@@ -384,6 +407,11 @@ function emitHeader(start: i32, end: i32): void {
   store<f64>(r, hPeriod, 80);
   store<i32>(r, hSecEnd, 88);
   store<i32>(r, <i32>hCpu, 92);
+  if (optStacks) {
+    store<i32>(r, internRoot(), 96);
+    store<i32>(r, events.intern(base + <usize>hEventStart, hEventEnd - hEventStart), 100);
+    depth = 0;
+  }
   outN++;
 }
 
@@ -668,7 +696,7 @@ function parseFrame(p: i32, end: i32, onHeader: bool): bool {
 // Entry e: its bytes at arena[lineAt[e], + lineLen[e]), its hash, and its spans relative to
 // the line start (addr end, sym start, sym end, dso start, dso end). Open addressing over
 // slots (entry + 1, 0 = empty).
-const LE: i32 = 8; // i32 per entry: at, len, hash, addrEnd, symStart, symEnd, dsoStart, dsoEnd
+const LE: i32 = 9; // i32 per entry: at, len, hash, addrEnd, symStart, symEnd, dsoStart, dsoEnd, pair
 let lines: usize = 0;
 let linesN: i32 = 0;
 let linesCap: i32 = 0;
@@ -734,7 +762,7 @@ function findLine(s: i32, e: i32): i32 {
 }
 
 /** Interns the frame line [s, e) just parsed (its spans in fAddrStart..fDsoEnd); returns its id. */
-function addLine(s: i32, e: i32): i32 {
+function addLine(s: i32, e: i32, pair: i32): i32 {
   if (findLine(s, e) >= 0) return -1; // cannot happen: found lines are not parsed
   const len = e - s;
   if (linesN == linesCap) {
@@ -763,6 +791,7 @@ function addLine(s: i32, e: i32): i32 {
   store<i32>(ent, fSymEnd - s, 20);
   store<i32>(ent, fDsoStart - s, 24);
   store<i32>(ent, fDsoEnd - s, 28);
+  store<i32>(ent, pair, 32);
   arenaUsed += len;
   store<i32>(slots + (<usize>lastSlot << 2), id + 1);
   if (linesN * 2 > slotMask) rehashLines();
@@ -803,4 +832,191 @@ function emitFrameFromLine(id: i32, pos: i32, end: i32): void {
   store<i32>(r, 0, 40);
   store<i32>(r, id, 44);
   outN++;
+}
+
+// --- stacks mode: interned pairs, roots, events and stacks ------------------------------
+
+/** Byte strings interned by content: ids from 0, bytes kept in an arena JavaScript reads. */
+class Interner {
+  // Entry id: at, len, hash (i32 each).
+  ents: usize = 0;
+  n: i32 = 0;
+  cap: i32 = 0;
+  arena: usize = 0;
+  used: i32 = 0;
+  acap: i32 = 0;
+  slots: usize = 0;
+  mask: i32 = 0;
+
+  constructor() {
+    this.mask = (1 << 10) - 1;
+    this.slots = heap.alloc(<usize>(this.mask + 1) * 4);
+    memory.fill(this.slots, 0, <usize>(this.mask + 1) * 4);
+  }
+
+  intern(p: usize, len: i32): i32 {
+    const h = hashAt(p, len);
+    const mask = this.mask;
+    let slot = h & mask;
+    for (;;) {
+      const v = load<i32>(this.slots + (<usize>slot << 2));
+      if (v == 0) break;
+      const ent = this.ents + <usize>(v - 1) * 12;
+      if (load<i32>(ent, 8) == h && load<i32>(ent, 4) == len && sameBytes(this.arena + <usize>load<i32>(ent), p, len)) return v - 1;
+      slot = (slot + 1) & mask;
+    }
+    if (this.n == this.cap) {
+      const cap = this.cap > 0 ? this.cap << 1 : 256;
+      const q = heap.alloc(<usize>cap * 12);
+      if (this.n > 0) memory.copy(q, this.ents, <usize>this.n * 12);
+      this.ents = q;
+      this.cap = cap;
+    }
+    if (this.used + len > this.acap) {
+      let cap = this.acap > 0 ? this.acap << 1 : 1 << 12;
+      while (cap < this.used + len) cap <<= 1;
+      const q = heap.alloc(<usize>cap);
+      if (this.used > 0) memory.copy(q, this.arena, <usize>this.used);
+      this.arena = q;
+      this.acap = cap;
+    }
+    memory.copy(this.arena + <usize>this.used, p, <usize>len);
+    const id = this.n++;
+    const ent = this.ents + <usize>id * 12;
+    store<i32>(ent, this.used);
+    store<i32>(ent, len, 4);
+    store<i32>(ent, h, 8);
+    this.used += len;
+    store<i32>(this.slots + (<usize>slot << 2), id + 1);
+    if (this.n * 2 > this.mask) this.rehash();
+    return id;
+  }
+
+  rehash(): void {
+    const size = (this.mask + 1) << 1;
+    const mask = size - 1;
+    const ns = heap.alloc(<usize>size * 4);
+    memory.fill(ns, 0, <usize>size * 4);
+    for (let id = 0; id < this.n; id++) {
+      let slot = load<i32>(this.ents + <usize>id * 12, 8) & mask;
+      while (load<i32>(ns + (<usize>slot << 2)) != 0) slot = (slot + 1) & mask;
+      store<i32>(ns + (<usize>slot << 2), id + 1);
+    }
+    this.slots = ns;
+    this.mask = mask;
+  }
+}
+
+function hashAt(p: usize, len: i32): i32 {
+  let h: u32 = <u32>len * 0x9e3779b1;
+  let i = 0;
+  while (i + 4 <= len) {
+    h = (h ^ load<u32>(p + <usize>i)) * 0x01000193;
+    h ^= h >>> 13;
+    i += 4;
+  }
+  for (; i < len; i++) h = (h ^ <u32>load<u8>(p + <usize>i)) * 0x01000193;
+  h ^= h >>> 15;
+  return <i32>(h | 1);
+}
+
+const pairs = new Interner();
+const stacks = new Interner();
+const roots = new Interner();
+const events = new Interner();
+
+/** The interner `t` (0 pairs, 1 stacks, 2 roots, 3 events): for JavaScript to read new entries. */
+function table(t: i32): Interner {
+  return t == 0 ? pairs : t == 1 ? stacks : t == 2 ? roots : events;
+}
+export function tableSize(t: i32): i32 {
+  return table(t).n;
+}
+/** Entries: (at, len, hash) int32 triples; `at` is an offset into tableArena(t). */
+export function tableEntries(t: i32): usize {
+  return table(t).ents;
+}
+export function tableArena(t: i32): usize {
+  return table(t).arena;
+}
+
+let scratch: usize = 0;
+let scratchCap: i32 = 0;
+
+function ensureScratch(n: i32): void {
+  if (n <= scratchCap) return;
+  let cap = scratchCap > 0 ? scratchCap << 1 : 4096;
+  while (cap < n) cap <<= 1;
+  scratch = heap.alloc(<usize>cap);
+  scratchCap = cap;
+}
+
+/**
+ * The pair id of the frame just parsed: its symbol without a trailing '+0x' and lowercase
+ * hex digits (all that stackcollapse-perf.pl strips), and its dso. Key: symbol length
+ * (4 bytes), symbol, dso.
+ */
+function internPair(): i32 {
+  let se = fSymEnd;
+  let k = se;
+  while (k > fSymStart) {
+    const c = ch(k - 1);
+    if (isDigit(c) || <u32>(c - 97) <= 5) k--;
+    else break;
+  }
+  if (k < se && k - 3 >= fSymStart && ch(k - 1) == 120 && ch(k - 2) == 48 && ch(k - 3) == 43) se = k - 3;
+  const sl = se - fSymStart;
+  const dl = fDsoEnd - fDsoStart;
+  ensureScratch(4 + sl + dl);
+  store<i32>(scratch, sl);
+  memory.copy(scratch + 4, base + <usize>fSymStart, <usize>sl);
+  memory.copy(scratch + 4 + <usize>sl, base + <usize>fDsoStart, <usize>dl);
+  return pairs.intern(scratch, 4 + sl + dl);
+}
+
+/** The root id of the header just parsed. Key: comm length, pid length (4 bytes each), comm, pid, then '/' and tid if printed. */
+function internRoot(): i32 {
+  const cl = hCommEnd - hCommStart;
+  const pl = hPidEnd - hPidStart;
+  const tl = hTidStart < 0 ? 0 : hTidEnd - hTidStart + 1;
+  ensureScratch(8 + cl + pl + tl);
+  store<i32>(scratch, cl);
+  store<i32>(scratch, pl, 4);
+  memory.copy(scratch + 8, base + <usize>hCommStart, <usize>cl);
+  memory.copy(scratch + 8 + <usize>cl, base + <usize>hPidStart, <usize>pl);
+  if (tl > 0) {
+    store<u8>(scratch + 8 + <usize>(cl + pl), 47);
+    memory.copy(scratch + 9 + <usize>(cl + pl), base + <usize>hTidStart, <usize>(tl - 1));
+  }
+  return roots.intern(scratch, 8 + cl + pl + tl);
+}
+
+// The frames of the sample being read, as pair ids, leaf first.
+let frames: usize = 0;
+let framesCap: i32 = 0;
+let depth: i32 = 0;
+
+function pushFrame(pair: i32): void {
+  if (depth == framesCap) {
+    const cap = framesCap > 0 ? framesCap << 1 : 1024;
+    const p = heap.alloc(<usize>cap * 4);
+    if (depth > 0) memory.copy(p, frames, <usize>depth * 4);
+    frames = p;
+    framesCap = cap;
+  }
+  store<i32>(frames + (<usize>depth << 2), pair);
+  depth++;
+}
+
+/** A SAMPLE record: the sample that ends here, by the id of its stack. */
+function emitSample(): void {
+  const id = stacks.intern(frames, depth * 4);
+  depth = 0;
+  const r = rec();
+  store<i32>(r, K_SAMPLE);
+  store<i32>(r, lineNo, 4);
+  store<i32>(r, id, 24);
+  outN++;
+  // Distinct frame lines are kept up to a bound, so memory stays flat on any input.
+  if (linesN >= 1 << 20) forgetLines();
 }
