@@ -107,6 +107,16 @@ describe('stackcollapse core', () => {
     expect(collapse(text, { weight: 'samples' })).toEqual(['a;f 2']);
   });
 
+  it("keeps the samples and periods of exited tasks (':-1 -1' headers, issue 14)", async () => {
+    const input = readFileSync(join(FIXTURES, 'perf', 'exited-task.txt'));
+    const r = await runMain(main, [], input);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.toString('latin1').trim().split('\n');
+    expect(lines).toContain(':-1;__schedule;finish_task_switch.isra.0 20202020');
+    expect(lines).toContain('sleep;__nanosleep;finish_task_switch.isra.0 10101010');
+  });
+
   it('counts a sample without frames as its comm', () => {
     expect(collapse('java 1 [0] 1.0: cycles:\n\n')).toEqual(['java 1']);
   });

@@ -409,15 +409,14 @@ export class PerfScriptScanner {
         if (c === SP || c === TAB) break;
         j++;
       }
-      // A pid token: digits, or digits/digits.
-      let k = i;
-      while (k < j && isDigit(text.charCodeAt(k))) k++;
+      // A pid token: digits, or digits/digits; '-1' too (perf's pid of a task it no longer
+      // knows; a change made with the WebAssembly core, issue 14).
+      let k = numberEnd(text, i, j);
       let slash = -1;
       if (k > i && k < j && text.charCodeAt(k) === SLASH) {
         slash = k;
-        k++;
-        const t0 = k;
-        while (k < j && isDigit(text.charCodeAt(k))) k++;
+        const t0 = k + 1;
+        k = numberEnd(text, t0, j);
         if (k === t0) k = -1;
       }
       // A comm is required, so that a frame such as '400577 1: (dso)' stays a frame.
@@ -742,6 +741,12 @@ export function copyString(text: string, start: number, end: number): string {
 function indexOrEnd(text: string, s: string, from: number, n: number): number {
   const k = text.indexOf(s, from);
   return k < 0 ? n : k;
+}
+
+function numberEnd(text: string, k: number, j: number): number {
+  if (k + 1 < j && text.charCodeAt(k) === 45 && text.charCodeAt(k + 1) === 49 && (k + 2 === j || text.charCodeAt(k + 2) === SLASH)) return k + 2;
+  while (k < j && isDigit(text.charCodeAt(k))) k++;
+  return k;
 }
 
 function skipBlanks(text: string, i: number, end: number): number {

@@ -456,15 +456,14 @@ function parseHeader(p: i32, end: i32, indented: bool): bool {
   while (i < end) {
     let j = i;
     while (j < end && !isBlank(ch(j))) j++;
-    // A pid token: digits, or digits/digits.
-    let k = i;
-    while (k < j && isDigit(ch(k))) k++;
+    // A pid token: digits, or digits/digits. perf prints -1 for a task it no longer
+    // knows (with the comm ':-1'), so '-1' counts as a number here too.
+    let k = numberEnd(i, j);
     let slash = -1;
     if (k > i && k < j && ch(k) == SLASH) {
       slash = k;
-      k++;
-      const t0 = k;
-      while (k < j && isDigit(ch(k))) k++;
+      const t0 = k + 1;
+      k = numberEnd(t0, j);
       if (k == t0) k = -1;
     }
     // A comm is required, so that a frame such as '400577 1: (dso)' stays a frame.
@@ -488,6 +487,13 @@ function parseHeader(p: i32, end: i32, indented: bool): bool {
   parseAfterPid(untimedJ, end);
   setCommPid(p, untimedI, untimedJ, untimedSlash);
   return true;
+}
+
+/** The end of the pid or tid number at k (before j): digits, or perf's '-1'. */
+function numberEnd(k: i32, j: i32): i32 {
+  if (k + 1 < j && ch(k) == 45 && ch(k + 1) == 49 && (k + 2 == j || ch(k + 2) == SLASH)) return k + 2;
+  while (k < j && isDigit(ch(k))) k++;
+  return k;
 }
 
 function setCommPid(p: i32, i: i32, j: i32, slash: i32): void {
