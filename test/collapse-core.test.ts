@@ -62,7 +62,8 @@ function outcome(c: Collapser | OracleCollapser, bad: string[]): Outcome {
   if ('finishWindows' in c && c.stats && (c as Collapser).takeClosedWindows) {
     for (const w of (c as Collapser).finishWindows()) windows.push(`${w.index} ${w.reopened} ${[...c.foldedLines(w.table)].join('|')}`);
   }
-  const { otherEvents, ...rest } = c.stats;
+  // hugePeriods is new with the core (issue 16): the oracle has none.
+  const { otherEvents, hugePeriods: _, ...rest } = c.stats as typeof c.stats & { hugePeriods?: number };
   return { lines: c.lines(), stats: JSON.stringify({ ...rest, other: [...otherEvents] }), bad, windows };
 }
 

@@ -178,7 +178,11 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     const badLines = bad.size;
     if (!o.quiet) {
       bad.flush(msgs, (reason, n) => `ignored ${n} ${n === 1 ? 'line' : 'lines'}: ${reason}`);
-      if (collapser.inexact) msgs.warn('some counts exceed 2^53 and are rounded to 53 significant bits; consider --weight samples');
+      if (st.hugePeriods > 0) {
+        msgs.warn(`ignored ${st.hugePeriods} ${st.hugePeriods === 1 ? 'sample' : 'samples'} whose period is past 1.8e308, the largest number counted; consider --weight samples`);
+      }
+      if (collapser.capped) msgs.warn('some counts exceed 1.8e308 and are capped at it; consider --weight samples');
+      else if (collapser.inexact) msgs.warn('some counts exceed 2^53 and are rounded to 53 significant bits; consider --weight samples');
       const other = [...st.otherEvents.values()].reduce((a, b) => a + b, 0);
       if (other > 0) {
         const names = [...st.otherEvents.keys()].map(showName).join(', ');
@@ -191,7 +195,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     if (st.samples === 0) {
       if (badLines > 0) throw new DataError('no samples found: is this perf script output?');
       if (!o.quiet) msgs.warn('no samples in input');
-    } else if (st.kept === 0) {
+    } else if (st.kept === 0 && st.hugePeriods === 0) {
       throw new DataError(`no samples of event ${showName(st.event ?? '')}; events seen: ${[...st.otherEvents.keys()].map(showName).join(', ')}`);
     }
     return 0;

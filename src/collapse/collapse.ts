@@ -98,6 +98,11 @@ export interface CollapseStats {
   event: string | null;
   /** Whether any header carried a timestamp. */
   timed: boolean;
+  /**
+   * Samples left out because their period does not fit a double (over ~1.8e308, some 309
+   * digits): no weight can stand for them.
+   */
+  hugePeriods: number;
 }
 
 /**
@@ -105,7 +110,7 @@ export interface CollapseStats {
  * (latin1) with `push`, call `endInput` after each input, then read `lines()`.
  */
 export class Collapser {
-  readonly stats: CollapseStats = { samples: 0, kept: 0, otherEvents: new Map(), event: null, timed: false };
+  readonly stats: CollapseStats = { samples: 0, kept: 0, otherEvents: new Map(), event: null, timed: false, hugePeriods: 0 };
   /**
    * How the input is read: by the core's stacks mode (whole samples, interned by the core)
    * unless an option needs each frame line (--srcline, --inline, --addrs), then line by line.
@@ -280,6 +285,10 @@ export class Collapser {
         return;
       }
     }
+    if (this.o.weight === 'period' && !Number.isFinite(h.period)) {
+      this.stats.hugePeriods++;
+      return;
+    }
     if (this.windowNs > 0 && !this.selectWindow(h)) return;
     let info = this.rootInfo[h.root];
     if (info === undefined) {
@@ -357,6 +366,7 @@ export class Collapser {
     st.kept += r.kept;
     for (const [event, n] of r.otherEvents) st.otherEvents.set(event, (st.otherEvents.get(event) ?? 0) + n);
     st.timed ||= r.timed;
+    st.hugePeriods += r.hugePeriods;
   }
 
   /**
@@ -426,6 +436,8 @@ export class Collapser {
 
   /** Whether some count went past 2^53, where sums of doubles stop being exact. */
   inexact = false;
+  /** Whether some count went past the largest double (~1.8e308): it prints as that. */
+  capped = false;
 
   /** Folded lines, sorted byte-wise (the strings are latin1, so code units are bytes). */
   lines(): string[] {
@@ -436,7 +448,14 @@ export class Collapser {
   *foldedLines(t: StackTable = this.table): Generator<string> {
     const order = t.sorted();
     if (order.some((s) => t.count(s) > Number.MAX_SAFE_INTEGER)) this.inexact = true;
-    for (const s of order) yield `${t.text(s)} ${formatCount(t.count(s))}`;
+    for (const s of order) {
+      let n = t.count(s);
+      if (n === Infinity) {
+        this.capped = true;
+        n = Number.MAX_VALUE;
+      }
+      yield `${t.text(s)} ${formatCount(n)}`;
+    }
   }
 
   private onHeader(h: Header): void {
@@ -450,6 +469,11 @@ export class Collapser {
         this.root = null;
         return;
       }
+    }
+    if (this.o.weight === 'period' && !Number.isFinite(h.period)) {
+      this.stats.hugePeriods++;
+      this.root = null;
+      return;
     }
     if (this.windowNs > 0 && !this.selectWindow(h)) {
       this.root = null;

@@ -41,6 +41,7 @@ export interface PieceResult {
   kept: number;
   otherEvents: [string, number][];
   timed: boolean;
+  hugePeriods: number;
   /** Lines in the piece. */
   lines: number;
   /** Per kind of bad line, in order of first appearance: reason, count, first line (in the piece), its text. */
@@ -240,6 +241,7 @@ export function pieceResult(collapser: Collapser, lines: number, bad: Map<string
     kept: st.kept,
     otherEvents: [...st.otherEvents],
     timed: st.timed,
+    hugePeriods: st.hugePeriods,
     lines,
     bad: [...bad].map(([reason, b]) => [reason, b.count, b.line, b.text]),
   };
