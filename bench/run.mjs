@@ -120,17 +120,22 @@ function measure(cmd) {
   const rssFile = join(OUT_DIR, '.rss');
   rmSync(rssFile, { force: true });
   const errFile = join(OUT_DIR, '.stderr');
-  const line = `set -o pipefail; { ${cmd.replaceAll('{T}', `${TIME} -a -o ${q(rssFile)} -f '%e %M'`)}; } 2>${q(errFile)}`;
+  const line = `set -o pipefail; { ${cmd.replaceAll('{T}', `${TIME} -a -o ${q(rssFile)} -f '%e %M %U %S'`)}; } 2>${q(errFile)}`;
   const t0 = process.hrtime.bigint();
   const r = spawnSync('bash', ['-c', line], { stdio: ['ignore', 'ignore', 'inherit'] });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   let rssKiB = 0;
+  let cpu = 0;
   if (existsSync(rssFile)) for (const l of readFileSync(rssFile, 'utf8').split('\n')) {
-    const m = /^([\d.]+) (\d+)$/.exec(l.trim());
-    if (m) rssKiB = Math.max(rssKiB, Number(m[2]));
+    const m = /^([\d.]+) (\d+) ([\d.]+) ([\d.]+)$/.exec(l.trim());
+    if (m) {
+      rssKiB = Math.max(rssKiB, Number(m[2]));
+      cpu += Number(m[3]) + Number(m[4]);
+    }
   }
   const stderr = existsSync(errFile) ? readFileSync(errFile, 'utf8') : '';
-  return { seconds, rssMB: (rssKiB * 1024) / MB, status: r.status ?? 128, stderr };
+  // cpu: user + system seconds of the timed processes (less sensitive to a busy machine than wall time).
+  return { seconds, rssMB: (rssKiB * 1024) / MB, cpu, status: r.status ?? 128, stderr };
 }
 
 // One line of a child's stderr worth showing: the error itself, not a stack trace.
@@ -298,7 +303,10 @@ function cutAtSample(src, dst, bytes) {
 /** Runs the commands of `pair` alternately `runs` times; medians and the median per-pair ratio. */
 function runPaired(runs, pair) {
   const t = pair.map(() => []);
+  const cpu = pair.map(() => []);
+  const rss = pair.map(() => 0);
   const ratios = [];
+  const cpuRatios = [];
   for (let i = 0; i < runs; i++) {
     const got = pair.map((p, k) => {
       log(`paired run ${i + 1}/${runs}: ${p.label}`);
@@ -306,11 +314,14 @@ function runPaired(runs, pair) {
       if (m.status !== 0) throw new Error(`${p.label}: exit ${m.status}: ${gist(m.stderr)}`);
       p.check?.();
       t[k].push(m.seconds);
+      cpu[k].push(m.cpu);
+      rss[k] = Math.max(rss[k], m.rssMB);
       return m;
     });
     ratios.push(got[0].seconds / got[1].seconds);
+    cpuRatios.push(got[0].cpu / got[1].cpu);
   }
-  return { seconds: t.map(median), ratio: median(ratios), ratios };
+  return { seconds: t.map(median), cpu: cpu.map(median), rss, ratio: median(ratios), ratios, cpuRatio: median(cpuRatios) };
 }
 
 function realRows(o, want) {
@@ -334,9 +345,9 @@ function realRows(o, want) {
     }
     const theirs = { label: `inferno-collapse-perf (${id})`, cmd: `{T} ${q(INFERNO)} ${q(f)} > ${q(join(OUT_DIR, `${id}.inferno.folded`))}` };
     const r = runPaired(runs, [ours, theirs]);
-    out.push({ id, label, bytes: sizeOf(f), seconds: r.seconds[0], extra: `${countLines(mine)} stacks; ${runs} paired runs` });
-    out.push({ id: `${id}-inferno`, label: `  inferno-collapse-perf, same input`, bytes: sizeOf(f), seconds: r.seconds[1],
-      note: `flamekit / inferno: ${r.ratio.toFixed(2)}× (median of per-pair ratios ${r.ratios.map((x) => x.toFixed(2)).join(' ')})` });
+    out.push({ id, label, bytes: sizeOf(f), seconds: r.seconds[0], rssMB: r.rss[0], extra: `${countLines(mine)} stacks; ${runs} paired runs; CPU ${r.cpu[0].toFixed(2)} s` });
+    out.push({ id: `${id}-inferno`, label: `  inferno-collapse-perf, same input`, bytes: sizeOf(f), seconds: r.seconds[1], rssMB: r.rss[1],
+      note: `flamekit / inferno: ${r.ratio.toFixed(2)}× wall (median of per-pair ratios ${r.ratios.map((x) => x.toFixed(2)).join(' ')}), ${r.cpuRatio.toFixed(2)}× CPU; CPU ${r.cpu[1].toFixed(2)} s` });
   }
   if (rows.includes('real-classic')) {
     // About 15 MB, cut at a sample; then one range-perf | stackcollapse | flamegraph-svg per second.
@@ -351,13 +362,14 @@ function realRows(o, want) {
     const label = `classic per-second loop, ${seconds} windows of ~15 MB, 3 tools each`;
     if (!perl) {
       const r = runPaired(Math.max(1, Math.min(runs, 3)), [ours, ours]);
-      out.push({ id: 'real-classic', label, bytes: sizeOf(f), seconds: r.seconds[0], note: 'the Perl tools were not found (set FLAMEGRAPH_DIR to a FlameGraph checkout): no Perl row' });
+      out.push({ id: 'real-classic', label, bytes: sizeOf(f), seconds: r.seconds[0], rssMB: r.rss[0], note: `CPU ${r.cpu[0].toFixed(2)} s; the Perl tools were not found (set FLAMEGRAPH_DIR to a FlameGraph checkout): no Perl row` });
     } else {
       const [rp, sc, fg] = perl.map((p) => `perl ${q(p)}`);
       const theirs = { label: 'classic loop, Perl tools', cmd: `{T} bash -c ${q(loop((s) => `${rp} --timezerosecs ${s} ${s + 1} < ${q(f)}`, sc, fg))}` };
       const r = runPaired(Math.max(1, Math.min(runs, 3)), [ours, theirs]);
-      out.push({ id: 'real-classic', label, bytes: sizeOf(f), seconds: r.seconds[0] });
-      out.push({ id: 'real-classic-perl', label: '  the same loop with the Perl tools', bytes: sizeOf(f), seconds: r.seconds[1], note: `flamekit / Perl: ${r.ratio.toFixed(2)}×` });
+      out.push({ id: 'real-classic', label, bytes: sizeOf(f), seconds: r.seconds[0], rssMB: r.rss[0], note: `CPU ${r.cpu[0].toFixed(2)} s` });
+      out.push({ id: 'real-classic-perl', label: '  the same loop with the Perl tools', bytes: sizeOf(f), seconds: r.seconds[1], rssMB: r.rss[1],
+        note: `flamekit / Perl: ${r.ratio.toFixed(2)}× wall, ${r.cpuRatio.toFixed(2)}× CPU (median of paired runs); CPU ${r.cpu[1].toFixed(2)} s` });
     }
   }
   return out;

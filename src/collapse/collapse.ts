@@ -444,6 +444,41 @@ export class Collapser {
     return [...this.foldedLines()];
   }
 
+  /**
+   * The folded lines, sorted, as latin1 bytes in Buffers of about `size` bytes (each a new
+   * Buffer): no string is made per line, each frame name is encoded once.
+   */
+  *foldedChunks(size: number, t: StackTable = this.table): Generator<Buffer> {
+    const order = t.sorted();
+    const bytes = t.nameBytes();
+    let buf = Buffer.allocUnsafe(size);
+    let pos = 0;
+    for (const s of order) {
+      let n = t.count(s);
+      if (n === Infinity) {
+        this.capped = true;
+        n = Number.MAX_VALUE;
+      }
+      if (n > Number.MAX_SAFE_INTEGER) this.inexact = true;
+      const count = formatCount(n);
+      for (;;) {
+        const end = t.writeText(s, buf, pos, bytes);
+        if (end >= 0 && end + count.length + 2 <= buf.length) {
+          buf[end] = 32;
+          pos = end + 1 + buf.write(count, end + 1, 'latin1');
+          buf[pos++] = 10;
+          break;
+        }
+        // Does not fit: out with what is there, and on in a new Buffer (big enough for any line).
+        if (pos > 0) yield buf.subarray(0, pos);
+        else size *= 2;
+        buf = Buffer.allocUnsafe(size);
+        pos = 0;
+      }
+    }
+    if (pos > 0) yield buf.subarray(0, pos);
+  }
+
   /** The folded lines one at a time, sorted, so that the whole output is never one array. */
   *foldedLines(t: StackTable = this.table): Generator<string> {
     const order = t.sorted();

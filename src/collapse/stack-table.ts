@@ -15,6 +15,12 @@
 
 const SEP = 59; // ';'
 
+/** Every frame name as latin1 bytes (see StackTable.nameBytes). */
+export interface NameBytes {
+  arena: Uint8Array;
+  offsets: Int32Array;
+}
+
 export class StackTable {
   /** Frame name of each frame id. */
   readonly names: string[];
@@ -144,6 +150,42 @@ export class StackTable {
 
   count(s: number): number {
     return this.counts[s];
+  }
+
+  /**
+   * Writes the folded text of stack `s` (names joined with ';') as latin1 bytes into `out`
+   * at `pos`, from `bytes`: each frame's name encoded once (see nameBytes). Returns the end,
+   * or -1 when it does not fit.
+   */
+  writeText(s: number, out: Uint8Array, pos: number, bytes: NameBytes): number {
+    const at = this.start[s];
+    const len = this.length[s];
+    const ids = this.ids;
+    const { arena, offsets } = bytes;
+    for (let i = 0; i < len; i++) {
+      const id = ids[at + i];
+      const a = offsets[id];
+      const b = offsets[id + 1];
+      if (pos + (b - a) + 1 > out.length) return -1;
+      if (i > 0) out[pos++] = SEP;
+      for (let k = a; k < b; k++) out[pos++] = arena[k];
+    }
+    return pos;
+  }
+
+  /** The names of all frame ids as latin1 bytes, one after the other: name i is arena[offsets[i], offsets[i + 1]). */
+  nameBytes(): NameBytes {
+    const n = this.names.length;
+    const offsets = new Int32Array(n + 1);
+    let size = 0;
+    for (let i = 0; i < n; i++) {
+      offsets[i] = size;
+      size += this.names[i].length;
+    }
+    offsets[n] = size;
+    const arena = Buffer.allocUnsafe(size);
+    for (let i = 0; i < n; i++) arena.write(this.names[i], offsets[i], 'latin1');
+    return { arena, offsets };
   }
 
   /**
