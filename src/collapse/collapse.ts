@@ -1,6 +1,7 @@
 // The core of stackcollapse: perf script text in, folded stacks out.
 //
-// Reads what src/parse/perf-script.ts parses, e.g.
+// Reads perf script through the WebAssembly core: its stacks mode (src/parse/stack-scanner.ts),
+// or its line records (src/parse/perf-script.ts) for --srcline, --inline and --addrs, e.g.
 //   java  3244/3250 [002] 6544038.708352:     250000 cpu-clock:
 //   \t    7f1e214c24d9 SpinPause (/usr/lib/jvm/libjvm.so)
 //   \t    7fa4b8c7d768 La;::x->Lb;::y (/tmp/perf-4771.map)
