@@ -19,7 +19,6 @@
 // Pieces are read with plain synchronous reads of their byte range: a worker thread has
 // nothing else to do, and a reused buffer makes no garbage per read.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { PerfScriptScanner, type BadLine } from '../parse/perf-script.js';
 import { Collapser, type CollapseOptions } from './collapse.js';
 import type { StackTable } from './stack-table.js';
@@ -268,7 +267,9 @@ function workerUrl(): URL {
 }
 
 /** Collapses a piece on a worker thread. */
-export function collapseOnWorker(path: string, piece: Piece, opts: CollapseOptions): Promise<PieceResult> {
+export async function collapseOnWorker(path: string, piece: Piece, opts: CollapseOptions): Promise<PieceResult> {
+  // Loaded only when threads are used: start-up of a small run does not pay for it.
+  const { Worker } = await import('node:worker_threads');
   return new Promise((resolve, reject) => {
     const w = new Worker(workerUrl(), { workerData: { path, piece, opts: { ...opts, inline: null } } });
     let done = false;
