@@ -14,6 +14,7 @@ import { basename, dirname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { Readable, type Writable } from 'node:stream';
 import { Command, CommanderError, Help } from 'commander';
+import { isPerfData, perfScriptCommand, PerfScriptError, readPerfScript } from './perf-data.js';
 import { hasEscapedBytes, showArg, unescapeBytes } from './argv.js';
 
 export const EXIT_OK = 0;
@@ -271,6 +272,12 @@ export interface ReadOptions {
    * and on a long run those pending Buffers held ~30 MB of RSS (2 GB input, heatmap-svg).
    */
   reuse?: boolean;
+  /**
+   * Read a perf.data file (its `PERFILE2` magic) through perf script, and call this with the
+   * command first, for a note. Default: perf.data is read as it is. For the tools that read
+   * perf script text (range-perf, stackcollapse, heatmap-svg).
+   */
+  perfData?: (command: string) => void;
 }
 
 /** An fd open on `path` if it is a regular file, else -1 (errors too: the stream reports them). */
@@ -311,6 +318,27 @@ async function openStream(input: Input, chunkSize: number): Promise<Readable> {
  * (`1f 8b`), whatever its name.
  */
 export async function* readBytes(input: Input, io: IO, chunkSize = READ_CHUNK, opts: ReadOptions = {}): AsyncGenerator<Buffer> {
+  const inner = readInputBytes(input, io, chunkSize, opts);
+  if (!opts.perfData) return yield* inner;
+  const first = await inner.next();
+  if (first.done) return;
+  if (!isPerfData(first.value)) {
+    yield first.value;
+    return yield* inner;
+  }
+  await inner.return(undefined);
+  if (input.path === null) {
+    throw new DataError(`this is a perf.data file, which perf script reads only by name: give the file's name instead of stdin (or pipe in the output of '${perfScriptCommand('perf.data')}')`, input.name);
+  }
+  opts.perfData(perfScriptCommand(input.path));
+  try {
+    yield* readPerfScript(input.path);
+  } catch (e) {
+    throw e instanceof PerfScriptError ? new DataError(e.message, input.name) : e;
+  }
+}
+
+async function* readInputBytes(input: Input, io: IO, chunkSize: number, opts: ReadOptions): AsyncGenerator<Buffer> {
   // Only what stat called a regular file: opening a named pipe to look at it would let its
   // writer in, and closing it again could leave the writer with no reader (EPIPE).
   if (opts.blockingFile && input.path !== null && input.size !== null) {

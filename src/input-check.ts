@@ -66,3 +66,35 @@ export async function* expectFoldedStacks(
     yield r.value;
   }
 }
+
+/**
+ * The kind of a stream's input, told from its first bytes (at least `min` of them, or all
+ * when it is shorter), and the stream again from its start.
+ */
+export async function sniffStream(source: AsyncIterable<Buffer>, min = 64): Promise<{ kind: InputKind; bytes: AsyncGenerator<Buffer> }> {
+  const it = source[Symbol.asyncIterator]();
+  const held: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  while (size < min) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    // A reader may reuse its Buffer: keep a copy of what is held back.
+    held.push(Buffer.from(r.value));
+    size += r.value.length;
+  }
+  const kind = sniffInputKind(Buffer.concat(held).subarray(0, SNIFF_BYTES));
+  async function* replay(): AsyncGenerator<Buffer> {
+    yield* held;
+    if (done) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  }
+  return { kind, bytes: replay() };
+}

@@ -9,7 +9,6 @@
 // its defaults this way without failing on events that lack, say, a CPU), and the header,
 // which carries the recording's command line and the time of its first sample.
 
-import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 
 export const PERF_DATA_MAGIC = Buffer.from('PERFILE2', 'latin1');
@@ -44,6 +43,8 @@ export class PerfScriptError extends Error {}
  * PerfScriptError (after the text it did print) when perf is missing or fails.
  */
 export async function* readPerfScript(path: string, perf = 'perf'): AsyncGenerator<Buffer> {
+  // Loaded here, not at start-up: only a perf.data input needs it.
+  const { spawn } = await import('node:child_process');
   const child = spawn(perf, perfScriptArgs(path), { stdio: ['ignore', 'pipe', 'pipe'] });
   const errors: Buffer[] = [];
   child.stderr.on('data', (c: Buffer) => errors.push(c));

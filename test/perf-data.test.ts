@@ -64,3 +64,31 @@ describe('perf.data magic and commands', () => {
     expect(perfScriptCommand(word)).toBe(`perf script --header -F +pid -i ${quoted}`);
   });
 });
+
+describe.skipIf(!recorded)('the tools given perf.data by name', async () => {
+  const { spawnBin } = await import('./helpers.js');
+  const text = join(tmp, 'perf.txt');
+  writeFileSync(text, spawnSync('perf', ['script', '--header', '-F', '+pid', '-i', data], { maxBuffer: 1 << 30 }).stdout);
+
+  it.each([
+    ['stackcollapse', []],
+    ['stackcollapse', ['--pid', '--weight', 'samples']],
+    ['range-perf', ['0', '0.05']],
+    ['heatmap-svg', ['--format', 'tsv']],
+  ])('%s %j reads it through perf script, says so once, and prints what it prints for the text', async (tool, args) => {
+    const fromData = await spawnBin(tool, [...args, data]);
+    const fromText = await spawnBin(tool, [...args, text]);
+    expect(fromData.code).toBe(0);
+    expect(fromData.stdout.length).toBeGreaterThan(0);
+    expect(fromData.stdout.equals(fromText.stdout)).toBe(true);
+    expect(fromData.stderr).toBe(`${tool}: ${data}: a perf.data file: reading it through 'perf script --header -F +pid -i ${data}'\n${fromText.stderr}`);
+  });
+
+  it('on stdin, says to give it by name', async () => {
+    const { readFileSync } = await import('node:fs');
+    const r = await spawnBin('stackcollapse', [], readFileSync(data));
+    expect(r.code).toBe(1);
+    expect(r.stdout.length).toBe(0);
+    expect(r.stderr).toBe("stackcollapse: stdin: this is a perf.data file, which perf script reads only by name: give the file's name instead of stdin (or pipe in the output of 'perf script --header -F +pid -i perf.data')\n");
+  });
+});

@@ -10,7 +10,7 @@ import { sniffInputKind } from '../src/parse/input-kind.js';
 import { readNflxProfile, NflxProfileError } from '../src/parse/nflxprofile.js';
 import { foldProfile, type SampledProfile } from '../src/parse/sampled-profile.js';
 import { ProfileFormatError, readChromeTrace, readCpuProfile, v8FrameName } from '../src/parse/v8-profile.js';
-import { CONFORMANCE, HAVE_CONFORMANCE } from './helpers.js';
+import { CONFORMANCE, FIXTURES, HAVE_CONFORMANCE } from './helpers.js';
 import { CHROMIUM_PATH, haveChromium } from './browser/chromium.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'flamekit-formats-'));
@@ -320,5 +320,51 @@ describe('readProfileBytes and foldedLinesOfProfile', async () => {
     ['[{"ph": "X", "name": "x"}]', /without a CPU profile: record the trace with the disabled-by-default-v8.cpu_profiler category/],
   ])('refuses %j with a message', (text, msg) => {
     expect(() => readProfileBytes('json', Buffer.from(text))).toThrow(msg);
+  });
+});
+
+describe('stackcollapse on profiles', async () => {
+  const { spawnBin } = await import('./helpers.js');
+  const { gzipSync } = await import('node:zlib');
+  const script = join(tmp, 'two-phases-collapse.js');
+  writeFileSync(script, TWO_PHASES);
+  const dir = join(tmp, 'prof-collapse');
+  execFileSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '500', script]);
+  const file = join(dir, readdirSync(dir)[0]);
+  const json = JSON.parse(readFileSync(file, 'utf8'));
+
+  it('folds a .cpuprofile, from a file and from gzip on stdin, counting every sample', async () => {
+    const r = await spawnBin('stackcollapse', [file]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.toString('latin1').trimEnd().split('\n');
+    const total = lines.reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    expect(total).toBe(json.samples.length);
+    expect(lines).toEqual(folded(readCpuProfile(json), true));
+    const z = await spawnBin('stackcollapse', [], gzipSync(readFileSync(file)));
+    expect(z.stdout.equals(r.stdout)).toBe(true);
+  });
+
+  it('refuses a run that mixes a profile with perf script text, and --per-window', async () => {
+    const mixed = await spawnBin('stackcollapse', [file, join(FIXTURES, 'perf', 'edge-cases.txt')]);
+    expect(mixed.code).toBe(1);
+    expect(mixed.stderr).toBe(`stackcollapse: ${file} is a profile (V8 .cpuprofile) and other inputs are perf script text: collapse them in separate runs, then give both outputs to flamegraph-svg\n`);
+    const windows = await spawnBin('stackcollapse', ['--per-window', '1s', '--output-dir', join(tmp, 'w'), file]);
+    expect(windows.code).toBe(1);
+    expect(windows.stderr).toMatch(/--per-window reads perf script text only/);
+  });
+
+  it.skipIf(!HAVE_CONFORMANCE)('folds an nflxprofile to its expected stacks', async () => {
+    const r = await spawnBin('stackcollapse', [join(CONFORMANCE, 'formats', 'nodejs1.nflxprofile')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.toString('utf8')).toBe(readFileSync(join(CONFORMANCE, 'formats', 'nodejs1.nflxprofile.folded'), 'utf8'));
+  });
+
+  it('says what is wrong with a broken profile', async () => {
+    const bad = join(tmp, 'bad.json');
+    writeFileSync(bad, '{"nodes": [{"id": 1}], "samples": [1, 1], "timeDeltas": [0]}');
+    const r = await spawnBin('stackcollapse', [bad]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`stackcollapse: ${bad}: the profile: 2 samples but 1 timeDeltas\n`);
   });
 });

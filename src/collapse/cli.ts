@@ -1,5 +1,9 @@
 // stackcollapse [options] [file ...]: perf script text -> folded stacks.
 // Maps the command line onto CollapseOptions; the work is in collapse.ts.
+import { sniffStream } from '../input-check.js';
+import { INPUT_KIND_NAMES, sniffInputKind } from '../parse/input-kind.js';
+import { foldProfileInto, formatFoldedCounts, ProfileFormatError, readProfileBytes } from '../parse/profile-input.js';
+import type { SampledProfile } from '../parse/sampled-profile.js';
 import { Option } from 'commander';
 import {
   DataError,
@@ -118,6 +122,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     });
     const progress = new Progress(io, PROG, Progress.totalOf(inputs), Boolean(o.quiet));
     let done = 0; // bytes of the inputs before this one
+    const profiles: { name: string; profile: SampledProfile }[] = [];
     try {
       for (const input of inputs) {
         where = input.name;
@@ -132,8 +137,22 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         }
         let read = 0;
         // Bytes straight into the core (no text made): a reused buffer, read synchronously
-        // from a regular file.
-        for await (const bytes of readBytes(input, io, undefined, { blockingFile: true, reuse: true })) {
+        // from a regular file. A V8/Chrome profile or an nflxprofile is read whole instead.
+        const sniffed = await sniffStream(readBytes(input, io, undefined, { blockingFile: true, reuse: true, perfData: (cmd) => msgs.info(`${input.name}: a perf.data file: reading it through '${cmd}'`) }));
+        if (sniffed.kind === 'json' || sniffed.kind === 'nflxprofile') {
+          if (windows) throw new DataError(`this is ${INPUT_KIND_NAMES[sniffed.kind]}: --per-window reads perf script text only; cut a range with heatmap-svg --select instead`, input.name);
+          const parts: Buffer[] = [];
+          for await (const b of sniffed.bytes) parts.push(Buffer.from(b));
+          try {
+            const { profile, leftOut } = readProfileBytes(sniffed.kind, Buffer.concat(parts));
+            profiles.push({ name: input.name, profile });
+            for (const [why, n] of leftOut) msgs.warn(`${input.name}: left out ${n} ${n === 1 ? 'sample' : 'samples'} ${why}`);
+          } catch (e) {
+            throw e instanceof ProfileFormatError ? new DataError(e.message, input.name) : e;
+          }
+          continue;
+        }
+        for await (const bytes of sniffed.bytes) {
           collapser.pushBytes(bytes);
           if (collapser.pending > MAX_LINE_BYTES) throw new DataError(`a line is longer than ${MAX_LINE_BYTES >> 20} MiB; is this text?`, input.name);
           read += bytes.length;
@@ -147,6 +166,22 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       progress.done();
     }
 
+    if (profiles.length > 0) {
+      if (collapser.stats.samples > 0 || collapser.linesRead > 0) {
+        throw new DataError(`${profiles[0].name} is a profile (${profiles[0].profile.kind}) and other inputs are perf script text: collapse them in separate runs, then give both outputs to flamegraph-svg`);
+      }
+      // Their samples count one each: V8 and nflxprofile carry no periods.
+      const counts = new Map<string, number>();
+      for (const { profile } of profiles) foldProfileInto(profile, { pid: Boolean(opts.pid), tid: Boolean(opts.tid), keepIdle: true }, counts);
+      const out = new OutputSink(io.stdout, 'latin1');
+      for (const line of formatFoldedCounts(counts)) {
+        out.write(`${line}\n`);
+        await out.flush();
+      }
+      await out.end();
+      if (counts.size === 0) msgs.warn('no samples in input');
+      return 0;
+    }
     if (windows) {
       await windows.write(collapser.finishWindows());
       await windows.flush();
@@ -210,7 +245,7 @@ interface ThreadPlan {
  */
 function planThreads(inputs: Input[], jobs: number | null, opts: CollapseOptions): ThreadPlan | null {
   if (opts.inline) return null;
-  if (inputs.some((i) => i.path === null || i.size === null || isGzip(i.path))) return null;
+  if (inputs.some((i) => i.path === null || i.size === null || notPlainText(i.path))) return null;
   const total = inputs.reduce((a, i) => a + i.size!, 0);
   const n = jobs ?? (total >= PARALLEL_MIN_BYTES ? Math.min(2, availableParallelism()) : 1);
   if (n < 2) return null;
@@ -223,8 +258,11 @@ function planThreads(inputs: Input[], jobs: number | null, opts: CollapseOptions
   return { jobs: n, event, opts: { ...opts, eventFilter: event } };
 }
 
-/** Whether a file starts as gzip does; true (so: one thread) when it cannot be read, so that the usual path reports the error. */
-function isGzip(path: string): boolean {
+/**
+ * Whether a file is not plain perf script text (gzip, perf.data, a JSON or protobuf
+ * profile), so: one thread; true when it cannot be read, so that the usual path reports the error.
+ */
+function notPlainText(path: string): boolean {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -232,8 +270,11 @@ function isGzip(path: string): boolean {
     return true;
   }
   try {
-    const b = Buffer.alloc(2);
-    return readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b;
+    const b = Buffer.alloc(4096);
+    const got = readSync(fd, b, 0, b.length, 0);
+    if (got >= 2 && b[0] === 0x1f && b[1] === 0x8b) return true;
+    const kind = sniffInputKind(b.subarray(0, got));
+    return kind !== 'perf-script' && kind !== 'text' && kind !== 'folded' && kind !== 'empty';
   } finally {
     closeSync(fd);
   }

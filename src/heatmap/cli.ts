@@ -130,7 +130,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       for (const input of inputs) {
         where = input.name;
         // Only the decoded text of a chunk is read (and it is a copy): one Buffer serves all reads.
-        for await (const chunk of readLineChunks(readBytes(input, io, undefined, { blockingFile: true, reuse: true }), input.name)) {
+        for await (const chunk of readLineChunks(readBytes(input, io, undefined, { blockingFile: true, reuse: true, perfData: (cmd) => msgs.info(`${input.name}: a perf.data file: reading it through '${cmd}'`) }), input.name)) {
           if (!decided && chunk.text.trim() !== '') {
             decided = true;
             if (looksLikeColumns(chunk.text)) columns = new LatencyBuilder(latencyOptions(o, rows));

@@ -70,11 +70,10 @@ export interface FoldOptions {
 }
 
 /**
- * The folded lines of a profile as byte strings, `frame;frame count`, sorted byte-wise as
- * stackcollapse writes them. Counts are samples, or the format's values where it has them.
+ * Adds a profile's stacks to `counts` as folded keys in byte strings (`frame;frame`):
+ * samples, or the format's values where it has them.
  */
-export function foldedLinesOfProfile(p: SampledProfile, o: FoldOptions): string[] {
-  const counts = new Map<string, number>();
+export function foldProfileInto(p: SampledProfile, o: FoldOptions, counts: Map<string, number>): void {
   const prefix = (i: number): string => {
     if (!o.pid && !o.tid) return '';
     const pid = p.samplePid?.[i];
@@ -90,6 +89,17 @@ export function foldedLinesOfProfile(p: SampledProfile, o: FoldOptions): string[
     const key = names[0] + prefix(i) + (names.length > 1 ? ';' + names.slice(1).join(';') : '');
     counts.set(key, (counts.get(key) ?? 0) + (p.sampleWeight ? p.sampleWeight[i] : 1));
   }
+}
+
+/** Folded lines `frame;frame count`, sorted byte-wise as stackcollapse writes them. */
+export function formatFoldedCounts(counts: Map<string, number>): string[] {
   // Byte strings: code-unit order is byte order.
   return [...counts.keys()].sort().map((k) => `${k} ${counts.get(k)}`);
+}
+
+/** The folded lines of one profile (see foldProfileInto and formatFoldedCounts). */
+export function foldedLinesOfProfile(p: SampledProfile, o: FoldOptions): string[] {
+  const counts = new Map<string, number>();
+  foldProfileInto(p, o, counts);
+  return formatFoldedCounts(counts);
 }

@@ -15,6 +15,7 @@ import {
   UsageError,
   type Input,
   type IO,
+  type Messages,
 } from '../cli.js';
 import { parseSeconds, type Instant } from '../parse/perf-script.js';
 import { VERSION } from '../version.js';
@@ -74,7 +75,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     try {
       // One time-ordered regular file: the window is found by bisection (seek.ts).
       if (!o.unsorted && inputs.length === 1) filter = await seekRange(inputs[0], io, { begin, end, origin }, out, progress);
-      if (filter === null) filter = await filterSequentially(inputs, io, new RangeFilter({ begin, end, origin, unsorted: Boolean(o.unsorted) }), out, progress);
+      if (filter === null) filter = await filterSequentially(inputs, io, new RangeFilter({ begin, end, origin, unsorted: Boolean(o.unsorted) }), out, progress, msgs);
     } finally {
       progress.done();
     }
@@ -87,10 +88,10 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
 }
 
 /** Every line of the inputs, in order, through `filter`, until it is done. */
-async function filterSequentially(inputs: Input[], io: IO, filter: RangeFilter, out: OutputSink, progress: Progress): Promise<RangeFilter> {
+async function filterSequentially(inputs: Input[], io: IO, filter: RangeFilter, out: OutputSink, progress: Progress, msgs: Messages): Promise<RangeFilter> {
   let read = 0;
   for (const input of inputs) {
-    for await (const chunk of readLineChunks(readBytes(input, io, undefined, { blockingFile: true }), input.name)) {
+    for await (const chunk of readLineChunks(readBytes(input, io, undefined, { blockingFile: true, perfData: (cmd) => msgs.info(`${input.name}: a perf.data file: reading it through '${cmd}'`) }), input.name)) {
       const bytes = chunk.bytes;
       filter.push(chunk.text, (s, e) => out.writeBytes(bytes.subarray(s, e)));
       read += bytes.length;

@@ -20,6 +20,7 @@
 //   input is not in time order, and the sequential path gives range-perf.pl's answer.
 // Out-of-order input that no probe sees is read as if in order; README "Time order" says so,
 // and --unsorted reads every sample.
+import { isPerfData } from '../perf-data.js';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { BrokenPipe, DataError, describeFsError, MAX_LINE_BYTES, type Input, type IO, type OutputSink, type Progress } from '../cli.js';
 import { compareInstants, PerfScriptScanner, type Instant } from '../parse/perf-script.js';
@@ -206,7 +207,7 @@ export interface SeekableFile {
 
 /**
  * The input as a regular file that can be read at any offset, or null: a pipe, a terminal,
- * a gzip file, or a file that cannot be opened (the sequential path reports why).
+ * a gzip or perf.data file, or a file that cannot be opened (the sequential path reports why).
  */
 function openSeekable(input: Input, io: IO): SeekableFile | null {
   let fd = -1;
@@ -229,8 +230,9 @@ function openSeekable(input: Input, io: IO): SeekableFile | null {
       base = Number(m[1]);
     }
     const st = fstatSync(fd);
-    const gz = readAt(fd, base, 2);
-    if (st.isFile() && st.size > base && !(gz.length === 2 && gz[0] === 0x1f && gz[1] === 0x8b)) {
+    // Neither gzip nor perf.data: those are read as a stream (gunzipped, or through perf script).
+    const head = readAt(fd, base, 8);
+    if (st.isFile() && st.size > base && !(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) && !isPerfData(head)) {
       return { fd, base, size: st.size, name: input.name, close };
     }
   } catch {
