@@ -23,6 +23,7 @@ describe('fuzz checks', () => {
   it('timeSpan and sumFolded read what the mutants hold', () => {
     expect(timeSpan('a 1 [000] 100.5: cycles: \nb 2 [000] 4300000100.25: cycles: \n')).toBe(4300000000);
     expect(timeSpan('no times\n')).toBe(0);
+    expect(timeSpan('app 1 12345.123456789:00/101 [000] 0: 1 cycles:\napp 1 [000] 1.000000: 1 cycles:\n')).toBe(12345);
     expect(sumFolded(b('a;b 3\nc 18446744073709551616\nbad\n'))).toBe(18446744073709551619n);
   });
 

@@ -217,7 +217,8 @@ const STACK_LINE = /^\s+at .+:\d+(:\d+)?\)?$/m;
 export function timeSpan(text: string): number {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const m of text.matchAll(/ (\d+)(?:\.(\d+))?: /g)) {
+  // Loose on purpose (no space needed after the colon): a mangled header's time counts too.
+  for (const m of text.matchAll(/ (\d+)(?:\.(\d+))?:/g)) {
     const t = Number(m[1]);
     if (t < lo) lo = t;
     if (t > hi) hi = t;
