@@ -27,7 +27,7 @@ describe.skipIf(!recorded)('perf.data through perf script', () => {
     expect(got.length).toBeGreaterThan(1000);
     expect(got.equals(direct)).toBe(true);
     expect(got.toString('latin1')).toMatch(/^# ========\n/);
-    expect(got.toString('latin1')).toMatch(/\n\S+ \d+\/\d+ +\d+\.\d+: +\d+ \S+:/);
+    expect(got.toString('latin1')).toMatch(/\n *\S+ +\d+\/\d+ +\d+\.\d+: +\d+ \S+:/);
   });
 
   it('says what to run elsewhere when perf is missing', async () => {
