@@ -7,12 +7,14 @@
 //   range-perf: no such file or directory: missing.txt
 //   stackcollapse: stdin:1207: line longer than 256 MiB
 //   stackcollapse: warning: ignored 3 malformed lines (first at stdin:1207: "foo bar")
-import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, open, openSync, readSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { Socket } from 'node:net';
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { Readable, type Writable } from 'node:stream';
 import { Command, CommanderError, Help } from 'commander';
+import { hasEscapedBytes, showArg, unescapeBytes } from './argv.js';
 
 export const EXIT_OK = 0;
 /** Bad data or an I/O error. */
@@ -53,6 +55,9 @@ export class DataError extends Error {
 
 /** Thrown by the output sink when the reader went away (EPIPE): a quiet, successful end. */
 export class BrokenPipe extends Error {}
+
+/** Writing stdout failed (a full disk, say): exit 1, and runMain says so once. */
+export class OutputError extends DataError {}
 
 // --- messages -------------------------------------------------------------------------
 
@@ -184,15 +189,33 @@ export function resolveInputs(paths: string[]): Input[] {
   if (paths.length === 0) paths = ['-'];
   return paths.map((p) => {
     if (p === '-') return { name: 'stdin', path: null, size: null };
+    const name = showArg(p);
+    const path = fsPath(p);
     let st: Stats;
     try {
-      st = statSync(p);
+      st = statSync(path);
     } catch (e) {
-      throw new DataError(describeFsError(e), p);
+      throw new DataError(describeFsError(e), name);
     }
-    if (st.isDirectory()) throw new DataError('is a directory', p);
-    return { name: p, path: p, size: st.isFile() ? st.size : null };
+    if (st.isDirectory()) throw new DataError('is a directory', name);
+    return { name, path, size: st.isFile() ? st.size : null };
   });
+}
+
+/**
+ * A path to open for a file argument. An argument with bytes that are not UTF-8 (escaped
+ * by bin/run.js, see src/argv.ts) is opened once by its bytes and named from then on by
+ * its descriptor, /proc/self/fd/N: every later open (a read stream, range-perf's
+ * bisection, stackcollapse's worker threads) then reaches the same file through a plain
+ * string. O_NONBLOCK so that a FIFO opens at once; the later opens wait for its writer.
+ */
+export function fsPath(arg: string): string {
+  if (!hasEscapedBytes(arg)) return arg;
+  try {
+    return `/proc/self/fd/${openSync(unescapeBytes(arg), constants.O_RDONLY | constants.O_NONBLOCK)}`;
+  } catch (e) {
+    throw new DataError(describeFsError(e), showArg(arg));
+  }
 }
 
 export function describeFsError(e: unknown): string {
@@ -212,6 +235,14 @@ export function describeFsError(e: unknown): string {
     case 'EMFILE':
     case 'ENFILE':
       return 'too many open files';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'EFBIG':
+      return 'file too large';
+    case 'EIO':
+      return 'input/output error';
     default:
       return (e as Error)?.message ?? String(e);
   }
@@ -256,6 +287,26 @@ function openRegularFile(path: string): number {
 }
 
 /**
+ * A stream of a named input. A FIFO is read through a libuv pipe (as stdin is), not by
+ * reads in the thread pool: such a read blocks until the writer writes or closes, and
+ * neither destroy() nor the end of the run can cancel it, so a reader that stops early
+ * (range-perf past END) would wait for a writer that stays open.
+ */
+async function openStream(input: Input, chunkSize: number): Promise<Readable> {
+  const path = input.path!;
+  if (input.size !== null) return createReadStream(path, { highWaterMark: chunkSize });
+  // Opening a FIFO waits for a writer: in the thread pool, not on the main thread.
+  const fd = await new Promise<number>((resolve, reject) => open(path, 'r', (e, fd) => (e ? reject(e) : resolve(fd))));
+  let fifo = false;
+  try {
+    fifo = fstatSync(fd).isFIFO();
+  } catch {
+    // Read as a file: the stream reports the error.
+  }
+  return fifo ? new Socket({ fd, readable: true, writable: false }) : createReadStream('', { fd, highWaterMark: chunkSize });
+}
+
+/**
  * Yields the bytes of one input, gunzipped when it starts with the gzip magic bytes
  * (`1f 8b`), whatever its name.
  */
@@ -290,13 +341,19 @@ export async function* readBytes(input: Input, io: IO, chunkSize = READ_CHUNK, o
       if (!gz) return;
     }
   }
-  const raw: Readable = input.path === null ? io.stdin : createReadStream(input.path, { highWaterMark: chunkSize });
+  let raw: Readable;
+  try {
+    raw = input.path === null ? io.stdin : await openStream(input, chunkSize);
+  } catch (e) {
+    throw new DataError(describeFsError(e), input.name);
+  }
   let source: AsyncIterable<Buffer> = raw;
   const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let first: IteratorResult<Buffer>;
   try {
     first = await it.next();
   } catch (e) {
+    raw.destroy();
     throw new DataError(describeFsError(e), input.name);
   }
   if (first.done) return;
@@ -315,10 +372,16 @@ export async function* readBytes(input: Input, io: IO, chunkSize = READ_CHUNK, o
   }
   source = rest();
   if (!gz) {
+    let complete = false;
     try {
       yield* source;
+      complete = true;
     } catch (e) {
       throw new DataError(describeFsError(e), input.name);
+    } finally {
+      // A reader that stopped early (range-perf past END) closes the input: a pipe or a
+      // FIFO whose writer stays open would otherwise keep the process alive.
+      if (!complete) raw.destroy();
     }
     return;
   }
@@ -564,7 +627,7 @@ export class OutputSink {
 
   private check(): void {
     if (this.broken) throw new BrokenPipe();
-    if (this.failure) throw new DataError(`cannot write output: ${describeFsError(this.failure)}`);
+    if (this.failure) throw new OutputError(writeFailure(this.failure));
   }
 
   /** Flushes everything and waits until it has been handed to the OS. */
@@ -576,6 +639,35 @@ export class OutputSink {
     });
     this.check();
   }
+}
+
+/** The one message for a failed write to stdout. */
+function writeFailure(e: unknown): string {
+  return `cannot write output: ${describeFsError(e)}`;
+}
+
+/** A closed pipe, in the forms a stream reports it. */
+function isBrokenPipe(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+}
+
+/**
+ * Waits until what was written to `stream` has been handed to the OS (or failed), so that
+ * a write error of the last writes (--help's, say) is known before the exit status is.
+ */
+function settle(stream: Writable): Promise<void> {
+  if (stream.destroyed || !stream.writable) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('error', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('error', done);
+    stream.on('close', done);
+    stream.write('', () => done());
+  });
 }
 
 // --- commander --------------------------------------------------------------------------
@@ -645,9 +737,9 @@ export interface RunContext {
 }
 
 /**
- * Runs a tool body and maps what it throws to messages and exit codes:
- * usage errors exit 2 with the usage line, data errors exit 1, a closed pipe exits 0,
- * and anything else is an internal error, with a stack trace only under DEBUG=1.
+ * Runs a tool body and maps what it throws to messages and exit codes (exitCodeOf). A
+ * write error of stdout, on any path (--help and --version too), ends the same way
+ * everywhere: a closed pipe (EPIPE) exits 0 quietly, anything else exits 1 with one message.
  */
 export async function runMain(
   prog: string,
@@ -656,37 +748,59 @@ export async function runMain(
   body: (ctx: RunContext) => Promise<number | void>,
 ): Promise<number> {
   const msgs = new Messages(prog, io, await loadPainter(io));
-  // A reader that goes away while commander prints --help, or before any output, must
-  // not turn into an unhandled 'error' event with a stack trace.
-  const ignoreEpipe = (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') msgs.error(`cannot write output: ${describeFsError(e)}`);
-  };
-  io.stdout.on('error', ignoreEpipe);
+  // Every write error of stdout lands here, whoever wrote (commander's --help, an
+  // OutputSink): none becomes an unhandled 'error' event with a stack trace, and the end of
+  // the run says it once.
+  let writeError: Error | null = null;
+  io.stdout.on('error', (e: Error) => {
+    writeError ??= e;
+  });
+  // Diagnostics that cannot be written (stderr on a full disk or a closed pipe) are lost;
+  // they must not crash the run and change its exit status.
+  io.stderr.on('error', () => {});
+  let reported = false;
+  let code: number;
   try {
-    const code = await body({ io, msgs });
-    return code ?? EXIT_OK;
+    code = (await body({ io, msgs })) ?? EXIT_OK;
   } catch (e) {
-    if (e instanceof BrokenPipe) return EXIT_OK;
-    if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
-      msgs.error(e.message.replace(/^error: /, ''));
-      io.stderr.write(`${usage()}\nTry '${prog} --help' for more information.\n`);
-      return EXIT_USAGE;
-    }
-    if (e instanceof UsageError) {
-      msgs.error(e.message);
-      io.stderr.write(`${usage()}\nTry '${prog} --help' for more information.\n`);
-      return EXIT_USAGE;
-    }
-    if (e instanceof DataError) {
-      msgs.error(e.message, e.where);
-      return EXIT_DATA;
-    }
-    if ((e as NodeJS.ErrnoException)?.code === 'EPIPE') return EXIT_OK;
-    msgs.error(`internal error: ${(e as Error)?.message ?? String(e)}${io.env.DEBUG ? '' : ' (set DEBUG=1 for a stack trace)'}`);
-    if (io.env.DEBUG) io.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+    if (e instanceof OutputError) reported = true;
+    code = exitCodeOf(e, prog, io, usage, msgs);
+  }
+  await settle(io.stdout);
+  const failed = writeError ?? io.stdout.errored ?? null;
+  if (failed !== null && !isBrokenPipe(failed) && !reported) {
+    msgs.error(writeFailure(failed));
+    return code === EXIT_OK ? EXIT_DATA : code;
+  }
+  return code;
+}
+
+/**
+ * What a tool body threw, as an exit code, with its message: usage errors exit 2 with the
+ * usage line, data errors exit 1, a closed pipe exits 0, and anything else is an internal
+ * error, with a stack trace only under DEBUG=1.
+ */
+function exitCodeOf(e: unknown, prog: string, io: IO, usage: () => string, msgs: Messages): number {
+  if (e instanceof BrokenPipe) return EXIT_OK;
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
+    msgs.error(e.message.replace(/^error: /, ''));
+    io.stderr.write(`${usage()}\nTry '${prog} --help' for more information.\n`);
+    return EXIT_USAGE;
+  }
+  if (e instanceof UsageError) {
+    msgs.error(e.message);
+    io.stderr.write(`${usage()}\nTry '${prog} --help' for more information.\n`);
+    return EXIT_USAGE;
+  }
+  if (e instanceof DataError) {
+    msgs.error(e.message, e.where);
     return EXIT_DATA;
   }
+  if (isBrokenPipe(e)) return EXIT_OK;
+  msgs.error(`internal error: ${(e as Error)?.message ?? String(e)}${io.env.DEBUG ? '' : ' (set DEBUG=1 for a stack trace)'}`);
+  if (io.env.DEBUG) io.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+  return EXIT_DATA;
 }
 
 /**

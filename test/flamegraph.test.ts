@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { BGCOLOR_RE, deltaColor, frameColor, nameHash, perlSeededRand, sumCodePoints, Drand48 } from '../src/flamegraph/colors.js';
 import { annotateWakers, FlamegraphBuilder, svgOf, type DiffOptions } from '../src/flamegraph/flamegraph.js';
 import { withDefaults, type FlamegraphOptions } from '../src/flamegraph/options.js';
-import { formatPaletteMap, parseNameAttributes, parsePaletteMap } from '../src/flamegraph/cli.js';
+import { formatPaletteMap, parsePaletteMap } from '../src/flamegraph/cli.js';
+import { parseNameAttributes } from '../src/flamegraph/name-attributes.js';
 import { bigProfile, run, xmlProblem } from './flamegraph-io.js';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'flamegraph');

@@ -16,6 +16,7 @@ import {
   UsageError,
   WarningTally,
   describeFsError,
+  fsPath,
   makeProgram,
   parseNumberOption,
   processIO,
@@ -30,11 +31,14 @@ import {
   type IO,
   type Messages,
 } from '../cli.js';
+import { showArg } from '../argv.js';
+import { expectFoldedStacks } from '../input-check.js';
 import { parseSeconds } from '../parse/perf-script.js';
 import { parseCssColor } from '../svg.js';
 import { VERSION } from '../version.js';
 import { BGCOLOR_RE, PALETTES, type Palette } from './colors.js';
 import { FlamegraphBuilder, type DiffOptions } from './flamegraph.js';
+import { NameAttributesError, parseNameAttributes, type NameAttributesWarning } from './name-attributes.js';
 import { DEFAULT_OPTIONS, type FlamegraphOptions, type NameAttributes } from './options.js';
 
 const PROG = 'flamegraph-svg';
@@ -183,76 +187,22 @@ export function formatPaletteMap(m: Map<string, string>): string {
   return keys.map((k) => `${k}->${m.get(k)}\n`).join('');
 }
 
-const SAFE_HREF = /^(?:https?:|ftp:|mailto:|[^:]*$|[^:]*[/?#])/i;
-const ATTR_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
-
-/**
- * Reads a --nameattr file: `function<TAB>key=value<TAB>key=value`. Known keys are title, id,
- * class, href, target, g_extra and a_extra; the extras are parsed as `name="value"` lists.
- * Event-handler attributes and script URLs are dropped with a warning: the file may come
- * with a profile from elsewhere.
- */
-export function parseNameAttributes(text: string, file: string, warn: (kind: string, where: string) => void): Map<string, NameAttributes> {
-  const out = new Map<string, NameAttributes>();
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].replace(/\r$/, '');
-    if (line === '') continue;
-    const tab = line.indexOf('\t');
-    if (tab < 0) throw new DataError('invalid format: want function<TAB>key=value...', `${file}:${i + 1}`);
-    const name = line.slice(0, tab);
-    const a: NameAttributes = out.get(name) ?? {};
-    for (const kv of line.slice(tab + 1).split('\t')) {
-      const eq = kv.indexOf('=');
-      if (eq < 0) {
-        if (kv !== '') warn('attribute', `${file}:${i + 1}`);
-        continue;
-      }
-      const k = kv.slice(0, eq);
-      const v = kv.slice(eq + 1);
-      switch (k) {
-        case 'title':
-        case 'id':
-        case 'class':
-        case 'target':
-          a[k] = v;
-          break;
-        case 'href':
-          if (SAFE_HREF.test(v.trim())) a.href = v;
-          else warn('unsafe', `${file}:${i + 1}`);
-          break;
-        case 'g_extra':
-        case 'a_extra': {
-          const attrs: Record<string, string> = {};
-          const re = /([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))/g;
-          let m: RegExpExecArray | null;
-          while ((m = re.exec(v)) !== null) {
-            const an = m[1];
-            const av = m[2] ?? m[3] ?? m[4];
-            if (!ATTR_NAME.test(an) || /^on/i.test(an) || /^(xlink:)?href$/i.test(an) || /url\s*\(|@import|javascript:|expression\s*\(/i.test(av)) {
-              warn('unsafe', `${file}:${i + 1}`);
-              continue;
-            }
-            attrs[an] = av;
-          }
-          if (k === 'g_extra') a.gExtra = attrs;
-          else a.aExtra = attrs;
-          break;
-        }
-        default:
-          warn('attribute', `${file}:${i + 1}`);
-      }
-    }
-    out.set(name, a);
+/** Reads --nameattr FILE; a line it cannot use stops the run (exit 1) with its FILE:LINE. */
+function readNameAttributes(file: string, warn: (kind: NameAttributesWarning, where: string) => void): Map<string, NameAttributes> {
+  const name = showArg(file);
+  try {
+    return parseNameAttributes(readTextFile(fsPath(file), name), name, warn);
+  } catch (e) {
+    if (e instanceof NameAttributesError) throw new DataError(e.message, e.where);
+    throw e;
   }
-  return out;
 }
 
-function readTextFile(path: string): string {
+function readTextFile(path: string, name = path): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new DataError(`cannot read: ${describeFsError(e)}`, path);
+    throw new DataError(`cannot read: ${describeFsError(e)}`, name);
   }
 }
 
@@ -321,10 +271,6 @@ status is 1.`,
 
 export async function main(argv: string[], io: IO = processIO()): Promise<number> {
   return runMain(PROG, io, () => USAGE, async ({ msgs }) => {
-    // --help and --version write to stdout before any OutputSink listens: a reader that
-    // has gone (`--help | head -1`) must not crash the process with an unhandled EPIPE.
-    // (Other write errors are the OutputSink's to report.)
-    io.stdout.on('error', () => {});
     const program = buildProgram(io);
     program.parse(argv, { from: 'user' });
     const raw = program.opts<RawOptions>();
@@ -345,7 +291,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     refuseTerminalStdin(inputs, io, 'folded stacks');
 
     if (raw.nameattr !== undefined) {
-      options.nameAttributes = parseNameAttributes(readTextFile(raw.nameattr), raw.nameattr, (kind, where) => tally.add(kind, where));
+      options.nameAttributes = readNameAttributes(raw.nameattr, (kind, where) => tally.add(kind, where));
     }
     if (raw.cp) {
       options.paletteMap = existsSync(PALETTE_FILE)
@@ -356,10 +302,16 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
 
     const bytes = inputs.reduce((n, i) => n + (i.size ?? 0), 0);
     const builder = new FlamegraphBuilder(options, diff, (where, text, reason) => tally.add(reason === 'overflow' ? 'overflow' : 'invalid', `${where}: ${quoteInput(text)}`), bytes);
+    let refused = 0;
+    const refuse = (problem: string, name: string) => {
+      refused++;
+      msgs.error(problem, name);
+    };
     for (let k = 0; k < inputs.length; k++) {
       const input = inputs[k];
       builder.beginInput(input.name, diff ? (k === 0 ? 'before' : 'after') : undefined);
-      for await (const chunk of readLineChunks(readBytes(input, io), input.name)) builder.addChunk(chunk.text);
+      const bytes = expectFoldedStacks(readBytes(input, io), input.name, PROG, (problem) => refuse(problem, input.name));
+      for await (const chunk of readLineChunks(bytes, input.name)) builder.addChunk(chunk.text);
     }
     const result = builder.finish();
 
@@ -380,11 +332,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         throw new DataError(`cannot write: ${describeFsError(e)}`, PALETTE_FILE);
       }
     }
-    if (result.error !== undefined) {
-      msgs.error(result.error);
-      return EXIT_DATA;
-    }
-    return 0;
+    if (result.error !== undefined && refused < inputs.length) msgs.error(result.error);
+    return result.error !== undefined || refused > 0 ? EXIT_DATA : 0;
   });
 }
 
@@ -455,7 +404,7 @@ async function drawEach(files: string[], raw: RawOptions, base: FlamegraphOption
     }
     const builder = new FlamegraphBuilder(options, undefined, (where, text, reason) => tally.add(reason === 'overflow' ? 'overflow' : 'invalid', `${where}: ${quoteInput(text)}`), input.size ?? 0);
     builder.beginInput(input.name);
-    for await (const chunk of readLineChunks(readBytes(input, io), input.name)) builder.addChunk(chunk.text);
+    for await (const chunk of readLineChunks(expectFoldedStacks(readBytes(input, io), input.name, PROG, (problem) => msgs.error(problem, input.name)), input.name)) builder.addChunk(chunk.text);
     const result = builder.finish();
     if (result.error !== undefined) {
       // An empty window is normal in a series; a file with lines but none valid is not.

@@ -1,0 +1,68 @@
+// Refuses an input of the wrong kind before a tool draws or counts junk from it. The kind is
+// told by content (src/parse/input-kind.ts), after gzip is undone. For example:
+//   $ flamegraph-svg out.stacks
+//   flamegraph-svg: out.stacks: this looks like perf script output: pipe it through stackcollapse first (stackcollapse out.stacks | flamegraph-svg > out.svg)
+//   $ flamegraph-svg perf.data
+//   flamegraph-svg: perf.data: this is a perf.data file, not folded stacks: run stackcollapse on it first (stackcollapse perf.data | flamegraph-svg > out.svg)
+import { INPUT_KIND_NAMES, sniffInputKind, type InputKind } from './parse/input-kind.js';
+import { shellQuote } from './perf-data.js';
+
+/** How many bytes are looked at to tell the kind. */
+const SNIFF_BYTES = 4096;
+
+/** Why folded-stack input of this kind is refused, or null when it is read. */
+export function foldedInputProblem(kind: InputKind, inputName: string, tool: string): string | null {
+  const file = inputName === 'stdin' ? '' : ` ${shellQuote(inputName)}`;
+  const fix = `(stackcollapse${file} | ${tool} > out.svg)`;
+  switch (kind) {
+    case 'perf-script':
+      return `this looks like perf script output: pipe it through stackcollapse first ${fix}`;
+    case 'perf-data':
+    case 'json':
+    case 'nflxprofile':
+      return `this is ${INPUT_KIND_NAMES[kind]}, not folded stacks: run stackcollapse on it first ${fix}`;
+    case 'binary':
+      return `this is binary data, not folded stacks: ${tool} reads 'frame;frame;frame count' lines, as stackcollapse writes them`;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Passes `source` through when its first bytes are those of folded stacks. Otherwise it
+ * calls `refuse` with the reason and yields nothing, so the tool goes on without this input
+ * (flamegraph-svg then writes its error SVG and exits 1, as for any input without stacks).
+ */
+export async function* expectFoldedStacks(
+  source: AsyncIterable<Buffer>,
+  inputName: string,
+  tool: string,
+  refuse: (problem: string) => void,
+): AsyncGenerator<Buffer> {
+  const held: Buffer[] = [];
+  let size = 0;
+  const problem = () => foldedInputProblem(sniffInputKind(Buffer.concat(held).subarray(0, SNIFF_BYTES)), inputName, tool);
+  const it = source[Symbol.asyncIterator]();
+  for (;;) {
+    const r = await it.next();
+    if (!r.done) {
+      held.push(r.value);
+      size += r.value.length;
+      if (size < SNIFF_BYTES) continue;
+    }
+    const p = problem();
+    if (p !== null) {
+      await it.return?.();
+      refuse(p);
+      return;
+    }
+    yield* held;
+    if (r.done) return;
+    break;
+  }
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return;
+    yield r.value;
+  }
+}
