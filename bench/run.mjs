@@ -120,17 +120,22 @@ function measure(cmd) {
   const rssFile = join(OUT_DIR, '.rss');
   rmSync(rssFile, { force: true });
   const errFile = join(OUT_DIR, '.stderr');
-  const line = `set -o pipefail; { ${cmd.replaceAll('{T}', `${TIME} -a -o ${q(rssFile)} -f '%e %M'`)}; } 2>${q(errFile)}`;
+  const line = `set -o pipefail; { ${cmd.replaceAll('{T}', `${TIME} -a -o ${q(rssFile)} -f '%e %M %U %S'`)}; } 2>${q(errFile)}`;
   const t0 = process.hrtime.bigint();
   const r = spawnSync('bash', ['-c', line], { stdio: ['ignore', 'ignore', 'inherit'] });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   let rssKiB = 0;
+  let cpu = 0;
   if (existsSync(rssFile)) for (const l of readFileSync(rssFile, 'utf8').split('\n')) {
-    const m = /^([\d.]+) (\d+)$/.exec(l.trim());
-    if (m) rssKiB = Math.max(rssKiB, Number(m[2]));
+    const m = /^([\d.]+) (\d+) ([\d.]+) ([\d.]+)$/.exec(l.trim());
+    if (m) {
+      rssKiB = Math.max(rssKiB, Number(m[2]));
+      cpu += Number(m[3]) + Number(m[4]);
+    }
   }
   const stderr = existsSync(errFile) ? readFileSync(errFile, 'utf8') : '';
-  return { seconds, rssMB: (rssKiB * 1024) / MB, status: r.status ?? 128, stderr };
+  // cpu: user + system seconds of the timed processes (less sensitive to a busy machine than wall time).
+  return { seconds, rssMB: (rssKiB * 1024) / MB, cpu, status: r.status ?? 128, stderr };
 }
 
 // One line of a child's stderr worth showing: the error itself, not a stack trace.
@@ -163,6 +168,9 @@ const ROW_IDS = [
   ['per-window', 'stackcollapse --per-window 1s --output-dir DIR FILE'],
   ['classic-loop', 'the range-perf | stackcollapse shell loop, 10 windows, scaled (estimate)'],
   ['startup', 'each tool --version against node -e 0'],
+  ['real', 'stackcollapse on a recorded profile (>= 10,000 distinct stacks), paired with inferno-collapse-perf'],
+  ['real-3mb', 'stackcollapse on its first 3 MB, paired with inferno-collapse-perf'],
+  ['real-classic', 'the per-second loop range-perf | stackcollapse | flamegraph-svg over ~15 MB of it, paired with the Perl tools'],
 ];
 // A row: id, label, tool(s) it needs, bytes it has to read (for MB/s and the prorated floor),
 // the command, and a check of its output. `prepare` runs before each timed run.
@@ -243,6 +251,137 @@ function sameFile(a, b) {
   return readFileSync(a).equals(readFileSync(b));
 }
 
+// ---------------------------------------------------------------------------- a recorded profile
+// A real profile, recorded here once with perf (node running tsc over this repository, with
+// V8's perf map so that JavaScript frames have names: deep stacks, tens of thousands of them)
+// and cached in bench/corpus/. Rows on it run alternately with inferno-collapse-perf (or the
+// Perl tools), and report the median of the per-pair ratios: the machine may be busy, and
+// a pair shares its noise.
+const INFERNO = [process.env.INFERNO_COLLAPSE_PERF, join(ROOT, '..', 'shared', 'tools', 'inferno', 'bin', 'inferno-collapse-perf')]
+  .find((p) => p && existsSync(p)) ?? whichOf('inferno-collapse-perf');
+function whichOf(cmd) {
+  const r = spawnSync('bash', ['-c', `command -v ${q(cmd)}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+/** The FlameGraph Perl scripts: $FLAMEGRAPH_DIR, else on PATH; never part of this repository. */
+function perlTools() {
+  const names = ['range-perf.pl', 'stackcollapse-perf.pl', 'flamegraph.pl'];
+  const dir = process.env.FLAMEGRAPH_DIR;
+  const found = names.map((n) => (dir && existsSync(join(dir, n)) ? join(dir, n) : whichOf(n)));
+  return found.every(Boolean) && whichOf('perl') ? found : null;
+}
+
+function ensureRealProfile() {
+  mkdirSync(CORPUS_DIR, { recursive: true });
+  const file = join(CORPUS_DIR, 'real-tsc-F2999.txt');
+  if (existsSync(file) && sizeOf(file) > 0) return { file };
+  if (!whichOf('perf')) return { skipped: 'perf is not installed, and no recorded profile is cached in bench/corpus/' };
+  const data = join(CORPUS_DIR, 'real-tsc.data');
+  log(`recording a profile of tsc with perf record -g into ${file}`);
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'lib', 'tsc.js');
+  const rec = spawnSync('perf', ['record', '-g', '-F', '2999', '-o', data, '--', NODE, '--perf-basic-prof', '--interpreted-frames-native-stack', tsc, '-p', join(ROOT, 'tsconfig.json'), '--noEmit'],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = /\[ perf record: .*\]/.test(String(rec.stderr)) ? null : gist(String(rec.stderr));
+  if (rec.status !== 0 && child !== null) return { skipped: `perf record failed: ${child}` };
+  const r = spawnSync('bash', ['-c', `perf script -i ${q(data)} > ${q(file + '.part')} 2>/dev/null && mv ${q(file + '.part')} ${q(file)}`]);
+  rmSync(data, { force: true });
+  // V8 wrote its perf map for perf script; it is of no use after.
+  for (const f of readdirSync('/tmp')) if (/^perf-\d+\.map$/.test(f) && statSync(join('/tmp', f)).mtimeMs > Date.now() - 600e3) rmSync(join('/tmp', f), { force: true });
+  if (r.status !== 0 || sizeOf(file) <= 0) return { skipped: 'perf script failed on the recording' };
+  return { file };
+}
+
+/** The first `bytes` of `src` up to a sample boundary (a blank line), into `dst` once. */
+function cutAtSample(src, dst, bytes) {
+  if (existsSync(dst)) return;
+  const fd = openSync(src, 'r'), b = Buffer.alloc(bytes), k = readSync(fd, b, 0, bytes, 0);
+  closeSync(fd);
+  const end = b.subarray(0, k).lastIndexOf('\n\n');
+  writeFileSync(dst, b.subarray(0, end < 0 ? k : end + 2));
+}
+
+/** Runs the commands of `pair` alternately `runs` times; medians and the median per-pair ratio. */
+function runPaired(runs, pair) {
+  const t = pair.map(() => []);
+  const cpu = pair.map(() => []);
+  const rss = pair.map(() => 0);
+  const ratios = [];
+  const cpuRatios = [];
+  for (let i = 0; i < runs; i++) {
+    const got = pair.map((p, k) => {
+      log(`paired run ${i + 1}/${runs}: ${p.label}`);
+      const m = measure(p.cmd);
+      if (m.status !== 0) throw new Error(`${p.label}: exit ${m.status}: ${gist(m.stderr)}`);
+      p.check?.();
+      t[k].push(m.seconds);
+      cpu[k].push(m.cpu);
+      rss[k] = Math.max(rss[k], m.rssMB);
+      return m;
+    });
+    ratios.push(got[0].seconds / got[1].seconds);
+    cpuRatios.push(got[0].cpu / got[1].cpu);
+  }
+  return { seconds: t.map(median), cpu: cpu.map(median), rss, ratio: median(ratios), ratios, cpuRatio: median(cpuRatios) };
+}
+
+function realRows(o, want) {
+  const out = [];
+  const rows = ['real', 'real-3mb', 'real-classic'].filter(want);
+  if (rows.length === 0) return out;
+  const real = ensureRealProfile();
+  if (real.skipped) return rows.map((id) => ({ id, label: id, skipped: real.skipped }));
+  const runs = Math.max(o.runs, 5);
+  const files = { real: real.file, 'real-3mb': join(CORPUS_DIR, 'real-tsc-3mb.txt') };
+  cutAtSample(real.file, files['real-3mb'], 3e6);
+  for (const id of rows.filter((r) => r !== 'real-classic')) {
+    const f = files[id];
+    const mine = join(OUT_DIR, `${id}.folded`);
+    const label = `stackcollapse ${id === 'real' ? 'recorded profile' : 'its first 3 MB'}`;
+    const ours = { label, cmd: `{T} ${nodeTool('stackcollapse')} ${q(f)} > ${q(mine)}`, check: () => nonEmpty(mine) };
+    if (!INFERNO) {
+      const r = runPaired(runs, [ours, ours]);
+      out.push({ id, label, bytes: sizeOf(f), seconds: r.seconds[0], note: 'inferno-collapse-perf not found: no paired row', extra: `${countLines(mine)} stacks` });
+      continue;
+    }
+    const theirs = { label: `inferno-collapse-perf (${id})`, cmd: `{T} ${q(INFERNO)} ${q(f)} > ${q(join(OUT_DIR, `${id}.inferno.folded`))}` };
+    const r = runPaired(runs, [ours, theirs]);
+    out.push({ id, label, bytes: sizeOf(f), seconds: r.seconds[0], rssMB: r.rss[0], extra: `${countLines(mine)} stacks; ${runs} paired runs; CPU ${r.cpu[0].toFixed(2)} s` });
+    out.push({ id: `${id}-inferno`, label: `  inferno-collapse-perf, same input`, bytes: sizeOf(f), seconds: r.seconds[1], rssMB: r.rss[1],
+      note: `flamekit / inferno: ${r.ratio.toFixed(2)}× wall (median of per-pair ratios ${r.ratios.map((x) => x.toFixed(2)).join(' ')}), ${r.cpuRatio.toFixed(2)}× CPU; CPU ${r.cpu[1].toFixed(2)} s` });
+  }
+  if (rows.includes('real-classic')) {
+    // About 15 MB, cut at a sample; then one range-perf | stackcollapse | flamegraph-svg per second.
+    const f = join(CORPUS_DIR, 'real-tsc-15mb.txt');
+    cutAtSample(real.file, f, 15e6);
+    const seconds = spanSeconds(f);
+    // range-perf.pl reads stdin only; flamekit's range-perf takes the file (and seeks in it).
+    const loop = (range, collapse, flame) => Array.from({ length: seconds }, (_, s) =>
+      `${range(s)} | ${collapse} | ${flame} > ${q(join(OUT_DIR, `classic-real-${s}.svg`))}`).join(' && ');
+    const ours = { label: 'classic loop, flamekit', cmd: `{T} bash -c ${q(loop((s) => `${nodeTool('range-perf')} --timezerosecs ${s} ${s + 1} ${q(f)}`, nodeTool('stackcollapse'), nodeTool('flamegraph-svg')))}` };
+    const perl = perlTools();
+    const label = `classic per-second loop, ${seconds} windows of ~15 MB, 3 tools each`;
+    if (!perl) {
+      const r = runPaired(Math.max(1, Math.min(runs, 3)), [ours, ours]);
+      out.push({ id: 'real-classic', label, bytes: sizeOf(f), seconds: r.seconds[0], rssMB: r.rss[0], note: `CPU ${r.cpu[0].toFixed(2)} s; the Perl tools were not found (set FLAMEGRAPH_DIR to a FlameGraph checkout): no Perl row` });
+    } else {
+      const [rp, sc, fg] = perl.map((p) => `perl ${q(p)}`);
+      const theirs = { label: 'classic loop, Perl tools', cmd: `{T} bash -c ${q(loop((s) => `${rp} --timezerosecs ${s} ${s + 1} < ${q(f)}`, sc, fg))}` };
+      const r = runPaired(Math.max(1, Math.min(runs, 3)), [ours, theirs]);
+      out.push({ id: 'real-classic', label, bytes: sizeOf(f), seconds: r.seconds[0], rssMB: r.rss[0], note: `CPU ${r.cpu[0].toFixed(2)} s` });
+      out.push({ id: 'real-classic-perl', label: '  the same loop with the Perl tools', bytes: sizeOf(f), seconds: r.seconds[1], rssMB: r.rss[1],
+        note: `flamekit / Perl: ${r.ratio.toFixed(2)}× wall, ${r.cpuRatio.toFixed(2)}× CPU (median of paired runs); CPU ${r.cpu[1].toFixed(2)} s` });
+    }
+  }
+  return out;
+}
+
+/** Whole seconds from the first to the last timestamp of a perf script file, plus one. */
+function spanSeconds(f) {
+  const text = readFileSync(f, 'latin1');
+  const times = [...text.matchAll(/ (\d+)\.\d+: /g)].map((m) => Number(m[1]));
+  return times.length ? Math.max(...times) - Math.min(...times) + 1 : 1;
+}
+
 // ---------------------------------------------------------------------------- startup
 // `node -e 0` against each tool's --version, interleaved, many times; wall time per spawn.
 function measureStartup(o, tools) {
@@ -293,6 +432,13 @@ async function main() {
   if (o.list) { process.stdout.write(ROW_IDS.map(([id, what]) => `${id}\t${what}\n`).join('')); return; }
   if (o.only.length && !ROW_IDS.some(([id]) => want(id))) {
     process.stderr.write('bench: --only matches no row (see --list)\n'); process.exitCode = 2; return;
+  }
+  // Only rows on the recorded profile: no generated corpus needed.
+  if (o.only.length && o.only.every((w) => w.startsWith('real'))) {
+    mkdirSync(OUT_DIR, { recursive: true });
+    const res = realRows(o, want);
+    process.stdout.write(printTable(res, `flamekit bench: recorded profile rows; runs paired; node ${process.version}\n`));
+    return;
   }
   const corpus = ensurePerfCorpus(o);
   mkdirSync(OUT_DIR, { recursive: true });
@@ -350,6 +496,8 @@ async function main() {
     for (const s of measureStartup(o, tools)) results.push({ ...s, startup: true });
     for (const t of Object.keys(TOOLS).filter((t) => missingAtStart[t])) results.push({ id: `startup-${t}`, label: `startup: ${t} --version`, skipped: missingAtStart[t] });
   }
+
+  results.push(...realRows(o, want));
 
   const header = `flamekit bench: ${corpus.file.replace(ROOT + '/', '')}\n` +
     `corpus: ${fmt(corpus.bytes / MB, 1)} MB, ${corpus.samples} samples over ${corpus.spanSeconds} s (${corpus.windows} one-second windows), ` +

@@ -107,6 +107,32 @@ describe('stackcollapse core', () => {
     expect(collapse(text, { weight: 'samples' })).toEqual(['a;f 2']);
   });
 
+  it('leaves out a period past the largest double with a warning that counts, and caps sums past it (issue 16)', async () => {
+    const sample = (period: string, sym: string) => `a 1 [000] 1.5: ${period} cycles:\n\tffff ${sym} (x)\n\n`;
+    const huge = '9'.repeat(310);
+    const r = await runMain(main, [], sample(huge, 'f') + sample('5', 'g') + sample(huge, 'f'));
+    expect(r.code).toBe(0);
+    expect(r.stdout.toString('latin1')).toBe('a;g 5\n');
+    expect(r.stderr).toBe('stackcollapse: warning: ignored 2 samples whose period is past 1.8e308, the largest number counted; consider --weight samples\n');
+    const near = '9'.repeat(308);
+    const s = await runMain(main, [], sample(near, 'f') + sample(near, 'f'));
+    expect(s.code).toBe(0);
+    expect(s.stdout.toString('latin1')).toBe(`a;f ${BigInt(Number.MAX_VALUE)}\n`);
+    expect(s.stderr).toBe('stackcollapse: warning: some counts exceed 1.8e308 and are capped at it; consider --weight samples\n');
+    const w = await runMain(main, ['--weight', 'samples'], sample(huge, 'f'));
+    expect(w.stdout.toString('latin1')).toBe('a;f 1\n');
+  });
+
+  it("keeps the samples and periods of exited tasks (':-1 -1' headers, issue 14)", async () => {
+    const input = readFileSync(join(FIXTURES, 'perf', 'exited-task.txt'));
+    const r = await runMain(main, [], input);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.toString('latin1').trim().split('\n');
+    expect(lines).toContain(':-1;__schedule;finish_task_switch.isra.0 20202020');
+    expect(lines).toContain('sleep;__nanosleep;finish_task_switch.isra.0 10101010');
+  });
+
   it('counts a sample without frames as its comm', () => {
     expect(collapse('java 1 [0] 1.0: cycles:\n\n')).toEqual(['java 1']);
   });

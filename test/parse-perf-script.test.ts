@@ -59,6 +59,9 @@ describe('header lines', () => {
     ['EvJobScheduler 27529 26441.375932:      10000 mem_load_uops_retired.l3_miss:uppp:     7fffcd5d8ec0         5080022 N/A|SNP N/A', 'EvJobScheduler', '27529', null, -1, '26441.375932', 10000, 'mem_load_uops_retired.l3_miss:uppp'],
     ['java 19983 cycles:', 'java', '19983', null, -1, '', 1, 'cycles'],
     ['big 1 [000] 1.0: 18446744073709551615 cycles:', 'big', '1', null, 0, '1.0', 18446744073709551615, 'cycles'],
+    // A task perf no longer knew (it had exited): comm ':-1', pid -1 (issue 14).
+    [':-1    -1 [000]  1300.578622:   10101010 cpu-clock:ppp: ', ':-1', '-1', null, 0, '1300.578622', 10101010, 'cpu-clock:ppp'],
+    [':-1 -1/-1 [000] 1.5: 7 cycles:', ':-1', '-1', '-1', 0, '1.5', 7, 'cycles'],
   ] as const)('%s', (line, comm, pid, tid, cpu, time, period, event) => {
     const h = one(line);
     expect(h).toBeDefined();

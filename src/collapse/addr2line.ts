@@ -7,14 +7,22 @@
 //   func_b
 //   func_ab.c:12
 // The innermost function comes first; the result lists them root first, joined with ';'.
-import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+// child_process (and net, dgram with it) is loaded only when --inline runs addr2line, so
+// that the start-up of every other run does not pay for it.
+let childProcessModule: typeof import('node:child_process') | null = null;
+function childProcess(): typeof import('node:child_process') {
+  childProcessModule ??= createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+  return childProcessModule;
+}
 
 export class Addr2LineMissing extends Error {}
 
 /** Fails with Addr2LineMissing when addr2line cannot be run. */
 export function checkAddr2line(): void {
   try {
-    execFileSync('addr2line', ['--version'], { stdio: ['ignore', 'ignore', 'ignore'] });
+    childProcess().execFileSync('addr2line', ['--version'], { stdio: ['ignore', 'ignore', 'ignore'] });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Addr2LineMissing('addr2line');
     // It ran but complained: good enough to know it exists.
@@ -31,7 +39,7 @@ export function makeInliner(context: boolean): (pc: string, sym: string, dso: st
       res = '';
       try {
         // latin1 both ways keeps non-UTF-8 paths and names byte-exact.
-        const out = execFileSync('addr2line', ['-a', pc, '-e', Buffer.from(dso, 'latin1').toString('latin1'), '-i', '-f', '-s', '-C'], {
+        const out = childProcess().execFileSync('addr2line', ['-a', pc, '-e', Buffer.from(dso, 'latin1').toString('latin1'), '-i', '-f', '-s', '-C'], {
           encoding: 'latin1',
           stdio: ['ignore', 'pipe', 'ignore'],
           maxBuffer: 16 << 20,

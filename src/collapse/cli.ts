@@ -12,7 +12,7 @@ import {
   quoteInput,
   showName,
   readBytes,
-  readLineChunks,
+  MAX_LINE_BYTES,
   refuseTerminalStdin,
   resolveInputs,
   runMain,
@@ -25,7 +25,7 @@ import { VERSION } from '../version.js';
 import { Collapser, type CollapseOptions, type Weight } from './collapse.js';
 import { Addr2LineMissing, checkAddr2line, makeInliner } from './addr2line.js';
 import { parseWindowLength, WindowWriter } from './per-window.js';
-import { collapseOnWorker, decideEvent, readRange, splitFile, type PieceResult } from './parallel.js';
+import { collapseOnWorker, decideEvent, readRangeBytes, splitFile, type PieceResult } from './parallel.js';
 import { availableParallelism } from 'node:os';
 import { closeSync, openSync, readSync } from 'node:fs';
 
@@ -131,9 +131,12 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
           continue;
         }
         let read = 0;
-        for await (const chunk of readLineChunks(readBytes(input, io), input.name)) {
-          collapser.push(chunk.text);
-          read += chunk.bytes.length;
+        // Bytes straight into the core (no text made): a reused buffer, read synchronously
+        // from a regular file.
+        for await (const bytes of readBytes(input, io, undefined, { blockingFile: true, reuse: true })) {
+          collapser.pushBytes(bytes);
+          if (collapser.pending > MAX_LINE_BYTES) throw new DataError(`a line is longer than ${MAX_LINE_BYTES >> 20} MiB; is this text?`, input.name);
+          read += bytes.length;
           progress.update(done + read, collapser.stats.samples);
           if (windows) await windows.write(collapser.takeClosedWindows());
         }
@@ -155,23 +158,13 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     } else {
       const out = new OutputSink(io.stdout, 'latin1');
       // Lines are written as latin1 bytes straight into Buffers of OUT_CHUNK that go out
-      // whole: no join of a batch, no second copy into a Buffer (a fifth of the output
-      // phase on the 28 MB of the benchmark's output), and one await per Buffer.
-      let buf = Buffer.allocUnsafe(OUT_CHUNK);
-      let pos = 0;
-      for (const line of collapser.foldedLines()) {
-        if (pos + line.length + 1 > buf.length) {
-          if (pos > 0) {
-            out.writeBytes(buf.subarray(0, pos));
-            await out.flush();
-          }
-          buf = Buffer.allocUnsafe(Math.max(OUT_CHUNK, line.length + 1));
-          pos = 0;
-        }
-        pos += buf.write(line, pos, 'latin1');
-        buf[pos++] = 10;
+      // whole, from each frame name's bytes (no string per line: on a deep profile the
+      // folded text is tens of MB, and its strings were most of the run's garbage), with
+      // one await per Buffer.
+      for (const chunk of collapser.foldedChunks(OUT_CHUNK)) {
+        out.writeBytes(chunk);
+        await out.flush();
       }
-      if (pos > 0) out.writeBytes(buf.subarray(0, pos));
       await out.end();
     }
 
@@ -179,7 +172,11 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     const badLines = bad.size;
     if (!o.quiet) {
       bad.flush(msgs, (reason, n) => `ignored ${n} ${n === 1 ? 'line' : 'lines'}: ${reason}`);
-      if (collapser.inexact) msgs.warn('some counts exceed 2^53 and are rounded to 53 significant bits; consider --weight samples');
+      if (st.hugePeriods > 0) {
+        msgs.warn(`ignored ${st.hugePeriods} ${st.hugePeriods === 1 ? 'sample' : 'samples'} whose period is past 1.8e308, the largest number counted; consider --weight samples`);
+      }
+      if (collapser.capped) msgs.warn('some counts exceed 1.8e308 and are capped at it; consider --weight samples');
+      else if (collapser.inexact) msgs.warn('some counts exceed 2^53 and are rounded to 53 significant bits; consider --weight samples');
       const other = [...st.otherEvents.values()].reduce((a, b) => a + b, 0);
       if (other > 0) {
         const names = [...st.otherEvents.keys()].map(showName).join(', ');
@@ -192,7 +189,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     if (st.samples === 0) {
       if (badLines > 0) throw new DataError('no samples found: is this perf script output?');
       if (!o.quiet) msgs.warn('no samples in input');
-    } else if (st.kept === 0) {
+    } else if (st.kept === 0 && st.hugePeriods === 0) {
       throw new DataError(`no samples of event ${showName(st.event ?? '')}; events seen: ${[...st.otherEvents.keys()].map(showName).join(', ')}`);
     }
     return 0;
@@ -266,13 +263,12 @@ async function collapseThreaded(
   // thread's share of its own piece stands for the share of the whole file.
   const first = pieces[0].end - pieces[0].start;
   let read = 0;
-  readRange(path, pieces[0], (t) => {
-    collapser.push(t);
-    read += t.length;
+  readRangeBytes(path, pieces[0], (b) => {
+    collapser.pushBytes(b);
+    read += b.length;
     onShare(read / first);
   });
-  let lineBase = collapser.linesRead;
-  collapser.endInput();
+  let lineBase = collapser.endInput();
   for (const p of pending) {
     const r = await p;
     collapser.merge(r);

@@ -1,6 +1,7 @@
 // The core of stackcollapse: perf script text in, folded stacks out.
 //
-// Reads what src/parse/perf-script.ts parses, e.g.
+// Reads perf script through the WebAssembly core: its stacks mode (src/parse/stack-scanner.ts),
+// or its line records (src/parse/perf-script.ts) for --srcline, --inline and --addrs, e.g.
 //   java  3244/3250 [002] 6544038.708352:     250000 cpu-clock:
 //   \t    7f1e214c24d9 SpinPause (/usr/lib/jvm/libjvm.so)
 //   \t    7fa4b8c7d768 La;::x->Lb;::y (/tmp/perf-4771.map)
@@ -18,6 +19,7 @@
 // the output byte for byte, and sorting the strings sorts the bytes.
 import { copyString, PerfScriptScanner, type BadLine, type FrameSpan, type Header } from '../parse/perf-script.js';
 import { rootFrameName, tidyFrameName } from '../parse/frame-name.js';
+import { StackScanner, type SampleHeader } from '../parse/stack-scanner.js';
 import { StackTable } from './stack-table.js';
 import type { PieceResult } from './parallel.js';
 
@@ -97,6 +99,11 @@ export interface CollapseStats {
   event: string | null;
   /** Whether any header carried a timestamp. */
   timed: boolean;
+  /**
+   * Samples left out because their period does not fit a double (over ~1.8e308, some 309
+   * digits): no weight can stand for them.
+   */
+  hugePeriods: number;
 }
 
 /**
@@ -104,8 +111,13 @@ export interface CollapseStats {
  * (latin1) with `push`, call `endInput` after each input, then read `lines()`.
  */
 export class Collapser {
-  readonly stats: CollapseStats = { samples: 0, kept: 0, otherEvents: new Map(), event: null, timed: false };
-  private readonly scanner: PerfScriptScanner;
+  readonly stats: CollapseStats = { samples: 0, kept: 0, otherEvents: new Map(), event: null, timed: false, hugePeriods: 0 };
+  /**
+   * How the input is read: by the core's stacks mode (whole samples, interned by the core)
+   * unless an option needs each frame line (--srcline, --inline, --addrs), then line by line.
+   */
+  private readonly scanner: PerfScriptScanner | StackScanner;
+  private readonly fast: StackScanner | null = null;
   private readonly o: Required<Omit<CollapseOptions, 'inline'>> & Pick<CollapseOptions, 'inline'>;
   private readonly table = new StackTable();
 
@@ -171,6 +183,15 @@ export class Collapser {
     this.windowNs = opts.window?.lengthNs ?? 0;
     this.slack = opts.window?.slack ?? 2;
     this.current = this.table;
+    if (!this.o.srcline && !this.o.inline && !this.o.addrs) {
+      this.fast = new StackScanner({
+        header: (h) => this.onSampleHeader(h),
+        sample: (s) => this.onSample(s),
+        bad: (b) => this.onBad(b),
+      });
+      this.scanner = this.fast;
+      return;
+    }
     this.scanner = new PerfScriptScanner(
       {
         header: (h) => this.onHeader(h),
@@ -185,20 +206,146 @@ export class Collapser {
     );
   }
 
+  /** Feeds a chunk of whole lines, as latin1 text (its last line may lack its break at the end of an input). */
   push(text: string): void {
-    this.scanner.push(text);
+    if (this.fast !== null) this.fast.push(Buffer.from(text, 'latin1'));
+    else (this.scanner as PerfScriptScanner).push(text);
   }
 
-  /** Ends one input: its last sample ends even without a blank line, and lines count anew. */
-  endInput(): void {
+  /**
+   * Feeds any piece of an input as bytes: a line cut at the end waits for the rest, or for
+   * `endInput`. The bytes are not kept (the caller may reuse its buffer).
+   */
+  pushBytes(bytes: Uint8Array): void {
+    if (this.fast !== null) {
+      this.fast.push(bytes);
+      return;
+    }
+    // Line by line: whole lines as latin1 text, in chunks of about 64 KiB (see splitLines
+    // in src/cli.ts for why strings stay small).
+    let b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    if (this.carry.length > 0) b = Buffer.concat([this.carry, b]);
+    let from = 0;
+    for (;;) {
+      let nl = b.lastIndexOf(10, Math.min(b.length, from + (64 << 10)) - 1);
+      if (nl < from) nl = b.indexOf(10, from);
+      if (nl < 0) break;
+      (this.scanner as PerfScriptScanner).push(b.toString('latin1', from, nl + 1));
+      from = nl + 1;
+    }
+    this.carry = Buffer.from(b.subarray(from));
+  }
+  private carry = Buffer.alloc(0);
+
+  /** Bytes of a last line not yet ended, held back by pushBytes. */
+  get pending(): number {
+    return this.fast !== null ? this.fast.pending : this.carry.length;
+  }
+
+  /**
+   * Ends one input: its last line is read even without a line break, its last sample ends
+   * even without a blank line, and lines count anew. Returns the number of lines it had.
+   */
+  endInput(): number {
+    if (this.carry.length > 0) {
+      (this.scanner as PerfScriptScanner).push(this.carry.toString('latin1'));
+      this.carry = Buffer.alloc(0);
+    }
     this.scanner.finish();
+    const lines = this.scanner.lineNo;
     this.scanner.lineNo = 0;
     this.stats.timed ||= this.scanner.timedHeaders > 0;
+    return lines;
   }
 
   /** Lines read of the current input. */
   get linesRead(): number {
     return this.scanner.lineNo;
+  }
+
+  // --- the core's stacks mode -----------------------------------------------------------
+
+  /** By root id: its frame ids, whether it is Java, and its stacks' places in the main table (+1). */
+  private rootInfo: { ids: number[]; java: boolean; places: Int32Array }[] = [];
+  private eventNames: string[] = [];
+  /** By Java-ness, then pair id: the pair's frame ids (several for inlined pieces). */
+  private pairIds: (number | number[])[][] = [[], []];
+  /** By Java-ness, then stack id: the stack's frame ids, leaf first. */
+  private stackIds: Int32Array[][] = [[], []];
+  private rootNow: { ids: number[]; java: boolean; places: Int32Array } | null = null;
+
+  private onSampleHeader(h: SampleHeader): void {
+    this.stats.samples++;
+    this.rootNow = null;
+    let event = this.eventNames[h.event];
+    if (event === undefined) event = this.eventNames[h.event] = this.fast!.event(h.event);
+    if (event !== '') {
+      if (this.stats.event === null) this.stats.event = event;
+      if (event !== this.stats.event) {
+        this.stats.otherEvents.set(event, (this.stats.otherEvents.get(event) ?? 0) + 1);
+        return;
+      }
+    }
+    if (this.o.weight === 'period' && !Number.isFinite(h.period)) {
+      this.stats.hugePeriods++;
+      return;
+    }
+    if (this.windowNs > 0 && !this.selectWindow(h)) return;
+    let info = this.rootInfo[h.root];
+    if (info === undefined) {
+      const { comm, pid, tid } = this.fast!.root(h.root);
+      const pname = rootFrameName(comm, pid, tid, this.o);
+      let ids = this.roots.get(pname);
+      if (ids === undefined) {
+        ids = pname.split(';').map((p) => this.table.intern(p));
+        this.roots.set(pname, ids);
+      }
+      info = this.rootInfo[h.root] = { ids, java: pname.startsWith('java'), places: new Int32Array(0) };
+    }
+    this.rootNow = info;
+    this.weight = this.o.weight === 'samples' ? 1 : h.period;
+  }
+
+  private onSample(stack: number): void {
+    const info = this.rootNow;
+    if (info === null) return;
+    this.rootNow = null;
+    this.stats.kept++;
+    const java = info.java ? 1 : 0;
+    let ids = this.stackIds[java][stack];
+    if (ids === undefined) ids = this.stackIds[java][stack] = this.stackFrameIds(stack, java);
+    if (this.windowNs > 0) {
+      this.current.add(info.ids, ids, ids.length, this.weight);
+      return;
+    }
+    // The main table: where this root's stack went last time, found without hashing it.
+    if (stack >= info.places.length) {
+      const bigger = new Int32Array(Math.max(stack + 1, info.places.length * 2, 16));
+      bigger.set(info.places);
+      info.places = bigger;
+    }
+    const at = info.places[stack];
+    if (at > 0) this.table.addTo(at - 1, this.weight);
+    else info.places[stack] = this.table.add(info.ids, ids, ids.length, this.weight) + 1;
+  }
+
+  /** The frame ids of stack `stack` (leaf first) in a Java (1) or other (0) sample. */
+  private stackFrameIds(stack: number, java: number): Int32Array {
+    const pairs = this.fast!.stack(stack);
+    const names = this.pairIds[java];
+    const out: number[] = [];
+    for (let i = 0; i < pairs.length; i++) {
+      let ids = names[pairs[i]];
+      if (ids === undefined) {
+        const { sym, dso } = this.fast!.pair(pairs[i]);
+        const name = tidyFrameName('', sym, dso, { kernel: this.o.kernel, jit: this.o.jit, addrs: false, java: java === 1 });
+        ids = names[pairs[i]] = name === '' ? [] : name.indexOf(';') < 0 ? this.table.intern(name) : name.split(';').map((p) => this.table.intern(p));
+      }
+      // Pieces are root first; frames are leaf first.
+      if (typeof ids === 'number') out.push(ids);
+      else for (let k = ids.length - 1; k >= 0; k--) out.push(ids[k]);
+    }
+    return Int32Array.from(out);
   }
 
   /**
@@ -220,13 +367,14 @@ export class Collapser {
     st.kept += r.kept;
     for (const [event, n] of r.otherEvents) st.otherEvents.set(event, (st.otherEvents.get(event) ?? 0) + n);
     st.timed ||= r.timed;
+    st.hugePeriods += r.hugePeriods;
   }
 
   /**
    * Per-window mode: picks the table of the sample that `h` starts. false: the sample
    * belongs to no window (no timestamp yet).
    */
-  private selectWindow(h: Header): boolean {
+  private selectWindow(h: { hasTime: boolean; sec: number; ns: number }): boolean {
     let k: number;
     if (h.hasTime) {
       if (this.originSec === null) this.originSec = h.sec;
@@ -289,17 +437,61 @@ export class Collapser {
 
   /** Whether some count went past 2^53, where sums of doubles stop being exact. */
   inexact = false;
+  /** Whether some count went past the largest double (~1.8e308): it prints as that. */
+  capped = false;
 
   /** Folded lines, sorted byte-wise (the strings are latin1, so code units are bytes). */
   lines(): string[] {
     return [...this.foldedLines()];
   }
 
+  /**
+   * The folded lines, sorted, as latin1 bytes in Buffers of about `size` bytes (each a new
+   * Buffer): no string is made per line, each frame name is encoded once.
+   */
+  *foldedChunks(size: number, t: StackTable = this.table): Generator<Buffer> {
+    const order = t.sorted();
+    const bytes = t.nameBytes();
+    let buf = Buffer.allocUnsafe(size);
+    let pos = 0;
+    for (const s of order) {
+      let n = t.count(s);
+      if (n === Infinity) {
+        this.capped = true;
+        n = Number.MAX_VALUE;
+      }
+      if (n > Number.MAX_SAFE_INTEGER) this.inexact = true;
+      const count = formatCount(n);
+      for (;;) {
+        const end = t.writeText(s, buf, pos, bytes);
+        if (end >= 0 && end + count.length + 2 <= buf.length) {
+          buf[end] = 32;
+          pos = end + 1 + buf.write(count, end + 1, 'latin1');
+          buf[pos++] = 10;
+          break;
+        }
+        // Does not fit: out with what is there, and on in a new Buffer (big enough for any line).
+        if (pos > 0) yield buf.subarray(0, pos);
+        else size *= 2;
+        buf = Buffer.allocUnsafe(size);
+        pos = 0;
+      }
+    }
+    if (pos > 0) yield buf.subarray(0, pos);
+  }
+
   /** The folded lines one at a time, sorted, so that the whole output is never one array. */
   *foldedLines(t: StackTable = this.table): Generator<string> {
     const order = t.sorted();
     if (order.some((s) => t.count(s) > Number.MAX_SAFE_INTEGER)) this.inexact = true;
-    for (const s of order) yield `${t.text(s)} ${formatCount(t.count(s))}`;
+    for (const s of order) {
+      let n = t.count(s);
+      if (n === Infinity) {
+        this.capped = true;
+        n = Number.MAX_VALUE;
+      }
+      yield `${t.text(s)} ${formatCount(n)}`;
+    }
   }
 
   private onHeader(h: Header): void {
@@ -313,6 +505,11 @@ export class Collapser {
         this.root = null;
         return;
       }
+    }
+    if (this.o.weight === 'period' && !Number.isFinite(h.period)) {
+      this.stats.hugePeriods++;
+      this.root = null;
+      return;
     }
     if (this.windowNs > 0 && !this.selectWindow(h)) {
       this.root = null;
@@ -344,7 +541,7 @@ export class Collapser {
     // --inline asks addr2line about each frame: keep that path as it is.
     if (this.o.inline || f.onHeader) return -1;
     if (this.lineDso.length >= MAX_LINES) {
-      this.scanner.forgetFrames();
+      (this.scanner as PerfScriptScanner).forgetFrames();
       this.lineDso = [];
       this.lineSym = [];
       this.linePc = [];

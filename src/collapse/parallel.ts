@@ -19,7 +19,6 @@
 // Pieces are read with plain synchronous reads of their byte range: a worker thread has
 // nothing else to do, and a reused buffer makes no garbage per read.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { PerfScriptScanner, type BadLine } from '../parse/perf-script.js';
 import { Collapser, type CollapseOptions } from './collapse.js';
 import type { StackTable } from './stack-table.js';
@@ -41,6 +40,7 @@ export interface PieceResult {
   kept: number;
   otherEvents: [string, number][];
   timed: boolean;
+  hugePeriods: number;
   /** Lines in the piece. */
   lines: number;
   /** Per kind of bad line, in order of first appearance: reason, count, first line (in the piece), its text. */
@@ -90,6 +90,25 @@ export function readRange(path: string, piece: Piece, push: (text: string) => bo
       }
     }
     if (have > 0) push(buf.toString('latin1', 0, have));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Feeds the byte range [start, end) of a file to `push` as they are read, in one reused
+ * buffer (`push` must be done with the bytes when it returns).
+ */
+export function readRangeBytes(path: string, piece: Piece, push: (bytes: Buffer) => void): void {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(READ_SIZE);
+    for (let at = piece.start; at < piece.end; ) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, piece.end - at), at);
+      if (n === 0) break;
+      at += n;
+      push(buf.subarray(0, n));
+    }
   } finally {
     closeSync(fd);
   }
@@ -189,9 +208,8 @@ function isHeaderLine(line: string): boolean {
  */
 export function collapsePiece(path: string, piece: Piece, opts: CollapseOptions, onBad?: (b: BadLine) => void): { collapser: Collapser; lines: number } {
   const collapser = new Collapser(opts, onBad);
-  readRange(path, piece, (t) => collapser.push(t));
-  const lines = collapser.linesRead;
-  collapser.endInput();
+  readRangeBytes(path, piece, (b) => collapser.pushBytes(b));
+  const lines = collapser.endInput();
   return { collapser, lines };
 }
 
@@ -222,6 +240,7 @@ export function pieceResult(collapser: Collapser, lines: number, bad: Map<string
     kept: st.kept,
     otherEvents: [...st.otherEvents],
     timed: st.timed,
+    hugePeriods: st.hugePeriods,
     lines,
     bad: [...bad].map(([reason, b]) => [reason, b.count, b.line, b.text]),
   };
@@ -248,7 +267,9 @@ function workerUrl(): URL {
 }
 
 /** Collapses a piece on a worker thread. */
-export function collapseOnWorker(path: string, piece: Piece, opts: CollapseOptions): Promise<PieceResult> {
+export async function collapseOnWorker(path: string, piece: Piece, opts: CollapseOptions): Promise<PieceResult> {
+  // Loaded only when threads are used: start-up of a small run does not pay for it.
+  const { Worker } = await import('node:worker_threads');
   return new Promise((resolve, reject) => {
     const w = new Worker(workerUrl(), { workerData: { path, piece, opts: { ...opts, inline: null } } });
     let done = false;

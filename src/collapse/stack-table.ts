@@ -15,6 +15,12 @@
 
 const SEP = 59; // ';'
 
+/** Every frame name as latin1 bytes (see StackTable.nameBytes). */
+export interface NameBytes {
+  arena: Uint8Array;
+  offsets: Int32Array;
+}
+
 export class StackTable {
   /** Frame name of each frame id. */
   readonly names: string[];
@@ -60,7 +66,7 @@ export class StackTable {
    * Adds `weight` to the stack made of `root` (root first) followed by
    * `leafFirst[depth - 1] ... leafFirst[0]` (the frames as perf prints them, leaf first).
    */
-  add(root: ArrayLike<number>, leafFirst: Int32Array, depth: number, weight: number): void {
+  add(root: ArrayLike<number>, leafFirst: Int32Array, depth: number, weight: number): number {
     const rl = root.length;
     const len = rl + depth;
     let h = len;
@@ -83,7 +89,7 @@ export class StackTable {
           while (j >= 0 && ids[at + rl + depth - 1 - j] === leafFirst[j]) j--;
           if (j < 0) {
             this.counts[s] += weight;
-            return;
+            return s;
           }
         }
       }
@@ -96,7 +102,12 @@ export class StackTable {
     for (let i = 0; i < rl; i++) store[at + i] = root[i];
     for (let i = depth - 1, k = at + rl; i >= 0; i--, k++) store[k] = leafFirst[i];
     this.used += len;
-    this.insert(slot, h, at, len, weight);
+    return this.insert(slot, h, at, len, weight);
+  }
+
+  /** Adds `weight` to stack `s`, as returned by `add`. */
+  addTo(s: number, weight: number): void {
+    this.counts[s] += weight;
   }
 
   /** Adds `weight` to the stack `seq` (root first), e.g. when merging another table. */
@@ -105,7 +116,7 @@ export class StackTable {
     this.add(seq, empty, 0, weight);
   }
 
-  private insert(slot: number, h: number, at: number, len: number, weight: number): void {
+  private insert(slot: number, h: number, at: number, len: number, weight: number): number {
     const s = this.n++;
     if (s >= this.start.length) this.growStacks();
     this.start[s] = at;
@@ -114,6 +125,7 @@ export class StackTable {
     this.counts[s] = weight;
     this.slots[slot] = s + 1;
     if (this.n * 2 > this.mask) this.rehash();
+    return s;
   }
 
   /** The stacks with a non-zero count (as the trie before it, a zero total prints nothing). */
@@ -138,6 +150,42 @@ export class StackTable {
 
   count(s: number): number {
     return this.counts[s];
+  }
+
+  /**
+   * Writes the folded text of stack `s` (names joined with ';') as latin1 bytes into `out`
+   * at `pos`, from `bytes`: each frame's name encoded once (see nameBytes). Returns the end,
+   * or -1 when it does not fit.
+   */
+  writeText(s: number, out: Uint8Array, pos: number, bytes: NameBytes): number {
+    const at = this.start[s];
+    const len = this.length[s];
+    const ids = this.ids;
+    const { arena, offsets } = bytes;
+    for (let i = 0; i < len; i++) {
+      const id = ids[at + i];
+      const a = offsets[id];
+      const b = offsets[id + 1];
+      if (pos + (b - a) + 1 > out.length) return -1;
+      if (i > 0) out[pos++] = SEP;
+      for (let k = a; k < b; k++) out[pos++] = arena[k];
+    }
+    return pos;
+  }
+
+  /** The names of all frame ids as latin1 bytes, one after the other: name i is arena[offsets[i], offsets[i + 1]). */
+  nameBytes(): NameBytes {
+    const n = this.names.length;
+    const offsets = new Int32Array(n + 1);
+    let size = 0;
+    for (let i = 0; i < n; i++) {
+      offsets[i] = size;
+      size += this.names[i].length;
+    }
+    offsets[n] = size;
+    const arena = Buffer.allocUnsafe(size);
+    for (let i = 0; i < n; i++) arena.write(this.names[i], offsets[i], 'latin1');
+    return { arena, offsets };
   }
 
   /**

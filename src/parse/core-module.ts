@@ -1,0 +1,50 @@
+// Loads the WebAssembly core (src/parse/core/, built into dist/parse/core.wasm by
+// `npm run build:core`): compiled once per process (per worker thread), synchronously, the
+// first time a scanner needs it. Each scanner gets an instance of its own (a few
+// microseconds: the module is small), because the core keeps its scan state in globals.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The functions the core exports (see src/parse/core/scan.ts). */
+export interface CoreExports {
+  memory: { buffer: ArrayBuffer };
+  inputArea(size: number): number;
+  outputArea(): number;
+  configure(frames: number, srcline: number, headersOnly: number, memo: number, stacks: number): void;
+  tableSize(t: number): number;
+  tableEntries(t: number): number;
+  tableArena(t: number): number;
+  scan(len: number): number;
+  finish(): number;
+  getLineNo(): number;
+  setLineNo(n: number): void;
+  getInSample(): number;
+  forgetLines(): void;
+}
+
+// The few WebAssembly types used here (lib.dom is not in this Node-only build).
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+};
+
+let compiled: object | null = null;
+
+/** Where the .wasm is: beside this module in dist/, or in dist/ when run from src/ (tests). */
+function wasmPath(): string {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const candidates = [`${here}core.wasm`, `${here}../../dist/parse/core.wasm`];
+  for (const p of candidates) if (existsSync(p)) return p;
+  throw new Error(`the WebAssembly core is not built (looked for ${candidates.join(', ')}); run npm run build`);
+}
+
+/** A fresh instance of the core. */
+export function instantiateCore(): CoreExports {
+  compiled ??= new WebAssembly.Module(readFileSync(wasmPath()));
+  const instance = new WebAssembly.Instance(compiled, { env: { abort: coreAbort } });
+  return instance.exports as unknown as CoreExports;
+}
+
+function coreAbort(): never {
+  throw new Error('internal error in the WebAssembly core');
+}

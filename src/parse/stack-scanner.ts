@@ -1,0 +1,197 @@
+// The core's stacks mode (src/parse/core/scan.ts), for consumers that want whole samples
+// rather than lines (stackcollapse): the core parses every line itself, interns each
+// frame as a (symbol without its +0x offset, dso) pair, each sample's frames as a stack
+// (pair ids, leaf first), each comm/pid/tid and each event name, and tells JavaScript of a
+// sample twice: at its header (time, period, root and event ids) and at its end (stack id).
+// JavaScript reads a pair's, root's or event's bytes once, the first time it meets its id,
+// so the naming rules run once per distinct frame, never per line.
+//
+// It reads what src/parse/perf-script.ts reads, e.g.
+//   java  3244/3250 [002] 6544038.708352:     250000 cpu-clock:ppp:
+//   \t    7f1e214c24d9 SpinPause+0x19 (/usr/lib/jvm/libjvm.so)
+//   \tffffffff8104f45a native_write_msr_safe ([kernel.kallsyms])
+//   <blank line>
+// with the same grammar, line numbers and bad-line reports (test/parse-core.test.ts and the
+// collapse tests hold it to the TypeScript oracle). No source lines (-F+srcline): use
+// PerfScriptScanner for those.
+import { instantiateCore, type CoreExports } from './core-module.js';
+import type { BadLine } from './perf-script.js';
+
+/** What a sample's header says, as the stacks mode gives it. The scanner reuses one object. */
+export interface SampleHeader {
+  line: number;
+  hasTime: boolean;
+  /** Whole seconds and nanoseconds of the timestamp (exact), when hasTime. */
+  sec: number;
+  ns: number;
+  /** The period, or 1 when none was printed. */
+  period: number;
+  /** Root id: see StackScanner.root. */
+  root: number;
+  /** Event id: see StackScanner.event. */
+  event: number;
+}
+
+export interface StackHandlers {
+  /** A sample starts (the one before, if any, has ended with `sample`). */
+  header(h: SampleHeader): void;
+  /** The current sample ended; its frames are stack `stack`. */
+  sample(stack: number): void;
+  /** A line that is neither a header, a frame, a comment nor blank. */
+  bad(b: BadLine): void;
+}
+
+const REC = 28;
+const K_HEADER = 1;
+const K_BAD = 8;
+const K_SAMPLE = 9;
+const F_TIME = 1;
+const F_SEC_BIG = 4;
+const F_PERIOD_BIG = 8;
+const BAD_REASONS = ['not a frame line', 'frame line outside a sample', 'not a perf script line'];
+const PAIRS = 0;
+const STACKS = 1;
+const ROOTS = 2;
+const EVENTS = 3;
+
+export class StackScanner {
+  /** Header lines seen, and how many of them had a timestamp. */
+  headers = 0;
+  timedHeaders = 0;
+  private line = 0;
+  private readonly core: CoreExports;
+  private readonly h: SampleHeader = { line: 0, hasTime: false, sec: 0, ns: 0, period: 1, root: 0, event: 0 };
+
+  constructor(private readonly on: StackHandlers) {
+    this.core = instantiateCore();
+    this.core.configure(1, 0, 0, 1, 1);
+  }
+
+  /** Lines read so far. */
+  get lineNo(): number {
+    return this.line;
+  }
+  set lineNo(n: number) {
+    this.line = n;
+    this.core.setLineNo(n);
+  }
+
+  /** Bytes of a last line not yet ended (at the start of the core's input area). */
+  private carry = 0;
+
+  /**
+   * Parses the lines of `bytes`, any piece of the input: a line cut at its end waits for
+   * the rest (or `finish`). One copy into the core's memory, no string.
+   */
+  push(bytes: Uint8Array): void {
+    const core = this.core;
+    const len = this.carry + bytes.length;
+    let at = core.inputArea(len);
+    if (this.carry > 0 && at !== this.inputAt) {
+      // The area moved (it grew): the carried bytes were left behind.
+      new Uint8Array(core.memory.buffer).copyWithin(at, this.inputAt, this.inputAt + this.carry);
+    }
+    this.inputAt = at;
+    const input = new Uint8Array(core.memory.buffer, at, len);
+    input.set(bytes, this.carry);
+    const nl = input.lastIndexOf(10, len - 1);
+    if (nl < 0) {
+      this.carry = len;
+      return;
+    }
+    this.replay(core.scan(nl + 1));
+    this.line = core.getLineNo();
+    // The cut line moves to the front of the area.
+    at = this.inputAt = core.inputArea(len);
+    this.carry = len - nl - 1;
+    if (this.carry > 0) new Uint8Array(core.memory.buffer).copyWithin(at, at + nl + 1, at + len);
+  }
+  private inputAt = -1;
+
+  /** Bytes of an unfinished last line held back so far (for a bound on line length). */
+  get pending(): number {
+    return this.carry;
+  }
+
+  /** Ends the input: a last line without a line break is read, and a last sample with no blank line after it ends too. */
+  finish(): void {
+    const core = this.core;
+    if (this.carry > 0) {
+      this.inputAt = core.inputArea(this.carry);
+      this.replay(core.scan(this.carry));
+      this.carry = 0;
+    }
+    this.replay(core.finish());
+    this.line = core.getLineNo();
+  }
+
+  /** Bytes [s, e) of the chunk in the input area, as latin1 text. */
+  private text(s: number, e: number): string {
+    return Buffer.from(this.core.memory.buffer, this.inputAt + s, e - s).toString('latin1');
+  }
+
+  private replay(n: number): void {
+    const core = this.core;
+    const base = core.outputArea();
+    const r = new Int32Array(core.memory.buffer, base, n * REC);
+    const d = new Float64Array(core.memory.buffer, base, (n * REC) / 2);
+    const on = this.on;
+    const h = this.h;
+    for (let i = 0, o = 0; i < n; i++, o += REC) {
+      const kind = r[o];
+      if (kind === K_SAMPLE) {
+        on.sample(r[o + 6]);
+      } else if (kind === K_HEADER) {
+        const flags = r[o + 10];
+        h.line = r[o + 1];
+        h.hasTime = (flags & F_TIME) !== 0;
+        h.ns = r[o + 11];
+        h.sec = (flags & F_SEC_BIG) !== 0 ? parseInt(this.text(r[o + 12], r[o + 22]), 10) : d[o / 2 + 9];
+        h.period = (flags & F_PERIOD_BIG) !== 0 ? Number(this.text(r[o + 16], r[o + 17])) : d[o / 2 + 10];
+        h.root = r[o + 24];
+        h.event = r[o + 25];
+        this.headers++;
+        if (h.hasTime) this.timedHeaders++;
+        on.header(h);
+      } else if (kind === K_BAD) {
+        on.bad({ line: r[o + 1], reason: BAD_REASONS[r[o + 4]], text: this.text(r[o + 2], r[o + 3]) });
+      }
+    }
+  }
+
+  /** The bytes of entry `id` of table `t`, as a latin1 string. */
+  private entry(t: number, id: number): string {
+    const core = this.core;
+    const e = new Int32Array(core.memory.buffer, core.tableEntries(t) + id * 12, 2);
+    return Buffer.from(core.memory.buffer, core.tableArena(t) + e[0], e[1]).toString('latin1');
+  }
+
+  /** Pair `id`: the symbol (its +0x offset stripped) and the dso of a frame. */
+  pair(id: number): { sym: string; dso: string } {
+    const key = this.entry(PAIRS, id);
+    const sl = key.charCodeAt(0) | (key.charCodeAt(1) << 8) | (key.charCodeAt(2) << 16) | (key.charCodeAt(3) << 24);
+    return { sym: key.slice(4, 4 + sl), dso: key.slice(4 + sl) };
+  }
+
+  /** Root `id`: the comm, pid and tid (null when one number was printed) of a header. */
+  root(id: number): { comm: string; pid: string; tid: string | null } {
+    const key = this.entry(ROOTS, id);
+    const n = (k: number) => key.charCodeAt(k) | (key.charCodeAt(k + 1) << 8) | (key.charCodeAt(k + 2) << 16) | (key.charCodeAt(k + 3) << 24);
+    const cl = n(0);
+    const pl = n(4);
+    const rest = key.slice(8 + cl + pl);
+    return { comm: key.slice(8, 8 + cl), pid: key.slice(8 + cl, 8 + cl + pl), tid: rest === '' ? null : rest.slice(1) };
+  }
+
+  /** Event `id`: its name without the last ':' ('' when the header names none). */
+  event(id: number): string {
+    return this.entry(EVENTS, id);
+  }
+
+  /** Stack `id`: its pair ids, leaf first (a copy). */
+  stack(id: number): Int32Array {
+    const core = this.core;
+    const e = new Int32Array(core.memory.buffer, core.tableEntries(STACKS) + id * 12, 2);
+    return new Int32Array(core.memory.buffer.slice(core.tableArena(STACKS) + e[0], core.tableArena(STACKS) + e[0] + e[1]));
+  }
+}
