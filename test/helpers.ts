@@ -1,5 +1,5 @@
 // Test helpers: run a tool's main() against in-memory streams, or spawn its real binary.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
@@ -23,6 +23,17 @@ if (!HAVE_CONFORMANCE) {
   const why = CONFORMANCE_HIDDEN ? 'hidden by FLAMEKIT_CONFORMANCE=none' : `${CONFORMANCE} not found`;
   console.warn(`NOTE: conformance cases against the Perl tools are skipped (${why})`);
 }
+
+/**
+ * Tests of an unreadable file run the tool as `nobody` when they run as root (root reads
+ * anything). That needs the clone to be reachable by nobody, which a clone under /root or in
+ * a `mktemp -d` folder (mode 0700) is not: there those tests skip, with a note.
+ */
+export const AS_NOBODY = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+export const NOBODY_CAN_RUN =
+  process.getuid?.() !== 0 ||
+  spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(join(ROOT, 'dist', 'cli.js'))}, 4)`], { ...AS_NOBODY, stdio: 'ignore' }).status === 0;
+if (!NOBODY_CAN_RUN) console.warn(`NOTE: user nobody cannot read ${ROOT}: the unreadable-file cases (run as nobody) are skipped`);
 
 export interface RunResult {
   code: number;
