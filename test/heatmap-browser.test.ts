@@ -258,6 +258,214 @@ describe.skipIf(!run)('heatmap-svg in Chromium', () => {
   });
 });
 
+/** The centre of cell (c, r) of the main view, in the window, from where the map is drawn now. */
+async function cellPoint(page: Page, c: number, r: number): Promise<{ x: number; y: number }> {
+  return page.evaluate(
+    ([c, r]) => {
+      const d = JSON.parse(document.getElementById('heatmap-data')!.textContent!);
+      const b = document.getElementById('map-frame')!.getBoundingClientRect();
+      return { x: b.left + ((c + 0.5) * b.width) / d.layout.dcols, y: b.top + ((d.rows - 1 - r + 0.5) * b.height) / d.rows };
+    },
+    [c, r],
+  );
+}
+
+/** Whether an element's box is inside the window. */
+function inWindow(page: Page, selector: string, index = 0): Promise<boolean> {
+  return page.evaluate(
+    ([sel, i]) => {
+      const e = document.querySelectorAll(sel)[i as number];
+      if (!e) return false;
+      const b = e.getBoundingClientRect();
+      return b.width > 0 && b.left >= 0 && b.right <= window.innerWidth && b.top >= 0 && b.bottom <= window.innerHeight;
+    },
+    [selector, index] as const,
+  );
+}
+
+const noHorizontalScroll = (page: Page) => page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth);
+
+for (const [vw, vh] of [
+  [1280, 800],
+  [1920, 1080],
+]) {
+  describe.skipIf(!run)(`heatmap-svg page at ${vw}x${vh}`, () => {
+    let browser: Browser;
+    let dir: string;
+    let example: string;
+    let wide: string;
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'heatmap-fit-'));
+      const a = await spawnBin('heatmap-svg', ['--no-idle-filter', EXAMPLE]);
+      expect(a.code).toBe(0);
+      example = join(dir, 'example.svg');
+      writeFileSync(example, a.stdout);
+      // 700 one-second columns: drawn 1,400 px wide, wider than a 1280 px window.
+      let text = '';
+      for (let sec = 0; sec < 700; sec++) text += `app 7 [000] ${100 + sec}.${sec % 2 ? '6' : '1'}00000: cpu-clock:\n\t1 ${sec === 600 ? 'at_600' : 'work'} (/bin/app)\n\t2 main (/bin/app)\n\n`;
+      const b = await spawnBin('heatmap-svg', ['--rows', '4'], text);
+      expect(b.code).toBe(0);
+      wide = join(dir, 'wide.svg');
+      writeFileSync(wide, b.stdout);
+      browser = await launchChromium();
+    });
+    afterAll(async () => {
+      await browser?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    async function open(file: string, hash = ''): Promise<Watched> {
+      const w = await openWatchedPage(browser);
+      await w.page.setViewportSize({ width: vw, height: vh });
+      await w.page.goto(`file://${file}${hash}`);
+      await w.page.waitForSelector('svg[data-ready="1"]');
+      return w;
+    }
+    async function done(w: Watched) {
+      expect(w.errors).toEqual([]);
+      expect(w.network).toEqual([]);
+      await w.close();
+    }
+    async function select(page: Page, a: [number, number], b: [number, number]) {
+      const p = await cellPoint(page, ...a);
+      await page.mouse.click(p.x, p.y);
+      const q = await cellPoint(page, ...b);
+      await page.mouse.click(q.x, q.y);
+      await page.waitForSelector('svg:not([data-busy])');
+    }
+
+    it('fits the window: no horizontal scrolling, title and subtitle inside', async () => {
+      for (const file of [example, wide]) {
+        const w = await open(file);
+        expect(await noHorizontalScroll(w.page)).toBe(true);
+        expect(await inWindow(w.page, '#title')).toBe(true);
+        expect(await inWindow(w.page, '#subtitle')).toBe(true);
+        expect(await inWindow(w.page, '.sub', 1)).toBe(true);
+        // The subtitle says what a person needs; the embedding's sizes are a hover away.
+        expect(await w.page.textContent('#subtitle')).toMatch(/^1315 samples of cycles; idle kept$|^700 samples of cpu-clock; 0 idle left out/);
+        expect(await w.page.textContent('#about title')).toMatch(/^embedded: \d+ distinct stacks/);
+        await done(w);
+      }
+    });
+
+    it('a map wider than the window is scaled to fit, and cells are still found under the pointer', async () => {
+      const w = await open(wide);
+      const { page } = w;
+      const box = (await page.locator('#map-frame').boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(vw);
+      const p = await cellPoint(page, 600, 0);
+      await page.mouse.move(p.x, p.y);
+      expect(await page.textContent('#details')).toBe('second 600, offset 0-250 ms, count 1, 100.0% of the column');
+      await select(page, [600, 0], [600, 3]);
+      expect(await page.textContent('#selection')).toBe('selected 600 s up to 601 s after 100 s: 1 samples');
+      expect(await page.$$eval('#flame > g', (gs) => gs.map((g) => (g as unknown as { _f: { name: string } })._f.name))).toContain('at_600');
+      expect(await noHorizontalScroll(page)).toBe(true);
+      await done(w);
+    });
+
+    it('after a selection, the top rows of the graph and the hot functions are in view', async () => {
+      const w = await open(example);
+      const { page } = w;
+      await select(page, [1, 10], [4, 40]);
+      expect(await page.textContent('#selection')).toMatch(/^selected .* samples$/);
+      // Icicle by default: the root and the rows under it.
+      expect(await page.textContent('#layoutbtn')).toBe('Layout: icicle');
+      for (let depth = 0; depth < 3; depth++) {
+        const i = await page.$$eval('#flame > g', (gs, d) => gs.findIndex((g) => (g as unknown as { _f: { depth: number } })._f.depth === d), depth);
+        expect(await inWindow(page, '#flame > g > rect', i), `depth ${depth}`).toBe(true);
+      }
+      for (let row = 0; row < 3; row++) expect(await inWindow(page, '#hot .hotrow', row), `hot row ${row}`).toBe(true);
+      // Long names are cut with an ellipsis and shown whole on hover.
+      const rows = await page.$$eval('#hot .hotrow', (ts) => ts.map((t) => [t.firstChild!.textContent!, t.querySelector('title')!.textContent!]));
+      const cut = rows.filter(([shown]) => shown.endsWith('\u2026'));
+      expect(cut.length).toBeGreaterThan(0);
+      for (const [shown, full] of cut) expect(full.startsWith(shown.slice(30, -1))).toBe(true);
+      expect(await noHorizontalScroll(page)).toBe(true);
+      await done(w);
+    });
+
+    it('search matches names only; Esc closes the search first, then the selection', async () => {
+      const w = await open(example);
+      const { page } = w;
+      await select(page, [1, 10], [4, 40]);
+      await page.keyboard.press('Control+f');
+      await page.keyboard.type('samples');
+      expect(await page.textContent('.fk-count')).toBe('0 matches');
+      expect(await page.textContent('#matched')).toBe('Matched: 0.0%');
+      await page.fill('.fk-searchbox input', '^java$');
+      expect(await page.textContent('.fk-count')).toBe('1 match');
+      expect(await page.textContent('#matched')).toMatch(/^Matched: \d+\.\d%$/);
+      await page.keyboard.press('Escape');
+      expect(await page.locator('.fk-searchbox').count()).toBe(0);
+      expect(await page.textContent('#matched')).toBe(' ');
+      expect(await page.textContent('#selection')).toMatch(/^selected /);
+      await page.keyboard.press('Escape');
+      expect((await page.textContent('#selection'))!.trim()).toBe('');
+      await done(w);
+    });
+
+    it('zoom survives a change of order and of layout, and lays the graph out again', async () => {
+      const w = await open(example);
+      const { page } = w;
+      await select(page, [1, 10], [4, 40]);
+      const full = Number(await page.getAttribute('#flame-bg', 'width')) - 20;
+      const zoomOn = async () => {
+        const i = await page.$$eval('#flame > g', (gs) => gs.findIndex((g) => (g as unknown as { _f: { name: string } })._f.name === 'thread_entry'));
+        expect(i).toBeGreaterThanOrEqual(0);
+        return page.locator('#flame > g').nth(i).locator('rect');
+      };
+      await (await zoomOn()).click();
+      const url = await page.evaluate(() => location.href);
+      expect(url).toMatch(/z=\d+/);
+      expect(Number(await (await zoomOn()).getAttribute('width'))).toBeCloseTo(full, 0);
+      await page.click('#orderbtn');
+      await page.click('#layoutbtn');
+      expect(await page.textContent('#layoutbtn')).toBe('Layout: flame');
+      expect(await page.evaluate(() => location.href)).toMatch(/z=\d+/);
+      expect(Number(await (await zoomOn()).getAttribute('width'))).toBeCloseTo(full, 0);
+      expect(await page.getAttribute('#unzoom', 'class')).toBe('btn');
+      await page.click('#unzoom');
+      expect(await page.evaluate(() => location.href)).not.toMatch(/z=/);
+      await done(w);
+    });
+
+    it('Esc or a click outside the map cancels a pending first click', async () => {
+      const w = await open(example);
+      const { page } = w;
+      const a = await cellPoint(page, 2, 5);
+      const b = await cellPoint(page, 5, 20);
+      await page.mouse.click(a.x, a.y);
+      expect(await page.$$eval('#preview rect', (rs) => rs.length)).toBeGreaterThan(0);
+      await page.keyboard.press('Escape');
+      expect(await page.$$eval('#preview rect', (rs) => rs.length)).toBe(0);
+      // The next click starts a range: nothing is selected yet.
+      await page.mouse.click(b.x, b.y);
+      expect((await page.textContent('#selection'))!.trim()).toBe('');
+      // A click outside the map (on the title) cancels it too.
+      const t = (await page.locator('#title').boundingBox())!;
+      await page.mouse.click(t.x + 2, t.y + 2);
+      expect(await page.$$eval('#preview rect', (rs) => rs.length)).toBe(0);
+      await page.mouse.click(a.x, a.y);
+      expect((await page.textContent('#selection'))!.trim()).toBe('');
+      await page.mouse.click(b.x, b.y);
+      expect(await page.textContent('#selection')).toMatch(/^selected /);
+      await done(w);
+    });
+
+    it('lays itself out again when the window is resized', async () => {
+      const w = await open(example);
+      const { page } = w;
+      await select(page, [1, 10], [4, 40]);
+      const before = Number(await page.getAttribute('#flame-bg', 'width'));
+      await page.setViewportSize({ width: vw === 1280 ? 1600 : 1280, height: vh });
+      await page.waitForFunction((b) => Number(document.getElementById('flame-bg')!.getAttribute('width')) !== b, before);
+      expect(await noHorizontalScroll(page)).toBe(true);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      expect(await inWindow(page, '#title')).toBe(true);
+      await done(w);
+    });
+  });
+}
+
 describe.skipIf(!haveChromium)('heatmap-svg overview of a long profile in Chromium', () => {
   it('drills from the overview to a 5-second window and its flame graph', async () => {
     // 2 hours, one sample every 250 ms; second 5000 runs a function of its own.

@@ -198,7 +198,7 @@ export class FlamePanel {
     const list = hotFunctions(t.parent, t.frame, this.self);
     let total = 0;
     for (const n of this.self.values()) total += n;
-    svgEl(doc, 'text', { x: 0, y: 0, class: 'th' }, hot, '  self       %   total       %  function');
+    svgEl(doc, 'text', { x: 0, y: 0, class: 'th' }, hot, '  self      %   total      %  function');
     const rows = Math.min(list.length, HOT_ROWS);
     const pct = (n: number) => printfFixed((100 * n) / total, 2).padStart(6);
     let charW = 0;
