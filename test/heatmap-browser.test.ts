@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { haveChromium, launchChromium, openWatchedPage, type Watched } from './browser/chromium.js';
 import { CONFORMANCE, HAVE_CONFORMANCE, ROOT, spawnBin } from './helpers.js';
@@ -465,6 +466,134 @@ for (const [vw, vh] of [
     });
   });
 }
+
+/** The selection's folded stacks as the page draws them: each frame's self samples under its path. */
+async function pageFolded(page: Page): Promise<Map<string, number>> {
+  const frames = await page.$$eval('#flame > g', (gs) =>
+    gs.map((g) => {
+      const f = (g as unknown as { _f: { name: string; depth: number; start: number; end: number } })._f;
+      return { name: f.name, depth: f.depth, start: f.start, end: f.end };
+    }),
+  );
+  frames.sort((a, b) => a.depth - b.depth || a.start - b.start);
+  const out = new Map<string, number>();
+  const path = new Map<(typeof frames)[number], string>();
+  for (const f of frames) {
+    const parent = frames.find((p) => p.depth === f.depth - 1 && p.start <= f.start && f.end <= p.end);
+    path.set(f, f.depth === 0 ? '' : parent && parent.depth > 0 ? `${path.get(parent)};${f.name}` : f.name);
+  }
+  for (const f of frames) {
+    if (f.depth === 0) continue;
+    let self = f.end - f.start;
+    for (const k of frames) if (k.depth === f.depth + 1 && f.start <= k.start && k.end <= f.end) self -= k.end - k.start;
+    if (self > 0) out.set(path.get(f)!, self);
+  }
+  return out;
+}
+
+/** Folded lines ("a;b;c 3") as a map. */
+function foldedMap(text: string, into = new Map<string, number>()): Map<string, number> {
+  for (const line of text.split('\n')) {
+    const m = /^(.*) (\d+)$/.exec(line);
+    if (m) into.set(m[1], (into.get(m[1]) ?? 0) + Number(m[2]));
+  }
+  return into;
+}
+
+/** Splits a shell command line as heatmap-svg prints it (words, or '...' quoted). */
+function shellWords(s: string): string[] {
+  return [...s.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]));
+}
+
+describe.skipIf(!run)('heatmap-svg --select and the reproduce command', () => {
+  let browser: Browser;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'heatmap-repro-'));
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  async function open(file: string, hash = ''): Promise<Watched> {
+    const w = await openWatchedPage(browser);
+    await w.page.setViewportSize({ width: 1440, height: 900 });
+    await w.page.goto(`file://${file}${hash}`);
+    await w.page.waitForSelector('svg[data-ready="1"]');
+    await w.page.waitForSelector('svg:not([data-busy])');
+    return w;
+  }
+  const bin = (name: string, args: string[], input?: Buffer) => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', `${name}.js`), ...args], { input, maxBuffer: 1 << 28, cwd: dir });
+    expect(r.status, `${name}: ${r.stderr}`).toBe(0);
+    return r.stdout;
+  };
+  /** Runs `range-perf ARGS | stackcollapse ARGS` as printed, on the given files. */
+  const reproduce = (cmd: string, files?: string[]) => {
+    const [range, collapse, fg] = cmd.split(' | ');
+    expect(fg).toBe('flamegraph-svg');
+    const r = shellWords(range);
+    expect(r[0]).toBe('range-perf');
+    const args = r.slice(1);
+    const named = args.filter((a) => a.startsWith('/') || a.endsWith('.txt'));
+    const flags = args.filter((a) => !named.includes(a));
+    const c = shellWords(collapse);
+    return foldedMap(bin('stackcollapse', c.slice(1), bin('range-perf', [...flags, ...(files ?? named)])).toString('utf8'));
+  };
+
+  it('--select opens with the range selected and its flame graph drawn; a URL selection wins', async () => {
+    const r = await spawnBin('heatmap-svg', ['--no-idle-filter', '--select', '1.08,3.919999999', EXAMPLE]);
+    expect(r.code).toBe(0);
+    const file = join(dir, 'selected.svg');
+    writeFileSync(file, r.stdout);
+    let w = await open(file);
+    expect(await w.page.textContent('#selection')).toBe('selected 1.08 s up to 3.92 s after 7628263 s: 369 samples');
+    expect(await w.page.$$eval('#hl-main rect', (rs) => rs.length)).toBeGreaterThan(0);
+    const titles = await w.page.$$eval('#flame > g', (gs) => gs.map((g) => (g as unknown as { _f: { title: string } })._f.title));
+    expect(titles).toContain('all (369 samples, 100%)');
+    expect(await w.page.evaluate(() => location.href)).toContain('#sel=1.4-3.45');
+    // What it draws is what the printed command gives.
+    expect(await pageFolded(w.page)).toEqual(reproduce((await w.page.textContent('#command'))!));
+    expect(w.errors).toEqual([]);
+    await w.close();
+    w = await open(file, '#sel=0.0-0.49');
+    expect(await w.page.textContent('#selection')).toMatch(/^selected 0 s up to 1 s after 7628263 s: \d+ samples$/);
+    await w.close();
+    // A bad range is a usage error.
+    const bad = await spawnBin('heatmap-svg', ['--select', '3,1', EXAMPLE]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^heatmap-svg: bad --select "3,1": give START,END/);
+  });
+
+  it('the printed command names the real files in time order and reproduces a multi-file selection in any subset', async () => {
+    // The example profile cut in two by time, given to heatmap-svg in the wrong order.
+    const text = gunzipSync(readFileSync(EXAMPLE)).toString('latin1');
+    const samples = text.split(/\n\n+/).filter((x) => /^\S.* \d+\.\d+: /m.test(x));
+    const cut = Math.floor(samples.length * 0.4);
+    const early = join(dir, 'early.txt');
+    const late = join(dir, 'late.txt');
+    writeFileSync(early, samples.slice(0, cut).join('\n\n') + '\n\n', 'latin1');
+    writeFileSync(late, samples.slice(cut).join('\n\n') + '\n\n', 'latin1');
+    const r = await spawnBin('heatmap-svg', ['--no-idle-filter', '--select', '1,8.5', late, early]);
+    expect(r.code).toBe(0);
+    const file = join(dir, 'two.svg');
+    writeFileSync(file, r.stdout);
+    const w = await open(file);
+    const cmd = (await w.page.textContent('#command'))!;
+    // perf's own times, and the files in time order.
+    expect(cmd).toMatch(new RegExp(`^range-perf --timeraw 7628264 7628271\\.519999999 ${early} ${late} \\| stackcollapse --weight samples \\| flamegraph-svg$`));
+    const drawn = await pageFolded(w.page);
+    expect([...drawn.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(100);
+    expect(reproduce(cmd)).toEqual(drawn);
+    // Run on each file alone, the same times select that file's part of the range.
+    const parts = reproduce(cmd, [early]);
+    for (const [k, v] of reproduce(cmd, [late])) parts.set(k, (parts.get(k) ?? 0) + v);
+    expect(parts).toEqual(drawn);
+    expect(w.errors).toEqual([]);
+    await w.close();
+  });
+});
 
 describe.skipIf(!haveChromium)('heatmap-svg overview of a long profile in Chromium', () => {
   it('drills from the overview to a 5-second window and its flame graph', async () => {
