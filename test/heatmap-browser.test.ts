@@ -566,6 +566,43 @@ describe.skipIf(!run)('heatmap-svg --select and the reproduce command', () => {
     expect(bad.stderr).toMatch(/^heatmap-svg: bad --select "3,1": give START,END/);
   });
 
+  it('a large selection shows that it is busy while its graph is drawn (time printed, not asserted)', async () => {
+    // 30,000 distinct stacks in two seconds.
+    let text = '';
+    for (let i = 0; i < 30000; i++) {
+      const t = (1 + i / 15000).toFixed(6);
+      text += `app 7 [000] ${t}: cpu-clock:\n\t1 leaf_${i} (/bin/app)\n\t2 mid_${i % 97} (/bin/app)\n\t3 main (/bin/app)\n\n`;
+    }
+    const r = await spawnBin('heatmap-svg', [], text);
+    expect(r.code).toBe(0);
+    const file = join(dir, 'busy.svg');
+    writeFileSync(file, r.stdout);
+    const w = await open(file);
+    // Record what the page shows between the click and the graph.
+    await w.page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      const busy = document.getElementById('busy')!;
+      new MutationObserver(() => seen.push(`busy=${document.documentElement.getAttribute('data-busy')} shown=${busy.getAttribute('display') !== 'none'} frames=${document.querySelectorAll('#flame > g').length}`)).observe(
+        document.documentElement,
+        { attributes: true, subtree: true, attributeFilter: ['data-busy', 'display'] },
+      );
+    });
+    const t0 = Date.now();
+    await w.page.click('#wholebtn');
+    await w.page.waitForSelector('svg:not([data-busy])');
+    const seen = await w.page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    // The indicator shows before any frame is drawn, and goes once they are.
+    expect(seen).toContain('busy=1 shown=true frames=0');
+    expect(seen.at(-1)).toMatch(/^busy=null shown=false frames=\d{3,}$/);
+    console.log(`heatmap-svg: 30,000-stack selection drawn in ${Date.now() - t0} ms (busy indicator shown meanwhile)`);
+    expect(await w.page.getAttribute('#busy', 'display')).toBe('none');
+    expect(await w.page.textContent('#selection')).toBe('selected 0 s up to 2 s after 1 s: 30,000 samples');
+    expect(await w.page.$$eval('#flame > g', (gs) => gs.length)).toBeGreaterThan(90);
+    expect(w.errors).toEqual([]);
+    await w.close();
+  });
+
   it('the printed command names the real files in time order and reproduces a multi-file selection in any subset', async () => {
     // The example profile cut in two by time, given to heatmap-svg in the wrong order.
     const text = gunzipSync(readFileSync(EXAMPLE)).toString('latin1');
