@@ -81,6 +81,27 @@ describe.skipIf(!haveChromium)('flame graph viewer in Chromium', () => {
     expect(await text(page, 'details')).toBe(' ');
   });
 
+  it.each([
+    [1280, 800],
+    [1920, 1080],
+  ])('at %ix%i: no horizontal scrolling, the title in view, and the search box in view when scrolled down', async (vw, vh) => {
+    const { page } = await open();
+    await page.setViewportSize({ width: vw, height: vh });
+    // A deep graph: taller than the window.
+    const deep = Array.from({ length: 60 }, (_, i) => `f${i}`).join(';');
+    await page.goto(await svgFile('deep.svg', [], `${deep} 3\nmain;samples_of_nothing 1\n`));
+    expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth)).toBe(true);
+    const title = (await page.locator('#title').boundingBox())!;
+    expect(title.x >= 0 && title.x + title.width <= vw && title.y >= 0).toBe(true);
+    await page.evaluate(() => window.scrollTo(0, document.scrollingElement!.scrollHeight));
+    await page.keyboard.press('Control+f');
+    const b = (await box(page).boundingBox())!;
+    expect(b.y >= 0 && b.y + b.height <= vh && b.x + b.width <= vw).toBe(true);
+    // Names only: "samples" is in every tooltip, and in no name but one.
+    await page.keyboard.type('samples');
+    expect(await matchedNames(page)).toEqual(['samples_of_nothing']);
+  });
+
   it('click zooms: the frame fills the width, its parents dim, others hide; Reset Zoom restores', async () => {
     const url = await svgFile('view.svg', [], VIEW);
     const { page } = await open(url);

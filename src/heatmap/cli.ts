@@ -308,7 +308,8 @@ function latencyOptions(o: Record<string, string | boolean | undefined>, rows: n
 
 /** The time of the first (or last) sample header in a chunk of perf script text, in seconds; ±Infinity if none. */
 function sampleTime(text: string, last: boolean): number {
-  const re = /^\S[^\n]*? (\d+)\.(\d{1,9}):/gm;
+  // A header's `sec.frac:` (perf pads the comm on the left, so not by indentation).
+  const re = /^[^\n]*? (\d+)\.(\d{1,9}):(?=[ \t]|$)/gm;
   // The last one: only the chunk's tail is searched.
   if (last) re.lastIndex = Math.max(0, text.lastIndexOf('\n', Math.max(0, text.length - 65536)));
   let t = last ? -Infinity : Infinity;

@@ -220,7 +220,7 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
     out.push(`<text id="flame-note" x="${X0}" y="${btnY + 18}"> </text>\n`);
     out.push(`<text id="busy" x="${X0 + 4 * 130 + 420}" y="${btnY + 18}" display="none">working\u2026</text>\n`);
     if (o.details.length > 0) {
-      out.push(`<text id="about" class="axis" x="${X0 + 50 + 12 * 44}" y="${legendY + 10}">about this file<title>${escapeXml(o.details.join('\n'))}</title></text>\n`);
+      out.push(`<text id="about" class="axis" x="${X0 + 50 + steps.length * 44 + 16}" y="${legendY + 10}">about this file<title>${escapeXml(o.details.join('\n'))}</title></text>\n`);
     }
   }
   // The drill-down view of an overview (empty and hidden when columns are single seconds).

@@ -345,7 +345,14 @@ export function startStaticGraph(svg: SVGSVGElement): void {
     if (j >= 0) els![j].classList.add('fg-cur');
   }
 
-  const box = new SearchBox(svg, () => ({ x: C.width - C.xpad - 330, y: C.fontSize * 2 + 4 }), {
+  // The box goes top right, or at the top of what is in view when the graph is scrolled.
+  const boxPlace = () => {
+    const r = svg.getBoundingClientRect();
+    const scale = r.height > 0 ? (svg.viewBox.baseVal?.height || r.height) / r.height : 1;
+    const visibleTop = r.top < 0 ? -r.top * scale + 4 : 0;
+    return { x: C.width - C.xpad - 330, y: Math.max(C.fontSize * 2 + 4, visibleTop) };
+  };
+  const box = new SearchBox(svg, boxPlace, {
     input: (t) => (t === '' ? clearTerm() : search(t, false)),
     next: nextMatch,
     close: resetSearch,
