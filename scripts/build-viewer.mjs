@@ -1,6 +1,7 @@
 // Bundles the browser viewer into the scripts the SVGs embed (npm run build:viewer):
 //   src/flamegraph/viewer/main.ts -> dist/viewer/flamegraph.js   (flamegraph-svg)
 //   src/heatmap/viewer/main.ts    -> dist/viewer/heatmap.js      (heatmap-svg)
+//   src/heatmap/viewer/latency-main.ts -> dist/viewer/latency.js (heatmap-svg, two columns)
 // Each is one IIFE, pure ASCII (so it fits --encoding output), with no sourcemap or
 // banner, so the same sources always give the same bytes. The renderers read these files
 // and embed them in a CDATA section (src/svg.ts, scriptCdata).
@@ -15,6 +16,7 @@ mkdirSync(out, { recursive: true });
 const entries = [
   ['src/flamegraph/viewer/main.ts', 'flamegraph.js'],
   ['src/heatmap/viewer/main.ts', 'heatmap.js'],
+  ['src/heatmap/viewer/latency-main.ts', 'latency.js'],
 ];
 for (const [entry, file] of entries) {
   await build({

@@ -13,7 +13,8 @@ import { scriptCdata } from '../src/svg.js';
 import { xmlProblem } from './flamegraph-io.js';
 import { FIXTURES, ROOT, runMain } from './helpers.js';
 
-const bundle = (name: 'flamegraph' | 'heatmap') => readFileSync(join(ROOT, 'dist', 'viewer', `${name}.js`), 'utf8');
+type Name = 'flamegraph' | 'heatmap' | 'latency';
+const bundle = (name: Name) => readFileSync(join(ROOT, 'dist', 'viewer', `${name}.js`), 'utf8');
 
 interface Script {
   type: string;
@@ -30,7 +31,7 @@ function scripts(svg: string): Script[] {
 }
 
 /** Checks that the only code is the bundle, and returns the data blocks. */
-function expectOnlyBundle(svg: string, name: 'flamegraph' | 'heatmap'): Script[] {
+function expectOnlyBundle(svg: string, name: Name): Script[] {
   expect(xmlProblem(svg)).toBeNull();
   const all = scripts(svg);
   const code = all.filter((s) => s.type !== 'application/json');
@@ -46,9 +47,9 @@ function expectOnlyBundle(svg: string, name: 'flamegraph' | 'heatmap'): Script[]
 
 describe('the SVGs carry only the bundled viewer', () => {
   it('the bundles are built, and the renderers read them from dist/viewer', () => {
-    for (const name of ['flamegraph', 'heatmap'] as const) {
+    for (const name of ['flamegraph', 'heatmap', 'latency'] as const) {
       expect(viewerBundlePath(name)).toBe(join(ROOT, 'dist', 'viewer', `${name}.js`));
-      expect(bundle(name).length).toBeGreaterThan(1000);
+      expect(bundle(name).length).toBeGreaterThan(100);
       // Pure ASCII, so that --encoding output (ASCII) can carry it unchanged.
       // eslint-disable-next-line no-control-regex
       expect(/[^\x00-\x7f]/.test(bundle(name))).toBe(false);
@@ -83,6 +84,12 @@ describe('the SVGs carry only the bundled viewer', () => {
     // One data block, which is JSON and nothing else.
     expect(data).toHaveLength(1);
     expect(() => JSON.parse(data[0].text)).not.toThrow();
+  });
+
+  it('heatmap-svg on two columns (a latency heat map)', async () => {
+    const r = await runMain(heatmap, ['--steplat', '10', '--title', ']]></script><script>alert(1)</script>'], '1.5 20\n2.25 35\n3 ]]>\n4 80\n');
+    expect(r.code).toBe(0);
+    expect(expectOnlyBundle(r.stdout.toString('utf8'), 'latency')).toEqual([]);
   });
 
   it('a tampered SVG fails the check', () => {

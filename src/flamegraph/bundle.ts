@@ -1,12 +1,12 @@
 // The viewer scripts the SVG writers embed: the esbuild bundles of src/flamegraph/viewer/
-// and src/heatmap/viewer/, built by `npm run build:viewer` into dist/viewer/. Read once per
-// process. Nothing from a profile or an option ever goes into them: the SVGs carry their
+// and src/heatmap/viewer/ (the heat-map page, and the latency heat map's hover), built by
+// `npm run build:viewer` into dist/viewer/. Read once per process. Nothing from a profile or an option ever goes into them: the SVGs carry their
 // data in attributes and a JSON block, and the script is the bundle's bytes, as built.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type ViewerName = 'flamegraph' | 'heatmap';
+export type ViewerName = 'flamegraph' | 'heatmap' | 'latency';
 
 const cache = new Map<ViewerName, string>();
 

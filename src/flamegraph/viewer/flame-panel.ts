@@ -54,6 +54,8 @@ export class FlamePanel {
   private current: FrameEl | null = null;
   /** Called when the zoom changes (for URL state). */
   onZoom: (node: number) => void = () => {};
+  /** Runs a redraw: at once, or behind a busy indicator when the graph is big (set by the page). */
+  busy: (work: () => void) => void = (work) => work();
 
   constructor(
     private readonly tree: StackTreeData,
@@ -107,8 +109,10 @@ export class FlamePanel {
 
   zoom(node: number): void {
     this.zoomNode = node;
-    this.draw();
-    this.onZoom(node);
+    this.busy(() => {
+      this.draw();
+      this.onZoom(node);
+    });
   }
 
   /** Lays the graph out and draws it (at the current zoom, order, layout and width). */

@@ -252,6 +252,8 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
     return panelOrNull ?? noPanel;
   }
   if (panel) {
+    // Redraws of a big selection (zoom, order, layout) show that they are busy too.
+    panel.busy = (work) => (selection && data.stackEntries(selection.a, selection.b) > BUSY_ENTRIES ? withBusy(svg, $('busy'), work) : work());
     panel.onZoom = (node) => {
       state.z = node >= 0 ? String(node) : '';
       saveState();
@@ -365,9 +367,11 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
   });
   function redraw(): void {
     if (!panel || !panel.drawn) return;
-    panel.draw();
-    searchAgain();
-    fit();
+    panel.busy(() => {
+      panel.draw();
+      searchAgain();
+      fit();
+    });
   }
 
   // --- fitting the window --------------------------------------------------------------------
@@ -399,7 +403,9 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
       for (const id of ['title']) $(id).setAttribute('x', String(Math.floor(w / 2)));
       for (const t of Array.from(svg.querySelectorAll<SVGTextElement>('text.sub'))) {
         t.setAttribute('x', String(Math.floor(w / 2)));
-        fitText(t, t.getAttribute('data-full') ?? t.textContent ?? '', w - 20);
+        // The full text, kept from before the first cut.
+        if (!t.hasAttribute('data-full')) t.setAttribute('data-full', t.textContent ?? '');
+        fitText(t, t.getAttribute('data-full')!, w - 20);
       }
     }
     const cmd = $<SVGTextElement>('command');
