@@ -566,6 +566,20 @@ describe.skipIf(!run)('heatmap-svg --select and the reproduce command', () => {
     expect(bad.stderr).toMatch(/^heatmap-svg: bad --select "3,1": give START,END/);
   });
 
+  it('--no-stacks: a selection still prints its command, and says why there is no graph', async () => {
+    const r = await spawnBin('heatmap-svg', ['--no-stacks', '--no-idle-filter', '--select', '1,2', EXAMPLE]);
+    expect(r.code).toBe(0);
+    const file = join(dir, 'nostacks.svg');
+    writeFileSync(file, r.stdout);
+    const w = await open(file);
+    expect(await w.page.textContent('#command')).toBe(`range-perf --timezerosecs 1 2.019999999 ${EXAMPLE} | stackcollapse --weight samples | flamegraph-svg`);
+    expect(await w.page.textContent('#flame-note')).toBe('this heat map was drawn with --no-stacks: no flame graphs');
+    await w.page.keyboard.press('Escape');
+    expect((await w.page.textContent('#command'))!.trim()).toBe('');
+    expect(w.errors).toEqual([]);
+    await w.close();
+  });
+
   it('a large selection shows that it is busy while its graph is drawn (time printed, not asserted)', async () => {
     // 30,000 distinct stacks in two seconds.
     let text = '';

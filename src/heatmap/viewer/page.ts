@@ -264,6 +264,7 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
   function drawFlame(): void {
     if (!panel) {
       $('flame-note').textContent = D.noStacksNote;
+      fit();
       return;
     }
     if (!selection) return;
@@ -508,6 +509,11 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
         m = [] as unknown as RegExpExecArray;
       }
       if (a && b && a.c < ncols && b.c < ncols && a.r < rows && b.r < rows && cellBefore(a, b)) {
+        // An overview shows the selection in the drill-down view of its seconds.
+        if (main.k > 1 && (!detail || a.c < detail.c0 || b.c >= detail.c0 + detail.n)) {
+          drawDetail(a.c, Math.min(b.c, a.c + L.maxDetail - 1));
+          state.drill = `${a.c}-${Math.min(b.c, a.c + L.maxDetail - 1)}`;
+        }
         const v = detail && main.k > 1 ? detail : main;
         highlight(v, { c: a.c - v.c0, r: a.r }, { c: b.c - v.c0, r: b.r }, v.kind === 'main' ? 'hl-main' : 'hl-detail');
         P0.zoomNode = state.z ? Number(state.z) : -1;
