@@ -125,6 +125,15 @@ describe.skipIf(!haveChromium)('flame graph viewer in Chromium', () => {
     await frame(page, 'baz').first().locator('rect').click();
     await frame(page, 'all').locator('rect').click();
     expect(await rectAttrs(page)).toEqual(before);
+    // and Esc, once no search is open
+    await frame(page, 'bar').locator('rect').click();
+    await page.keyboard.press('Control+f');
+    await box(page).fill('baz');
+    await page.keyboard.press('Escape');
+    expect(await matchedNames(page)).toEqual([]);
+    expect(await visibleTitles(page)).toEqual(['all', 'main', 'bar', 'baz']);
+    await page.keyboard.press('Escape');
+    expect(await rectAttrs(page)).toEqual(before);
   });
 
   it('inverted flame chart: zoom keeps input order and grows downwards', async () => {

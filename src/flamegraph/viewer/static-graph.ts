@@ -13,8 +13,8 @@
 // Behaviour: hover shows details; click zooms (a link frame needs Ctrl-click); the root or
 // "Reset Zoom" unzooms; Ctrl-F, F3 or "Search" opens the search box (a function-name regex;
 // an invalid one is searched literally; Enter goes to the next match); "ic" or Ctrl-I
-// toggles ignore-case; Esc closes the search. "Matched: N%" is the share of the zoomed
-// frame's samples in matching frames, counting nested matches once. In a standalone
+// toggles ignore-case; Esc closes the search, then unzooms. "Matched: N%" is the share of
+// the zoomed frame's samples in matching frames, counting nested matches once. In a standalone
 // document the URL keeps `x`, `y` (zoom: the frame's original rect position) and `s`
 // (search, see search.ts); these are validated and never evaluated as code.
 //
@@ -404,7 +404,11 @@ export function startStaticGraph(svg: SVGSVGElement): void {
     } else if (mod && (k === 'i' || k === 'I')) {
       e.preventDefault();
       toggleIgnoreCase();
-    } else if (k === 'Escape' && (term !== null || box.isOpen)) resetSearch();
+    } else if (k === 'Escape') {
+      // The search first, then the zoom.
+      if (term !== null || box.isOpen) resetSearch();
+      else if (zoomed > 0) unzoom();
+    }
   });
 
   // Restore zoom and search from the URL: x and y must be plain numbers; s is searched as
