@@ -245,7 +245,7 @@ describe.skipIf(!haveChromium)('SVGs made from hostile input, in Chromium', () =
       expect(await w.page.textContent('#flame-details')).toBe(`Function: ${titles[i]}`);
     }
     await expectClean(hmFile('markup-names.txt'), w);
-  });
+  }, 240_000); // seven heat maps, two of them 10 MB: minutes on a loaded machine
 
   it('heatmap-svg: search for a hostile name, from the search box and from a link', async () => {
     const s = hmFile('markup-names.txt');

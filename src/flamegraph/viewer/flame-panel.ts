@@ -216,9 +216,13 @@ export class FlamePanel {
         charW = row.getComputedTextLength() / head.length || 6.6;
       }
       // Monospace: cut by characters, with an ellipsis; the full name shows on hover.
-      const room = Math.floor(this.hotWidth / charW) - head.length;
-      const cps = Array.from(name);
-      const shown = cps.length <= room ? name : cps.slice(0, Math.max(1, room - 1)).join('') + '\u2026';
+      const room = Math.max(2, Math.floor(this.hotWidth / charW) - head.length);
+      // Code points, but only of the part that can show (a name may be megabytes long).
+      let shown = name;
+      if (name.length > room) {
+        const cps = Array.from(name.slice(0, 2 * room + 2));
+        if (cps.length > room || name.length > 2 * room + 2) shown = cps.slice(0, room - 1).join('') + '\u2026';
+      }
       row.textContent = head + shown;
       svgEl(doc, 'title', {}, row, `${name}: ${groupDigits(h.self)} self, ${groupDigits(h.total)} total samples`);
     }
