@@ -195,6 +195,15 @@ export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029\uFFFE\uFFFF]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
+/**
+ * Script text as an XML CDATA section. A `]]>` inside would end the section early, so it
+ * is split across two sections (`]]` + `]]><![CDATA[` + `>`): the text the script runs is
+ * unchanged, and no input can close the section.
+ */
+export function scriptCdata(code: string): string {
+  return '<![CDATA[' + code.split(']]>').join(']]]]><![CDATA[>') + ']]>';
+}
+
 const GENERIC_FAMILIES = new Set([
   'serif',
   'sans-serif',
@@ -215,7 +224,8 @@ const GENERIC_FAMILIES = new Set([
  * A CSS font-family list from a user's `--fonttype` (e.g. `Verdana`, `"DejaVu Sans", monospace`):
  * generic families stay keywords, every other name becomes a CSS string with its quotes,
  * backslashes, controls and `< > &` written as CSS hex escapes. The result cannot leave the
- * declaration, the style element or a CDATA section.
+ * declaration, the style element or a CDATA section. A list without a generic family ends
+ * in sans-serif.
  */
 export function cssFontFamily(spec: string): string {
   const parts = spec
@@ -230,7 +240,11 @@ export function cssFontFamily(spec: string): string {
       const esc = name.replace(XML_INVALID, '').replace(/[\\"'<>&{};\x00-\x1f\x7f]/g, (c) => `\\${c.charCodeAt(0).toString(16)} `);
       return `"${esc}"`;
     });
-  return parts.length > 0 ? parts.join(', ') : 'sans-serif';
+  if (parts.length === 0) return 'sans-serif';
+  // A named font the system lacks (Verdana on most Linux) falls back to the browser's
+  // default, often a serif: end the list with a generic family unless it has one.
+  if (!parts.some((p) => !p.startsWith('"'))) parts.push('sans-serif');
+  return parts.join(', ');
 }
 
 /**

@@ -49,7 +49,12 @@ describe.skipIf(!haveChromium)('flame graph viewer in Chromium', () => {
     );
   const matchedNames = (page: Page) =>
     page.evaluate(() => [...document.querySelectorAll('.fg-frames > .fg-m')].map((g) => g.querySelector('title')!.textContent!.split(' (')[0]));
+  // The page's own location: Playwright's page.url() learns of replaceState a moment later.
+  const href = (page: Page) => page.evaluate(() => location.href);
   const text = (page: Page, cls: string) => page.evaluate((c) => document.querySelector('.fg-' + c)!.textContent, cls);
+  // The inline search box (an <input> in a <foreignObject>), of the first graph or of `root`.
+  const box = (page: Page, root = page.locator(':root')) => root.locator('.fk-searchbox input');
+  const count = (page: Page) => page.locator('.fk-searchbox .fk-count').textContent();
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flamegraph-browser-'));
@@ -76,6 +81,27 @@ describe.skipIf(!haveChromium)('flame graph viewer in Chromium', () => {
     expect(await text(page, 'details')).toBe(' ');
   });
 
+  it.each([
+    [1280, 800],
+    [1920, 1080],
+  ])('at %ix%i: no horizontal scrolling, the title in view, and the search box in view when scrolled down', async (vw, vh) => {
+    const { page } = await open();
+    await page.setViewportSize({ width: vw, height: vh });
+    // A deep graph: taller than the window.
+    const deep = Array.from({ length: 60 }, (_, i) => `f${i}`).join(';');
+    await page.goto(await svgFile('deep.svg', [], `${deep} 3\nmain;samples_of_nothing 1\n`));
+    expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth)).toBe(true);
+    const title = (await page.locator('#title').boundingBox())!;
+    expect(title.x >= 0 && title.x + title.width <= vw && title.y >= 0).toBe(true);
+    await page.evaluate(() => window.scrollTo(0, document.scrollingElement!.scrollHeight));
+    await page.keyboard.press('Control+f');
+    const b = (await box(page).boundingBox())!;
+    expect(b.y >= 0 && b.y + b.height <= vh && b.x + b.width <= vw).toBe(true);
+    // Names only: "samples" is in every tooltip, and in no name but one.
+    await page.keyboard.type('samples');
+    expect(await matchedNames(page)).toEqual(['samples_of_nothing']);
+  });
+
   it('click zooms: the frame fills the width, its parents dim, others hide; Reset Zoom restores', async () => {
     const url = await svgFile('view.svg', [], VIEW);
     const { page } = await open(url);
@@ -90,14 +116,23 @@ describe.skipIf(!haveChromium)('flame graph viewer in Chromium', () => {
     expect(await frame(page, 'baz').first().locator('text').textContent()).toBe('baz');
     expect(await visibleTitles(page)).toEqual(['all', 'main', 'bar', 'baz']);
     expect(await frame(page, 'main').getAttribute('class')).toBe('fg-parent');
-    expect(new URL(page.url()).searchParams.get('x')).toBe(before[await page.evaluate(() => [...document.querySelectorAll('.fg-frames > *')].findIndex((g) => g.querySelector('title')!.textContent!.startsWith('bar (')))].split(',')[0]);
+    expect(new URL(await href(page)).searchParams.get('x')).toBe(before[await page.evaluate(() => [...document.querySelectorAll('.fg-frames > *')].findIndex((g) => g.querySelector('title')!.textContent!.startsWith('bar (')))].split(',')[0]);
     await page.locator('.fg-unzoom').click();
     expect(await rectAttrs(page)).toEqual(before);
     expect((await visibleTitles(page)).length).toBe(before.length);
-    expect(new URL(page.url()).search).toBe('');
+    expect(new URL(await href(page)).search).toBe('');
     // clicking the root also unzooms
     await frame(page, 'baz').first().locator('rect').click();
     await frame(page, 'all').locator('rect').click();
+    expect(await rectAttrs(page)).toEqual(before);
+    // and Esc, once no search is open
+    await frame(page, 'bar').locator('rect').click();
+    await page.keyboard.press('Control+f');
+    await box(page).fill('baz');
+    await page.keyboard.press('Escape');
+    expect(await matchedNames(page)).toEqual([]);
+    expect(await visibleTitles(page)).toEqual(['all', 'main', 'bar', 'baz']);
+    await page.keyboard.press('Escape');
     expect(await rectAttrs(page)).toEqual(before);
   });
 
@@ -116,15 +151,24 @@ describe.skipIf(!haveChromium)('flame graph viewer in Chromium', () => {
   it('search: a regex, an invalid regex searched literally, Matched % of the view', async () => {
     const w = await open(await svgFile('view.svg', [], VIEW));
     const { page } = w;
-    w.answers.push('^ba[rz]$');
     await page.keyboard.press('Control+f');
-    expect(w.dialogs.at(-1)).toEqual({ type: 'prompt', message: 'Enter a search term (regexp allowed, eg: ^ext4_)\nPress Ctrl-i to toggle case sensitivity' });
+    // An inline box, focused: no dialog.
+    expect(await box(page).evaluate((e) => e === document.activeElement)).toBe(true);
+    await page.keyboard.type('^ba[rz]$');
+    expect(w.dialogs).toEqual([]);
     expect(await matchedNames(page)).toEqual(['bar', 'baz', 'baz']);
+    expect(await count(page)).toBe('3 matches');
     // bar (6) holds one baz: counted once; the other baz (4) is under "other": 10 of 21
     expect(await text(page, 'matched')).toBe('Matched: 47.6%');
     expect(await frame(page, 'bar').locator('rect').evaluate((r) => getComputedStyle(r).fill)).toBe('rgb(230, 0, 230)');
     expect(await page.locator('.fg-search').textContent()).toBe('Reset Search');
-    expect(new URL(page.url()).searchParams.get('s')).toBe('/^ba[rz]$/');
+    expect(new URL(await href(page)).searchParams.get('s')).toBe('/^ba[rz]$/');
+    // Enter outlines the matches in turn and shows each one's details
+    await page.keyboard.press('Enter');
+    expect(await text(page, 'details')).toBe('Function: bar (6 samples, 28.57%)');
+    await page.keyboard.press('Enter');
+    expect(await text(page, 'details')).toBe('Function: baz (4 samples, 19.05%)');
+    expect(await page.locator('.fg-cur').count()).toBe(1);
     // zoomed into main (17): only bar's 6 count
     await frame(page, 'main').locator('rect').click();
     expect(await text(page, 'matched')).toBe('Matched: 35.3%');
@@ -133,26 +177,32 @@ describe.skipIf(!haveChromium)('flame graph viewer in Chromium', () => {
     await page.locator('.fg-search').click();
     expect(await matchedNames(page)).toEqual([]);
     expect(await page.locator('.fg-search').textContent()).toBe('Search');
-    w.answers.push('operator[');
     await page.locator('.fg-search').click();
+    await box(page).fill('operator[');
     expect(await matchedNames(page)).toEqual(['operator[](int)']);
     expect(await text(page, 'matched')).toBe('Matched: 14.3%');
-    expect(new URL(page.url()).searchParams.get('s')).toBe('/operator\\[/');
+    expect(new URL(await href(page)).searchParams.get('s')).toBe('/operator\\[/');
+    // Names only: the tooltip's "(3 samples, 14.29%)" is not searched
+    await box(page).fill('samples');
+    expect(await matchedNames(page)).toEqual([]);
+    expect(await text(page, 'matched')).toBe('Matched: 0.0%');
+    await box(page).fill('operator[');
     await page.keyboard.press('Escape');
     expect(await matchedNames(page)).toEqual([]);
+    expect(await box(page).count()).toBe(0);
   });
 
   it('ignore case: the ic button and Ctrl-I toggle it and re-run the search', async () => {
     const w = await open(await svgFile('view.svg', [], VIEW));
     const { page } = w;
-    w.answers.push('foo');
     await page.locator('.fg-search').click();
+    await box(page).fill('foo');
     expect(await matchedNames(page)).toEqual(['foo']);
     await page.keyboard.press('Control+i');
     expect(await matchedNames(page)).toEqual(['FOO', 'Foo', 'foo']);
     expect(await page.locator('.fg-ic').getAttribute('class')).toBe('fg-ic fg-show');
     expect(await text(page, 'matched')).toBe('Matched: 38.1%'); // 8 of 21
-    expect(new URL(page.url()).searchParams.get('s')).toBe('/foo/i');
+    expect(new URL(await href(page)).searchParams.get('s')).toBe('/foo/i');
     await page.locator('.fg-ic').click();
     expect(await matchedNames(page)).toEqual(['foo']);
   });
@@ -161,9 +211,9 @@ describe.skipIf(!haveChromium)('flame graph viewer in Chromium', () => {
     const url = await svgFile('view.svg', [], VIEW);
     const first = await open(url);
     await frame(first.page, 'bar').locator('rect').click();
-    first.answers.push('baz');
     await first.page.keyboard.press('F3');
-    const saved = first.page.url();
+    await box(first.page).fill('baz');
+    const saved = await href(first.page);
     expect(saved).toMatch(/\?x=[\d.]+&y=\d+&s=baz$/);
 
     const { page } = await open(saved);
@@ -202,14 +252,15 @@ describe.skipIf(!haveChromium)('flame graph viewer in Chromium', () => {
     const hidden = () => page.evaluate(() => [...document.querySelectorAll('svg')].map((s) => s.querySelectorAll('.fg-frames > .fg-hide').length));
     expect(await hidden()).toEqual([6, 0, 0]);
     // search in graph 2 only (its button), with its own colour rule
-    w.answers.push('^main$');
     await svgs.nth(1).locator('.fg-search').click();
+    await box(page, svgs.nth(1)).fill('^main$');
     expect(await page.evaluate(() => [...document.querySelectorAll('svg')].map((s) => s.querySelectorAll('.fg-m').length))).toEqual([0, 1, 0]);
     expect(await svgs.nth(1).locator('.fg-m rect').evaluate((r) => getComputedStyle(r).fill)).toBe('rgb(230, 0, 230)');
     // Ctrl-F goes to the graph last clicked, and only to it
-    w.answers.push('baz');
     await svgs.nth(0).locator('.fg-frames > *').first().locator('rect').click();
     await page.keyboard.press('Control+f');
+    expect(await box(page, svgs.nth(2)).count()).toBe(0);
+    await box(page, svgs.nth(0)).fill('baz');
     expect(await page.evaluate(() => [...document.querySelectorAll('svg')].map((s) => s.querySelectorAll('.fg-m').length))).toEqual([2, 1, 0]);
     expect(await svgs.nth(0).locator('.fg-m rect').first().evaluate((r) => getComputedStyle(r).fill)).toBe('rgb(0, 255, 0)');
     // the host page's own text is not restyled by the graphs' CSS
@@ -234,8 +285,8 @@ describe.skipIf(!haveChromium)('flame graph viewer in Chromium', () => {
     await hostileFrame.hover(); // its label covers the rect: hover the frame
     expect(await text(page, 'details')).toBe('Function: </script><script>alert(1)</script> (3 samples, 4.62%)');
     await page.locator('.fg-frames > *').nth(1).locator('rect').click();
-    w.answers.push('<script>');
     await page.keyboard.press('Control+f');
+    await box(page).fill('<script>');
     expect(await matchedNames(page)).toEqual(['"><script>alert(2)</script>', '</script><script>alert(1)</script>']);
     expect(w.dialogs.filter((d) => d.type !== 'prompt')).toEqual([]);
 
@@ -268,14 +319,14 @@ describe.skipIf(!haveChromium)('flame graph viewer in Chromium', () => {
     const openMs = Math.min(...opens);
     const { page } = w!;
     // Search, timed inside the page from the click to the second frame after it (painted).
-    await page.evaluate(() => {
-      window.prompt = () => 'mod_1[0-9]';
-    });
+    await page.locator('.fg-search').click();
     const searchMs = await page.evaluate(
       () =>
         new Promise<number>((resolve) => {
           const t = performance.now();
-          (document.querySelector('.fg-search') as SVGElement).dispatchEvent(new MouseEvent('click', { bubbles: true }));
+          const input = document.querySelector('.fk-searchbox input') as HTMLInputElement;
+          input.value = 'mod_1[0-9]';
+          input.dispatchEvent(new Event('input', { bubbles: true }));
           requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t)));
         }),
     );

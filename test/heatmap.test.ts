@@ -6,7 +6,8 @@ import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { main } from '../src/heatmap/cli.js';
 import { HeatmapBuilder, formatCellsTsv, nearestRows } from '../src/heatmap/heatmap.js';
-import { decodeVarints, layoutFlame, flameColor, hotFunctions } from '../src/heatmap/flame-layout.js';
+import { layoutFlame, flameColor, hotFunctions } from '../src/flamegraph/viewer/layout.js';
+import { decodeVarints } from '../src/heatmap/viewer/varints.js';
 import { encodeHeatmap, encodeVarints } from '../src/heatmap/embed.js';
 import { CONFORMANCE, HAVE_CONFORMANCE, ROOT, runMain, spawnBin } from './helpers.js';
 

@@ -150,10 +150,11 @@ describe('dropXmlInvalid', () => {
 
 describe('cssFontFamily', () => {
   it.each([
-    ['Verdana', '"Verdana"'],
+    ['Verdana', '"Verdana", sans-serif'],
+    ['Verdana, serif', '"Verdana", serif'],
     ['monospace', 'monospace'],
     ['"DejaVu Sans", sans-serif', '"DejaVu Sans", sans-serif'],
-    ['x;}</style><script>alert(1)</script>', '"x\\3b \\7d \\3c /style\\3e \\3c script\\3e alert(1)\\3c /script\\3e "'],
+    ['x;}</style><script>alert(1)</script>', '"x\\3b \\7d \\3c /style\\3e \\3c script\\3e alert(1)\\3c /script\\3e ", sans-serif'],
     ['', 'sans-serif'],
   ])('%j -> %j', (spec, want) => {
     expect(cssFontFamily(spec)).toBe(want);

@@ -76,6 +76,7 @@ interface RawOptions {
   maxFrames?: string;
   truncateTextRight?: boolean;
   truncateTextLeft?: boolean;
+  javascript?: boolean;
   diff?: boolean;
   normalize?: boolean;
   stripHex?: boolean;
@@ -86,6 +87,7 @@ interface RawOptions {
 export function toOptions(raw: RawOptions): { options: FlamegraphOptions; diff?: DiffOptions } {
   const o: FlamegraphOptions = { ...DEFAULT_OPTIONS };
   if (raw.title !== undefined) o.title = raw.title;
+  if (raw.javascript === false) o.script = false;
   if (raw.subtitle !== undefined) o.subtitle = raw.subtitle;
   if (raw.width !== undefined) o.width = parseNumberOption('--width', raw.width, { integer: true, min: 21, max: 1_000_000 });
   if (raw.height !== undefined) o.frameHeight = parseNumberOption('--height', raw.height, { integer: true, min: 1, max: 10_000 });
@@ -245,6 +247,7 @@ function buildProgram(io: IO) {
     .option('--max-frames <n>', 'draw at most the n widest frames; 0 for no limit, as flamegraph.pl (default 10000)')
     .option('--truncate-text-right', 'cut long labels on the right, keeping the start (default)')
     .option('--truncate-text-left', 'cut long labels on the left, keeping the end')
+    .option('--no-javascript', 'write a static SVG: no script (no hover, zoom or search)')
     .option('--diff', 'differential graph of two files, BEFORE AFTER: widths from AFTER, red grew, blue shrank')
     .option('--normalize', "with --diff: scale BEFORE's counts to AFTER's total (difffolded.pl -n)")
     .option('--strip-hex', 'with --diff: mask hex addresses, 0x1234 -> 0x... (difffolded.pl -s)')

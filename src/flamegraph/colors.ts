@@ -9,9 +9,9 @@
 //             flamekit with a fixed seed (`--seed`), so output stays reproducible
 // Names here are text (decoded UTF-8), so the sums are of code points, as in Perl.
 //
-// sumCodePoints and drand48Step live with heatmap-svg's flameColor, which its script embeds
-// by toString: an embedded function can only call functions of its own module.
-import { drand48Step, sumCodePoints } from '../heatmap/flame-layout.js';
+// sumCodePoints and drand48Step live in the layout module that Node and the browser viewer
+// share (./viewer/layout.ts), so that there is one copy of each.
+import { drand48Step, sumCodePoints } from './viewer/layout.js';
 
 export { sumCodePoints };
 

@@ -82,6 +82,11 @@ export interface FlamegraphOptions {
   maxFrames: number;
   /** Truncate labels on the left (`..tail`) instead of the right. Default false. */
   truncateLeft: boolean;
+  /**
+   * Embed the viewer script (hover, zoom, search). Default true; false (--no-javascript)
+   * writes a static SVG, as the golden tests do, so viewer changes leave them alone.
+   */
+  script: boolean;
   /** Input is two profiles merged by --diff: the legend subtitle names them. Default undefined. */
   diffLabels?: { before: string; after: string };
 }
@@ -110,6 +115,7 @@ export const DEFAULT_OPTIONS: FlamegraphOptions = {
   searchColor: 'rgb(230,0,230)',
   truncateLeft: false,
   maxFrames: 10000,
+  script: true,
 };
 
 export function withDefaults(o: Partial<FlamegraphOptions> = {}): FlamegraphOptions {

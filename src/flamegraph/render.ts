@@ -22,12 +22,13 @@ import {
   formatPerlNumber,
   groupThousands,
   jsonForScript,
+  scriptCdata,
   truncateLabel,
 } from '../svg.js';
 import { backgroundStops, deltaColor, Drand48, frameColor, type ColorMode } from './colors.js';
 import type { FrameTree } from './merge.js';
 import type { FlamegraphOptions, NameAttributes } from './options.js';
-import { VIEWER_SCRIPT } from './script.js';
+import { viewerBundle } from './bundle.js';
 
 const XPAD = 10;
 const FRAMEPAD = 1;
@@ -74,11 +75,6 @@ function sortedKids(t: FrameTree, node: number): number[] {
   const keyed = kids.map((k) => ({ k: t.name(k) + (t.firstKid[k] !== 0 ? ';' : ' '), n: k }));
   keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
   return keyed.map((x) => x.n);
-}
-
-/** JSON with non-ASCII characters as \\u escapes (for --encoding output, which is pure ASCII). */
-function asciiJson(s: string): string {
-  return s.replace(/[^\x00-\x7f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
 /** CSS with non-ASCII characters as CSS hex escapes. */
@@ -350,8 +346,9 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
   };
   hash.update(config.data);
   hash.update(drawnNames.join('\n'));
-  // Not the --cp palette map: it grows as a run adds names, and colours do not touch ids or CSS.
-  hash.update(JSON.stringify([{ ...o, paletteMap: undefined }, subtitle, input.differential, input.maxDelta], (_k, v) => (v instanceof Map ? [...v] : v)));
+  // Not the --cp palette map (it grows as a run adds names, and colours do not touch ids or
+  // CSS), nor whether the script is embedded (the ids and CSS are the same without it).
+  hash.update(JSON.stringify([{ ...o, paletteMap: undefined, script: undefined }, subtitle, input.differential, input.maxDelta], (_k, v) => (v instanceof Map ? [...v] : v)));
   const prefix = 'fg' + hash.digest('hex').slice(0, 8);
 
   function* frames(): Generator<string> {
@@ -431,6 +428,7 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
     `${P} .fg-frames rect{rx:2px;ry:2px}` +
     `${P} .fg-frames>*:hover>rect{stroke:black;stroke-width:0.5}` +
     `${P} .fg-frames>.fg-m>rect{fill:${o.searchColor}}` +
+    `${P} .fg-frames>.fg-cur>rect{stroke:black;stroke-width:1.5}` +
     `${P} .fg-hide{display:none}` +
     `${P} .fg-parent{opacity:0.5}`;
 
@@ -451,11 +449,13 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
     `<text class="fg-search" x="${W - XPAD - 100}" y="${formatPerlNumber(fs * 2)}">Search</text>\n` +
     `<text class="fg-ic" x="${W - XPAD - 16}" y="${formatPerlNumber(fs * 2)}">ic</text>\n` +
     `<text class="fg-matched" x="${W - XPAD - 100}" y="${formatPerlNumber(height - ypad2 / 2)}"> </text>\n` +
-    `<g id="frames" class="fg-frames">\n`;
-  const json = o.encoding ? asciiJson(jsonForScript(config)) : jsonForScript(config);
+    // The viewer's data: numbers and option strings (never a frame name), as an attribute.
+    (o.script ? `<g id="frames" class="fg-frames" data-viewer="${esc(jsonForScript(config))}">\n` : `<g id="frames" class="fg-frames">\n`);
+  // The script is the viewer bundle as built: nothing from the input or the options.
   const tail =
     `</g>\n<!-- ${nodes.length} frames drawn; ${pruned} ${tiedKept ? 'narrower than the minimum width or past the frame budget (max-frames)' : 'narrower than the minimum width'} left out, with their children -->\n` +
-    `<script type="text/ecmascript"><![CDATA[(function (C) {${VIEWER_SCRIPT}})(${json});]]></script>\n</svg>\n`;
+    (o.script ? `<script type="text/ecmascript">${scriptCdata(viewerBundle('flamegraph'))}</script>\n` : '') +
+    `</svg>\n`;
   function* chunks(): Generator<string> {
     yield head;
     yield* frames();

@@ -21,6 +21,7 @@ import {
   type IO,
 } from '../cli.js';
 import { decodeUtf8Bytes } from '../svg.js';
+import { parseSeconds } from '../parse/perf-script.js';
 import { VERSION } from '../version.js';
 import { formatCellsTsv, HeatmapBuilder, type HeatmapOptions } from './heatmap.js';
 import { encodeHeatmap } from './embed.js';
@@ -73,6 +74,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       .option('--fontsize <px>', 'two columns: font size', '12')
       .option('--grid', 'two columns: grid lines every 10 columns')
       .option('--accstats', 'two columns: hover shows running totals from the bottom')
+      .option('--select <start,end>', 'open with this range selected and its flame graph drawn (seconds as range-perf --timezerosecs counts them)')
       .option('--pid', 'flame graph root frame is comm-PID (as stackcollapse --pid)')
       .option('--tid', 'root frame is comm-PID/TID')
       .option('--kernel', 'annotate kernel frames with _[k]')
@@ -102,6 +104,16 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         throw new UsageError(`bad --idle-regex: ${(e as Error).message}`);
       }
     }
+    let select: { start: { sec: number; ns: number }; end: { sec: number; ns: number } } | null = null;
+    if (o.select !== undefined) {
+      const [a, b, extra] = String(o.select).split(',');
+      const start = a === undefined ? null : parseSeconds(a);
+      const end = b === undefined ? null : parseSeconds(b);
+      if (extra !== undefined || !start || !end || start.sec < 0 || end.sec < 0 || start.sec > end.sec || (start.sec === end.sec && start.ns > end.ns)) {
+        throw new UsageError(`bad --select ${JSON.stringify(o.select)}: give START,END in seconds after the first sample's whole second, START <= END (e.g. --select 12.5,14)`);
+      }
+      select = { start, end };
+    }
     const inputs = resolveInputs(program.args);
     refuseTerminalStdin(inputs, io, 'perf script output');
 
@@ -126,9 +138,13 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     if (o.input === 'columns') columns = new LatencyBuilder(latencyOptions(o, rows));
     const progress = new Progress(io, PROG, Progress.totalOf(inputs), Boolean(o.quiet));
     let read = 0;
+    // Each input's first and last sample time, to print the reproduce command's files in time order.
+    const spans: { name: string; first: number; last: number }[] = [];
     try {
       for (const input of inputs) {
         where = input.name;
+        const span = { name: input.path ?? '', first: Infinity, last: -Infinity };
+        spans.push(span);
         // Only the decoded text of a chunk is read (and it is a copy): one Buffer serves all reads.
         for await (const chunk of readLineChunks(readBytes(input, io, undefined, { blockingFile: true, reuse: true, perfData: (cmd) => msgs.info(`${input.name}: a perf.data file: reading it through '${cmd}'`) }), input.name)) {
           if (!decided && chunk.text.trim() !== '') {
@@ -136,7 +152,12 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
             if (looksLikeColumns(chunk.text)) columns = new LatencyBuilder(latencyOptions(o, rows));
           }
           if (columns) columns.push(chunk.text);
-          else b.push(chunk.text);
+          else {
+            b.push(chunk.text);
+            if (span.first === Infinity) span.first = sampleTime(chunk.text, false);
+            const t = sampleTime(chunk.text, true);
+            if (t > span.last) span.last = t;
+          }
           read += chunk.bytes.length;
           progress.update(read, null);
         }
@@ -212,6 +233,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       noStacksNote = msg;
     }
     const notes: string[] = [];
+    const details: string[] = [];
     const idleWhat = idle === null ? '' : idle === 'flamescope' ? ' (FlameScope pattern)' : ` (matching ${idle.source})`;
     notes.push(
       `${st.samples} samples of ${decodeUtf8Bytes(st.event || 'all events')}` +
@@ -220,17 +242,17 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         (st.untimed > 0 ? `; ${st.untimed} without timestamps left out` : ''),
     );
     const rowMs = 1000 / hm.rows;
+    const seconds = hm.minSec === null ? 0 : hm.maxSec! - hm.minSec + 1;
     notes.push(
-      `${hm.rows} rows of ${Number.isInteger(rowMs) ? rowMs : rowMs.toFixed(2)} ms` +
-        (hm.rate ? ` (rows auto: ${hm.rate.source === 'default' ? 'rate unknown' : `${hm.rate.hz} Hz ${hm.rate.source}`})` : '') +
-        `; column 0 is second ${hm.origin} (range-perf --timezerosecs origin)` +
-        (data.names
-          ? `; embedded: ${data.distinctStacks} distinct stacks (${hm.tree!.size} tree nodes, ${data.names.length} names), ` +
+      `${seconds} s from second ${hm.origin} (0 s, as range-perf --timezerosecs counts); ${hm.rows} rows of ${Number.isInteger(rowMs) ? rowMs : rowMs.toFixed(2)} ms` +
+        (hm.rate ? ` (rows auto: ${hm.rate.source === 'default' ? 'rate unknown' : `${hm.rate.hz} Hz ${hm.rate.source}`})` : ''),
+    );
+    details.push(
+      (data.names
+          ? `embedded: ${data.distinctStacks} distinct stacks (${hm.tree!.size} tree nodes, ${data.names.length} names), ` +
             `${fmtBytes(data.bytes.stacks + data.bytes.grid)}: ${((data.bytes.stacks + data.bytes.grid) / st.samples).toFixed(1)} B/sample, ` +
             `${(data.bytes.stacks / Math.max(1, data.distinctStacks)).toFixed(1)} B/distinct stack`
-          : noStacksNote
-            ? `; ${noStacksNote}`
-            : ''),
+          : noStacksNote),
     );
     // Encoded: the per-cell stack counts are not needed to draw the rest.
     hm.cellStacks.clear();
@@ -241,10 +263,19 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       (opts.jit ? ' --jit' : '') +
       (opts.addrs ? ' --addrs' : '') +
       (opts.eventFilter ? ` --event-filter ${opts.eventFilter}` : '');
-    // range-perf stops at the first sample past the end unless told the input is unsorted.
-    const rangeFlags = ' --timezerosecs' + (st.unsorted ? ' --unsorted' : '');
+    // The printed command names the files in time order; with several, perf's own times
+    // (--timeraw) select the same samples in any subset of them. range-perf stops at the
+    // first sample past the end unless told the input is unsorted.
+    const named = spans.every((x) => x.name !== '' && x.first !== Infinity);
+    const ordered = named ? [...spans].sort((x, y) => x.first - y.first) : spans;
+    const overlap = ordered.some((x, i) => i > 0 && x.first < ordered[i - 1].last);
+    const rangeFlags = (named ? overlap || (spans.length === 1 && st.unsorted) : st.unsorted) ? ' --unsorted' : '';
     const parts = renderHeatmapSvgParts(hm, data, {
       rangeFlags,
+      files: named ? ordered.map((x) => x.name) : [],
+      timeraw: named && spans.length > 1,
+      select,
+      details,
       title: o.title ?? 'Heat Map',
       subtitle: o.subtitle ?? '',
       width,
@@ -286,6 +317,20 @@ function latencyOptions(o: Record<string, string | boolean | undefined>, rows: n
     grid: Boolean(o.grid),
     accstats: Boolean(o.accstats),
   };
+}
+
+/** The time of the first (or last) sample header in a chunk of perf script text, in seconds; ±Infinity if none. */
+function sampleTime(text: string, last: boolean): number {
+  // A header's `sec.frac:` (perf pads the comm on the left, so not by indentation).
+  const re = /^[^\n]*? (\d+)\.(\d{1,9}):(?=[ \t]|$)/gm;
+  // The last one: only the chunk's tail is searched.
+  if (last) re.lastIndex = Math.max(0, text.lastIndexOf('\n', Math.max(0, text.length - 65536)));
+  let t = last ? -Infinity : Infinity;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    t = Number(m[1]) + Number('0.' + m[2]);
+    if (!last) break;
+  }
+  return t;
 }
 
 function fmtBytes(n: number): string {

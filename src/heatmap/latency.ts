@@ -13,7 +13,8 @@
 //
 // Without --maxlat the row height depends on the largest value, so the values are kept
 // (16 bytes per line) until the end; with --maxlat the lines are bucketed as they come.
-import { cssFontFamily, escapeXml, formatFixed } from '../svg.js';
+import { cssFontFamily, escapeXml, formatFixed, scriptCdata } from '../svg.js';
+import { viewerBundle } from '../flamegraph/bundle.js';
 
 export interface LatencyOptions {
   /** Units of the time column: divisor 1, 1e3, 1e6 or 1e9. Default 's'. */
@@ -238,11 +239,8 @@ export function renderLatencySvg(m: LatencyMap, o: LatencyOptions): string {
     out.push(`<text x="${xpad + (m.maxCol + 1) * box + 2}" y="${top + fs}" stroke="none">${escapeXml(String(m.maxlat) + o.unitslabel)}</text>\n`);
     out.push(`<text x="${xpad + (m.maxCol + 1) * box + 2}" y="${bottom}" stroke="none">${escapeXml(String(m.minlat) + o.unitslabel)}</text>\n</g>\n`);
   }
-  // Hover details as trace2heatmap.pl shows them, from the cell's own title.
-  out.push(
-    `<script type="text/ecmascript"><![CDATA[\n(function () {\n'use strict';\nvar d = document.getElementById('details');\nvar g = document.getElementById('cells');\n` +
-      `g.addEventListener('mouseover', function (e) { var t = e.target.firstChild; if (t) d.textContent = t.textContent; });\n` +
-      `g.addEventListener('mouseout', function () { d.textContent = ' '; });\n})();\n]]></script>\n</svg>\n`,
-  );
+  // Hover details as trace2heatmap.pl shows them, from the cell's own title: the viewer
+  // bundle (src/heatmap/viewer/latency-main.ts), as built.
+  out.push(`<script type="text/ecmascript">${scriptCdata(viewerBundle('latency'))}</script>\n</svg>\n`);
   return out.join('');
 }

@@ -1,16 +1,26 @@
 // Writes the heat map SVG: the cells as rectangles (readable without the script), axes,
-// legend, counts of what was left out, and, unless --no-stacks, the embedded data and the
-// script that selects ranges and draws their flame graphs (app.ts, flame-layout.ts).
+// legend, counts of what was left out, the embedded data (a JSON block, never run) and the
+// viewer script: the esbuild bundle of src/heatmap/viewer/ as built, with nothing from the
+// input in it. The viewer fits the page to the window, selects ranges and draws their
+// flame graphs.
 //
 // Reference look: trace2heatmap.pl (white-to-red `rgb(255, 240-240r, 220-220r)`), with
 // FlameScope's five-stop "enhanced" scale as an option; unlike trace2heatmap.pl the last
 // column and the top row are drawn. Row 0 (the first 1/rows of each second) is at the bottom.
-import { cssFontFamily, escapeXml, jsonForScript } from '../svg.js';
+import { cssFontFamily, escapeXml, jsonForScript, scriptCdata } from '../svg.js';
+import { viewerBundle } from '../flamegraph/bundle.js';
 import type { Heatmap } from './heatmap.js';
 import { VarintText, type EmbeddedData } from './embed.js';
-import { FLAME_FUNCTIONS } from './flame-layout.js';
-import { heatmapApp } from './app.js';
+import { cellColour } from './viewer/cell-colour.js';
 import { encodePng } from './png.js';
+
+export { cellColour };
+
+/** An instant as range-perf --timezerosecs counts it: whole seconds after the origin, and nanoseconds. */
+export interface Instant {
+  sec: number;
+  ns: number;
+}
 
 export interface RenderOptions {
   /** Title text. Default 'Heat Map'. */
@@ -25,8 +35,16 @@ export interface RenderOptions {
   maxColumns: number;
   /** What the samples left out were, for the subtitle. */
   notes: string[];
-  /** Flags of the range-perf part of the printed command (' --timezerosecs [--unsorted]'). */
+  /** Flags of the range-perf part of the printed command after the times (' --unsorted' or ''). */
   rangeFlags: string;
+  /** The input files, in time order, for the printed command (none: stdin). Default []. */
+  files: string[];
+  /** The printed command gives perf's own times (--timeraw): for several files. Default false. */
+  timeraw: boolean;
+  /** The range to open with selected (--select), or null. Default null. */
+  select: { start: Instant; end: Instant } | null;
+  /** Extra details (sizes of the embedded data), shown on hover of "about". Default []. */
+  details: string[];
   /** Flags to show in the stackcollapse part of the printed command. */
   collapseFlags: string;
   /** Whether the embedded data carries stacks, and if not, why. */
@@ -61,29 +79,6 @@ function fmt(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/\.?0+$/, '');
 }
 
-/** trace2heatmap.pl's scale, or FlameScope's enhanced one. */
-export function cellColour(n: number, max: number, enhanced: boolean): string {
-  if (enhanced) {
-    const stops = [
-      [0, 255, 255, 255],
-      [1, 106, 170, 255],
-      [3, 250, 160, 181],
-      [max / 2, 255, 80, 50],
-      [max, 229, 9, 20],
-    ];
-    for (let i = 1; i < stops.length; i++) {
-      const a = stops[i - 1];
-      const b = stops[i];
-      if (n <= b[0] || i === stops.length - 1) {
-        const t = b[0] > a[0] ? Math.min(1, Math.max(0, (n - a[0]) / (b[0] - a[0]))) : 1;
-        return `rgb(${Math.round(a[1] + (b[1] - a[1]) * t)},${Math.round(a[2] + (b[2] - a[2]) * t)},${Math.round(a[3] + (b[3] - a[3]) * t)})`;
-      }
-    }
-  }
-  const q = n / max;
-  return `rgb(255,${Math.round(240 - 240 * q)},${Math.round(220 - 220 * q)})`;
-}
-
 export function renderHeatmapSvg(hm: Heatmap, data: EmbeddedData, o: RenderOptions): string {
   return [...renderHeatmapSvgParts(hm, data, o)].map((p) => (typeof p === 'string' ? p : p.toString('latin1'))).join('');
 }
@@ -102,9 +97,7 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
   const rh = Math.max(2, Math.min(12, Math.round(400 / rows)));
   const hh = rows * rh;
   const heatWidth = X0 + dcols * cw + 30;
-  const stacks = data.names !== null;
-  const flameWidth = o.width;
-  const svgWidth = Math.ceil(Math.max(heatWidth, stacks ? flameWidth + 620 : o.width));
+  const svgWidth = Math.ceil(Math.max(heatWidth, o.width));
   let y = Y0 + hh;
   const axisY = y + 16;
   const legendY = y + 34;
@@ -116,8 +109,7 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
   const detailY = k > 1 ? y + 24 : 0;
   if (k > 1) y = detailY + hh + 30;
   const flameY = y;
-  const hotRows = 40;
-  const height = stacks ? flameY + 40 : btnY + 10;
+  const height = data.names !== null ? flameY + 40 : btnY + 10;
 
   // Overview sums.
   const grid = new Float64Array(dcols * rows);
@@ -143,13 +135,14 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
     `#title { font-size: 17px; text-anchor: middle; }\n#subtitle, .sub { fill: rgb(80,80,80); text-anchor: middle; }\n`,
     `.axis { font-size: 10px; fill: rgb(60,60,60); }\n.hl { fill: rgb(147,110,181); opacity: 0.4; pointer-events: none; }\n`,
     `.btn { cursor: pointer; fill: rgb(0,0,160); text-decoration: underline; }\n.hide { display: none; }\n`,
-    `.f:hover rect { stroke: black; stroke-width: 0.5; cursor: pointer; }\n.parent { opacity: 0.5; }\n`,
+    `.f:hover rect { stroke: black; stroke-width: 0.5; cursor: pointer; }\n.parent { opacity: 0.5; }\n.f.cur rect { stroke: black; stroke-width: 1.5; }\n`,
+    `#about { cursor: help; fill: rgb(0,0,160); }\n#busy { fill: rgb(160,0,0); }\n`,
     `#hot text, #command { font-family: monospace; font-size: 11px; white-space: pre; }\n#flame text { pointer-events: none; }\n`,
     `]]></style>\n`,
     `<rect x="0" y="0" width="${svgWidth}" height="100%" fill="rgb(255,255,255)" id="bkg"/>\n`,
     `<text id="title" x="${Math.floor(svgWidth / 2)}" y="24">${escapeXml(o.title)}</text>\n`,
   );
-  const lines = [o.subtitle, ...o.notes].filter((s) => s !== '');
+  const lines = [o.subtitle, ...o.notes].filter((s) => s !== '').slice(0, 3);
   lines.forEach((s, i) => out.push(`<text class="sub" x="${Math.floor(svgWidth / 2)}" y="${44 + 16 * i}"${i === 0 ? ' id="subtitle"' : ''}>${escapeXml(s)}</text>\n`));
   // Y axis: offsets in ms, 0 at the bottom.
   out.push(`<g id="yaxis">\n`);
@@ -162,13 +155,14 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
   out.push(`<g id="xaxis">\n`);
   const every = Math.max(1, Math.ceil(50 / cw));
   for (let dc = 0; dc < dcols; dc += every) {
-    out.push(`<text class="axis" x="${fmt(X0 + dc * cw)}" y="${axisY}">${data.c0 + dc * k}s</text>\n`);
+    out.push(`<text class="axis" x="${fmt(X0 + dc * cw)}" data-x="${fmt(X0 + dc * cw)}" y="${axisY}">${data.c0 + dc * k}s</text>\n`);
   }
   out.push(
     `<text class="axis" x="${fmt(X0 + dcols * cw)}" y="${axisY + 12}" text-anchor="end">${k > 1 ? `time (s after ${origin} s; one column = ${k} s)` : `time (s after ${origin} s)`}</text>\n</g>\n`,
   );
   // Cells.
-  out.push(`<rect x="${X0}" y="${Y0}" width="${fmt(dcols * cw)}" height="${hh}" fill="rgb(255,255,255)" stroke="rgb(200,200,200)"/>\n<g id="cells">\n`);
+  // The map: one group that the viewer scales to the window's width.
+  out.push(`<g id="map">\n<rect id="map-frame" x="${X0}" y="${Y0}" width="${fmt(dcols * cw)}" height="${hh}" fill="rgb(255,255,255)" stroke="rgb(200,200,200)" vector-effect="non-scaling-stroke"/>\n<g id="cells">\n`);
   let filled = 0;
   for (let i = 0; i < grid.length; i++) if (grid[i] > 0) filled++;
   const raster = o.cells === 'png' || (o.cells === 'auto' && filled > RECT_LIMIT);
@@ -198,13 +192,14 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
       }
     }
   }
-  out.push(`</g>\n<g id="hl-main"></g>\n<g id="preview"></g>\n`);
+  out.push(`</g>\n<g id="hl-main"></g>\n<g id="preview"></g>\n</g>\n`);
   // Legend: one swatch per count up to 10 distinct values, else 10 bins.
   out.push(`<g id="legend">\n<text x="${X0}" y="${legendY + 10}">Count</text>\n`);
   const steps = max <= 10 ? Array.from({ length: max }, (_, i) => i + 1) : Array.from({ length: 10 }, (_, i) => Math.round(((i + 1) * max) / 10));
   steps.unshift(0);
   steps.forEach((v, i) => {
     const x = X0 + 50 + i * 44;
+    // The cells' own colour function: 0 is an empty cell's white.
     out.push(`<rect x="${x}" y="${legendY}" width="40" height="12" fill="${cellColour(v, max || 1, o.enhanced)}" stroke="rgb(200,200,200)"/>\n`);
     out.push(`<text class="axis" x="${x + 20}" y="${legendY + 24}" text-anchor="middle">${v}</text>\n`);
   });
@@ -216,19 +211,25 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
       ['wholebtn', 'Whole profile'],
       ['clearbtn', 'Clear'],
       ['orderbtn', 'Order: alphabetical'],
+      ['layoutbtn', 'Layout: icicle'],
       ['searchbtn', 'Search'],
     ];
-    btns.forEach(([id, label], i) => out.push(`<text id="${id}" class="btn" x="${X0 + i * 150}" y="${btnY}">${label}</text>\n`));
-    out.push(`<text id="unzoom" class="btn hide" x="${X0 + 600}" y="${btnY}">Reset Zoom</text>\n<text id="matched" x="${X0 + 750}" y="${btnY}"> </text>\n`);
+    btns.forEach(([id, label], i) => out.push(`<text id="${id}" class="btn" x="${X0 + i * 130}" y="${btnY}">${label}</text>\n`));
+    // Right of Search: room for the search box (made by the viewer), then zoom and matches.
+    out.push(`<text id="unzoom" class="btn hide" x="${X0 + 4 * 130 + 420}" y="${btnY}">Reset Zoom</text>\n<text id="matched" x="${X0 + 4 * 130 + 520}" y="${btnY}"> </text>\n`);
     out.push(`<text id="flame-note" x="${X0}" y="${btnY + 18}"> </text>\n`);
+    out.push(`<text id="busy" x="${X0 + 4 * 130 + 420}" y="${btnY + 18}" display="none">working\u2026</text>\n`);
+    if (o.details.length > 0) {
+      out.push(`<text id="about" class="axis" x="${X0 + 50 + steps.length * 44 + 16}" y="${legendY + 10}">about this file<title>${escapeXml(o.details.join('\n'))}</title></text>\n`);
+    }
   }
   // The drill-down view of an overview (empty and hidden when columns are single seconds).
-  out.push(`<g id="detail-frame" display="none"><g id="detail"></g><g id="hl-detail"></g></g>\n`);
+  out.push(`<g id="detail-frame" display="none"><g id="detail"></g><g id="hl-detail"></g><g id="hl-detail-preview"></g></g>\n`);
   out.push(
     `<g id="flame-frame" display="none" transform="translate(0,${flameY})">\n`,
-    `<rect id="flame-bg" x="0" y="0" width="${flameWidth}" height="100" fill="rgb(248,248,240)"/>\n`,
+    `<rect id="flame-bg" x="0" y="0" width="${o.width}" height="100" fill="rgb(248,248,240)"/>\n`,
     `<text id="flame-details" x="10" y="24"> </text>\n<g id="flame"></g>\n`,
-    `<g id="hot" transform="translate(${flameWidth + 20},36)"></g>\n</g>\n`,
+    `<g id="hot" transform="translate(${o.width + 20},36)"></g>\n</g>\n`,
   );
   {
     const layout = {
@@ -242,24 +243,41 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
       detailY,
       maxDetail: MAX_DETAIL,
       flameY,
-      flameWidth,
+      btnY,
+      selY,
       svgWidth,
-      hotRows,
-      hotHeight: 36 + 16 * (hotRows + 2),
     };
-    const payload = { ...data, layout, enhanced: o.enhanced, rangeFlags: o.rangeFlags, collapseFlags: o.collapseFlags, noStacksNote: o.noStacksNote };
+    const payload = {
+      ...data,
+      layout,
+      enhanced: o.enhanced,
+      reproduce: { files: o.files, timeraw: o.timeraw, rangeFlags: o.rangeFlags, collapseFlags: o.collapseFlags },
+      noStacksNote: o.noStacksNote,
+      select: o.select ? selectedCells(o.select.start, o.select.end, data) : null,
+    };
     out.push(`<script type="application/json" id="heatmap-data"><![CDATA[\n`);
     yield out.join('');
     out.length = 0;
     yield* jsonForScriptParts(payload);
     out.push(`\n]]></script>\n`);
-    const fns = [...FLAME_FUNCTIONS, cellColour].map((f) => f.toString()).join('\n');
-    const code = `(function () {\n'use strict';\n${fns}\n${heatmapApp.toString()}\nheatmapApp(JSON.parse(document.getElementById('heatmap-data').textContent));\n})();`;
-    if (code.indexOf(']]>') >= 0) throw new Error('script holds a CDATA end');
-    out.push(`<script type="text/ecmascript"><![CDATA[\n${code}\n]]></script>\n`);
+    out.push(`<script type="text/ecmascript">${scriptCdata(viewerBundle('heatmap'))}</script>\n`);
   }
   out.push(`</svg>\n`);
   yield out.join('');
+}
+
+/**
+ * The cells of --select START,END: the cell holding START to the cell holding END, clamped
+ * to the columns drawn; null when the range holds no column.
+ */
+export function selectedCells(start: Instant, end: Instant, data: EmbeddedData): { a: { c: number; r: number }; b: { c: number; r: number } } | null {
+  const cell = (t: Instant) => ({ c: t.sec - data.c0, r: Math.min(data.rows - 1, Math.floor((t.ns * data.rows) / 1e9)) });
+  let a = cell(start);
+  let b = cell(end);
+  if (b.c < 0 || a.c >= data.ncols) return null;
+  if (a.c < 0) a = { c: 0, r: 0 };
+  if (b.c >= data.ncols) b = { c: data.ncols - 1, r: data.rows - 1 };
+  return { a, b };
 }
 
 /** Long strings are written in pieces of this many code units. */

@@ -1,11 +1,9 @@
-// The range flame graph of heatmap-svg, as pure functions that run twice: in Node (tests)
-// and, embedded into the SVG with Function.prototype.toString, in the browser. So every
-// function here is self-contained: no imports, no module-level names except the other
-// functions listed in FLAME_FUNCTIONS, no Node APIs. (An imported name would not survive
-// toString: a bundler or test transform rewrites it.) flamegraph-svg's colours import
-// sumCodePoints and drand48Step from here, so that there is one copy of each.
+// The flame graph's layout and colour rules, shared by Node and the browser: flamegraph-svg's
+// colours (src/flamegraph/colors.ts) and heatmap-svg's range flame graph import this one
+// module, and esbuild bundles it into the viewer (src/flamegraph/viewer/, src/heatmap/viewer/).
+// So it uses neither Node APIs nor the DOM.
 //
-// It lays a graph out exactly as flamegraph.pl (FlameGraph 41fee1f, ../shared/reference §3)
+// layoutFlame lays a graph out exactly as flamegraph.pl (FlameGraph 41fee1f, ../shared/reference §3)
 // does for the folded lines `range-perf --timezerosecs S E | stackcollapse --weight samples`
 // would give for the selected cells:
 //   - frames in flamegraph-svg's order: flamegraph.pl's whole-line sort, but one box per
@@ -17,34 +15,6 @@
 //
 // Input is a stack tree (node i = frame `frame[i]` under node `parent[i]`, -1 for roots)
 // whose names are sorted byte-wise (name id order = byte order), and self counts per node.
-
-/** Decodes the self-delimiting base-32 numbers heatmap-svg embeds (see encodeVarints). */
-export function decodeVarints(s: string, out: number[]): number[] {
-  let v = 0;
-  let mul = 1;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    // '0'-'9' 'a'-'v': a digit with more to come; 'A'-'Z' 'w'-'z' '_' '-': the last digit.
-    let d: number;
-    let last = false;
-    if (c >= 48 && c <= 57) d = c - 48;
-    else if (c >= 97 && c <= 118) d = c - 87;
-    else {
-      last = true;
-      if (c >= 65 && c <= 90) d = c - 65;
-      else if (c >= 119 && c <= 122) d = c - 119 + 26;
-      else if (c === 95) d = 30;
-      else d = 31;
-    }
-    v += d * mul;
-    if (last) {
-      out.push(v);
-      v = 0;
-      mul = 1;
-    } else mul *= 32;
-  }
-  return out;
-}
 
 /** unpack("%32W*", name): the sum of the code points, modulo 2^32. */
 export function sumCodePoints(name: string): number {
@@ -65,8 +35,8 @@ export function sumCodePoints(name: string): number {
 
 /**
  * One drand48 step: x' = (0x5DEECE66D * x + 0xB) mod 2^48, with 0x5DEECE66D split at bit 24
- * so that every product stays below 2^53. Also used by flamegraph-svg's
- * colours (src/flamegraph/colors.ts).
+ * so that every product stays below 2^53. Also used by flamegraph-svg's colours
+ * (src/flamegraph/colors.ts).
  */
 export function drand48Step(x: number): number {
   const T24 = 0x1000000;
@@ -110,6 +80,8 @@ export function groupDigits(n: number): string {
 export interface FlameFrame {
   /** Name id, or -1 for the root ('all'). */
   id: number;
+  /** The name as shown: the frame's name without its `_[k]`-style annotation ('' for the root). */
+  name: string;
   depth: number;
   start: number;
   end: number;
@@ -119,17 +91,32 @@ export interface FlameFrame {
   title: string;
   label: string;
   fill: string;
-  /** A representative stack node (for hot-function totals). */
+  /** A representative stack node (for hot-function totals and zoom); -1 for the root. */
   node: number;
+  /** An ancestor of the zoomed frame (drawn full width, dimmed). */
+  parent: boolean;
 }
 
 export interface FlameLayout {
   frames: FlameFrame[];
+  /** Samples laid out (the zoomed frame's when zoomed). */
   total: number;
   height: number;
   depthMax: number;
   /** Frames that passed the minimum width, before the frame budget cut. */
   framesBeforeBudget: number;
+}
+
+/** How layoutFlame draws, beyond the width and order. */
+export interface LayoutOptions {
+  /** Icicle: root at the top. Default false (root at the bottom, as flamegraph.pl). */
+  inverted?: boolean;
+  /**
+   * Lay out only the stacks through this tree node, which then fills the width; its
+   * ancestors are drawn full width and marked `parent`. Titles keep their counts and
+   * percentages of the whole graph. Default -1: no zoom.
+   */
+  zoomNode?: number;
 }
 
 /**
@@ -145,7 +132,9 @@ export function layoutFlame(
   width: number,
   order: string,
   maxFrames = 10000,
+  lo: LayoutOptions = {},
 ): FlameLayout {
+  const zoomNode = lo.zoomNode ?? -1;
   const fontsize = 12;
   const fontwidth = 0.59;
   const frameheight = 16;
@@ -154,8 +143,26 @@ export function layoutFlame(
   const leaves: number[] = [];
   const paths = new Map<number, number[]>();
   let total = 0;
+  // Whole-graph totals: what titles show, zoomed or not.
+  let wholeTotal = 0;
+  let zoomDepth = -1;
+  const wholeSub = new Map<number, number>();
+  if (zoomNode >= 0) {
+    zoomDepth = 0;
+    for (let k = parent[zoomNode]; k >= 0; k = parent[k]) zoomDepth++;
+    zoomDepth++; // frame depth: the root 'all' is depth 0
+  }
   for (const [node, n] of self) {
     if (n <= 0) continue;
+    wholeTotal += n;
+    if (zoomNode >= 0) {
+      let under = false;
+      for (let k = node; k >= 0; k = parent[k]) {
+        wholeSub.set(k, (wholeSub.get(k) ?? 0) + n);
+        if (k === zoomNode) under = true;
+      }
+      if (!under) continue;
+    }
     leaves.push(node);
     total += n;
     const p: number[] = [];
@@ -249,24 +256,37 @@ export function layoutFlame(
     const name = f.id < 0 ? '' : names[f.id];
     const x1 = xpad + f.start * wpt;
     const x2 = xpad + f.end * wpt;
-    const y1 = height - ypad2 - (f.depth + 1) * frameheight + 1;
-    const samples = f.end - f.start;
+    const y1 = lo.inverted ? ypad1 + f.depth * frameheight : height - ypad2 - (f.depth + 1) * frameheight + 1;
+    const isParent = f.depth < zoomDepth;
+    // Zoomed: the zoomed frame and its ancestors show their whole-graph counts.
+    const samples = zoomNode >= 0 && f.depth <= zoomDepth ? (f.id < 0 ? wholeTotal : wholeSub.get(f.node) ?? 0) : f.end - f.start;
+    const pctOf = zoomNode >= 0 ? wholeTotal : total;
     const plain = name.replace(/_\[[kwij]\]$/, '');
     const title =
       f.id < 0
         ? `all (${groupDigits(samples)} samples, 100%)`
-        : `${plain} (${groupDigits(samples)} samples, ${printfFixed((100 * samples) / total, 2)}%)`;
-    const chars = Math.trunc((x2 - x1) / (fontsize * fontwidth));
-    let label = '';
-    if (chars >= 3) {
-      const cps = Array.from(plain);
-      label = cps.length > chars ? cps.slice(0, chars - 2).join('') + '..' : plain;
-    }
+        : `${plain} (${groupDigits(samples)} samples, ${printfFixed((100 * samples) / pctOf, 2)}%)`;
+    const label = fitLabel(plain, Math.trunc((x2 - x1) / (fontsize * fontwidth)));
     const xs = printfFixed(x1, 1);
     const ws = printfFixed(Number(printfFixed(x2, 1)) - Number(xs), 1);
-    out.push({ id: f.id, depth: f.depth, start: f.start, end: f.end, x: xs, y: y1, width: ws, title, label, fill: flameColor(name), node: f.node });
+    out.push({ id: f.id, name: plain, depth: f.depth, start: f.start, end: f.end, x: xs, y: y1, width: ws, title, label, fill: flameColor(name), node: f.node, parent: isParent });
   }
   return { frames: out, total, height, depthMax, framesBeforeBudget };
+}
+
+/**
+ * A frame label of at most `chars` characters (code points), as flamegraph.pl cuts them:
+ * '' under 3, else the name, or its first chars - 2 and '..' (`left`: '..' and the last).
+ */
+export function fitLabel(name: string, chars: number, left = false): string {
+  if (chars < 3) return '';
+  // Counted in code points, but only split into them when there is a surrogate pair.
+  const cps: string | string[] = /[\uD800-\uDFFF]/.test(name) ? Array.from(name) : name;
+  if (cps.length <= chars) return name;
+  const k = chars - 2;
+  const part = left ? cps.slice(cps.length - k) : cps.slice(0, k);
+  const text = typeof part === 'string' ? part : part.join('');
+  return left ? '..' + text : text + '..';
 }
 
 /**
@@ -321,5 +341,3 @@ export function hotFunctions(
   return rows;
 }
 
-/** The functions above, in the order the SVG script defines them. */
-export const FLAME_FUNCTIONS = [decodeVarints, sumCodePoints, drand48Step, flameColor, printfFixed, groupDigits, layoutFlame, compareStackPaths, hotFunctions];
