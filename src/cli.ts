@@ -323,8 +323,14 @@ export async function* readBytes(input: Input, io: IO, chunkSize = READ_CHUNK, o
   const first = await inner.next();
   if (first.done) return;
   if (!isPerfData(first.value)) {
-    yield first.value;
-    return yield* inner;
+    // A reader that stops at the first chunk (range-perf past END) must still close the input.
+    try {
+      yield first.value;
+      yield* inner;
+    } finally {
+      await inner.return(undefined);
+    }
+    return;
   }
   await inner.return(undefined);
   if (input.path === null) {
