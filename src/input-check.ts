@@ -5,7 +5,7 @@
 //   $ flamegraph-svg perf.data
 //   flamegraph-svg: perf.data: this is a perf.data file, not folded stacks: run stackcollapse on it first (stackcollapse perf.data | flamegraph-svg > out.svg)
 import { INPUT_KIND_NAMES, sniffInputKind, type InputKind } from './parse/input-kind.js';
-import { shellQuote } from './perf-data.js';
+import { shellQuote } from './shell-word.js';
 
 /** How many bytes are looked at to tell the kind. */
 const SNIFF_BYTES = 4096;

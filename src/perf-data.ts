@@ -10,6 +10,7 @@
 // which carries the recording's command line and the time of its first sample.
 
 import type { Readable } from 'node:stream';
+import { shellQuote } from './shell-word.js';
 
 export const PERF_DATA_MAGIC = Buffer.from('PERFILE2', 'latin1');
 
@@ -30,10 +31,6 @@ export function perfScriptCommand(path: string): string {
   return ['perf', ...perfScriptArgs(path)].map(shellQuote).join(' ');
 }
 
-/** Quotes a word for a POSIX shell when it needs it. */
-export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Why perf script could not turn a perf.data file into text; the message says what to run instead. */
 export class PerfScriptError extends Error {}

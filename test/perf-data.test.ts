@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isPerfData, perfScriptCommand, readPerfScript, PerfScriptError, shellQuote } from '../src/perf-data.js';
+import { isPerfData, perfScriptCommand, readPerfScript, PerfScriptError } from '../src/perf-data.js';
+import { shellQuote } from '../src/shell-word.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'flamekit-perf-data-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sniffInputKind } from '../src/parse/input-kind.js';
 import { readNflxProfile, NflxProfileError } from '../src/parse/nflxprofile.js';
-import { foldProfile, type SampledProfile } from '../src/parse/sampled-profile.js';
+import { foldProfileInto, formatFoldedCounts, type FoldOptions } from '../src/parse/profile-input.js';
+import type { SampledProfile } from '../src/parse/sampled-profile.js';
 import { ProfileFormatError, readChromeTrace, readCpuProfile, v8FrameName } from '../src/parse/v8-profile.js';
 import { CONFORMANCE, FIXTURES, HAVE_CONFORMANCE } from './helpers.js';
 import { CHROMIUM_PATH, haveChromium } from './browser/chromium.js';
@@ -25,7 +26,14 @@ phaseA(); phaseB();
 
 /** Folded lines sorted byte-wise, as stackcollapse writes them. */
 function folded(p: SampledProfile, keepIdle = false): string[] {
-  return [...foldProfile(p, keepIdle)].map(([k, v]) => `${k} ${v}`).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return foldedLines(p, { pid: false, tid: false, keepIdle }).map((l) => Buffer.from(l, 'latin1').toString('utf8'));
+}
+
+/** Folded lines as stackcollapse writes them: byte strings, sorted byte-wise. */
+function foldedLines(p: SampledProfile, o: FoldOptions): string[] {
+  const counts = new Map<string, number>();
+  foldProfileInto(p, o, counts);
+  return formatFoldedCounts(counts);
 }
 
 interface RawNode {
@@ -297,8 +305,8 @@ describe('flamegraph-svg given a profile instead of folded stacks', async () => 
   });
 });
 
-describe('readProfileBytes and foldedLinesOfProfile', async () => {
-  const { readProfileBytes, foldedLinesOfProfile } = await import('../src/parse/profile-input.js');
+describe('readProfileBytes and foldProfileInto', async () => {
+  const { readProfileBytes } = await import('../src/parse/profile-input.js');
   const frame = (functionName: string) => ({ functionName, url: '', lineNumber: -1 });
   const trace = {
     traceEvents: [
@@ -314,9 +322,9 @@ describe('readProfileBytes and foldedLinesOfProfile', async () => {
     const { profile, leftOut } = readProfileBytes('json', bytes);
     expect([...leftOut]).toEqual([['of nodes the profile does not define', 1]]);
     const caf = Buffer.from('café', 'utf8').toString('latin1');
-    expect(foldedLinesOfProfile(profile, { pid: false, tid: false, keepIdle: true })).toEqual(['Browser;Main;(idle) 1', `Browser;Main;${caf} 2`]);
-    expect(foldedLinesOfProfile(profile, { pid: true, tid: false, keepIdle: false })).toEqual([`Browser-5;Main;${caf} 2`]);
-    expect(foldedLinesOfProfile(profile, { pid: false, tid: true, keepIdle: false })).toEqual([`Browser-5/6;Main;${caf} 2`]);
+    expect(foldedLines(profile, { pid: false, tid: false, keepIdle: true })).toEqual(['Browser;Main;(idle) 1', `Browser;Main;${caf} 2`]);
+    expect(foldedLines(profile, { pid: true, tid: false, keepIdle: false })).toEqual([`Browser-5;Main;${caf} 2`]);
+    expect(foldedLines(profile, { pid: false, tid: true, keepIdle: false })).toEqual([`Browser-5/6;Main;${caf} 2`]);
   });
 
   it.each([

@@ -96,10 +96,3 @@ export function formatFoldedCounts(counts: Map<string, number>): string[] {
   // Byte strings: code-unit order is byte order.
   return [...counts.keys()].sort().map((k) => `${k} ${counts.get(k)}`);
 }
-
-/** The folded lines of one profile (see foldProfileInto and formatFoldedCounts). */
-export function foldedLinesOfProfile(p: SampledProfile, o: FoldOptions): string[] {
-  const counts = new Map<string, number>();
-  foldProfileInto(p, o, counts);
-  return formatFoldedCounts(counts);
-}

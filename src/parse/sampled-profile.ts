@@ -68,22 +68,3 @@ export function cleanFrameName(name: string): string {
   if (/[\r\n]/.test(name)) name = name.replace(/[\r\n]/g, ' ');
   return name;
 }
-
-/**
- * The folded stacks of a profile: one `names count` per distinct stack, counted in samples
- * (or the format's sample values), idle stacks left out unless `keepIdle`. Sorted byte-wise
- * as stackcollapse sorts its output.
- */
-export function foldProfile(p: SampledProfile, keepIdle: boolean): Map<string, number> {
-  const counts = new Float64Array(p.stacks.length);
-  for (let i = 0; i < p.sampleStack.length; i++) {
-    counts[p.sampleStack[i]] += p.sampleWeight ? p.sampleWeight[i] : 1;
-  }
-  const out = new Map<string, number>();
-  for (let s = 0; s < p.stacks.length; s++) {
-    if (counts[s] === 0 || (!keepIdle && p.idle[s])) continue;
-    const key = p.stacks[s].join(';');
-    out.set(key, (out.get(key) ?? 0) + counts[s]);
-  }
-  return out;
-}

@@ -6,6 +6,7 @@
 //
 // Keys: Ctrl-F or F3 opens the search; Esc cancels a pending first click, else closes the
 // search, else clears the selection. A click outside the map cancels a pending first click.
+import { shellQuote } from '../../shell-word.js';
 import { fitText, removeChildren, svgEl, withBusy } from '../../flamegraph/viewer/dom.js';
 import { FlamePanel, type Order } from '../../flamegraph/viewer/flame-panel.js';
 import { groupDigits, printfFixed } from '../../flamegraph/viewer/layout.js';
@@ -527,9 +528,4 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
   fit();
   restore();
   svg.setAttribute('data-ready', '1');
-}
-
-/** A file name as a POSIX shell word. */
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : "'" + s.replace(/'/g, "'\\''") + "'";
 }
