@@ -24,7 +24,9 @@ import { decodeUtf8Bytes } from '../svg.js';
 import { parseSeconds } from '../parse/perf-script.js';
 import { VERSION } from '../version.js';
 import { formatCellsTsv, HeatmapBuilder, type HeatmapOptions } from './heatmap.js';
-import { encodeHeatmap } from './embed.js';
+import { encodeHeatmap, heatmapAxis } from './embed.js';
+import { describeBreaks } from './breaks.js';
+import { secondText } from './viewer/time-axis.js';
 import { renderHeatmapSvgParts } from './render.js';
 import { LATENCY_DEFAULTS, LatencyBuilder, looksLikeColumns, renderLatencySvg, type LatencyOptions } from './latency.js';
 
@@ -217,6 +219,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       );
     }
 
+    const breaks = describeBreaks(hm, heatmapAxis(hm), spans.map((x) => x.name).filter((n) => n !== ''));
+    if (breaks.warning !== null && !o.quiet) msgs.warn(breaks.warning);
     const out = new OutputSink(io.stdout, 'utf8');
     if (tsv) {
       out.write(formatCellsTsv(hm));
@@ -244,8 +248,9 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     const rowMs = 1000 / hm.rows;
     const seconds = hm.minSec === null ? 0 : hm.maxSec! - hm.minSec + 1;
     notes.push(
-      `${seconds} s from second ${hm.origin} (0 s, as range-perf --timezerosecs counts); ${hm.rows} rows of ${Number.isInteger(rowMs) ? rowMs : rowMs.toFixed(2)} ms` +
-        (hm.rate ? ` (rows auto: ${hm.rate.source === 'default' ? 'rate unknown' : `${hm.rate.hz} Hz ${hm.rate.source}`})` : ''),
+      `${secondText(seconds)} s from second ${hm.origin} (0 s, as range-perf --timezerosecs counts); ${hm.rows} rows of ${Number.isInteger(rowMs) ? rowMs : rowMs.toFixed(2)} ms` +
+        (hm.rate ? ` (rows auto: ${hm.rate.source === 'default' ? 'rate unknown' : `${hm.rate.hz} Hz ${hm.rate.source}`})` : '') +
+        (breaks.note ? `; ${breaks.note}` : ''),
     );
     details.push(
       (data.names

@@ -8,6 +8,7 @@
 //   0 -> 'A', 5 -> 'F', 31 -> '-', 32 -> '0B', 1000 -> '8z' (8 + 31 * 32)
 import type { Heatmap } from './heatmap.js';
 import { decodeUtf8Bytes, dropXmlInvalid } from '../svg.js';
+import { axisSegments, TimeAxis } from './viewer/time-axis.js';
 
 const MORE = '0123456789abcdefghijklmnopqrstuv';
 const LAST = 'ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz_-';
@@ -95,9 +96,11 @@ export interface EmbeddedData {
   rows: number;
   /** Absolute whole second of column 0. */
   origin: number;
-  /** First column (relative to origin) and number of columns. */
+  /** First column's second (relative to origin) and number of columns. */
   c0: number;
   ncols: number;
+  /** The columns' seconds, as runs (viewer/time-axis.ts): long empty stretches are cut out. */
+  segs: number[];
   /** Per column: k, then k pairs (row delta, count). */
   grid: string;
   maxCount: number;
@@ -121,11 +124,12 @@ export interface EmbeddedData {
 export function encodeHeatmap(hm: Heatmap, stacks: boolean): EmbeddedData {
   const rows = hm.rows;
   const origin = hm.origin ?? 0;
-  const c0 = hm.minSec === null ? 0 : hm.minSec - origin;
-  const ncols = hm.minSec === null ? 0 : hm.maxSec! - hm.minSec + 1;
+  const axis = heatmapAxis(hm);
+  const c0 = axis.ncols === 0 ? 0 : axis.secOf(0);
+  const ncols = axis.ncols;
   const gw = new VarintWriter();
   for (let c = 0; c < ncols; c++) {
-    const col = hm.columns.get(origin + c0 + c);
+    const col = hm.columns.get(origin + axis.secOf(c));
     let k = 0;
     if (col) for (let r = 0; r < rows; r++) if (col[r] !== 0) k++;
     gw.int(k);
@@ -144,6 +148,7 @@ export function encodeHeatmap(hm: Heatmap, stacks: boolean): EmbeddedData {
     origin,
     c0,
     ncols,
+    segs: [...axis.segs],
     grid: gridText,
     maxCount: hm.maxCount,
     names: null,
@@ -174,7 +179,7 @@ export function encodeHeatmap(hm: Heatmap, stacks: boolean): EmbeddedData {
   const cw = new VarintWriter();
   const sampled = new Uint8Array(tree.size);
   for (let c = 0; c < ncols; c++) {
-    const sec = origin + c0 + c;
+    const sec = origin + axis.secOf(c);
     const col = hm.columns.get(sec);
     if (!col) continue;
     // (row, node, count), sorted by row and node.
@@ -205,4 +210,11 @@ export function encodeHeatmap(hm: Heatmap, stacks: boolean): EmbeddedData {
   for (let i = 0; i < sampled.length; i++) out.distinctStacks += sampled[i];
   out.bytes.stacks = out.parent.length + out.frame.length + out.cells.length + nameBytes;
   return out;
+}
+
+/** The time axis of a heat map: its columns' seconds, long empty stretches cut out. */
+export function heatmapAxis(hm: Heatmap): TimeAxis {
+  const origin = hm.origin ?? 0;
+  const secs = Float64Array.from(hm.columns.keys(), (s) => s - origin).sort();
+  return new TimeAxis(axisSegments(secs));
 }

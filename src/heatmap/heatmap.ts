@@ -909,7 +909,9 @@ export function formatCellsTsv(hm: Heatmap): string {
   const origin = hm.origin ?? 0;
   for (const s of secs) {
     const col = hm.columns.get(s)!;
-    for (let r = 0; r < col.length; r++) if (col[r] > 0) out += `${s - origin}\t${r}\t${col[r]}\n`;
+    // Digits, never 1e+26: a corrupt timestamp's second is still a whole number.
+    const sec = Number.isSafeInteger(s - origin) ? String(s - origin) : BigInt(s - origin).toString();
+    for (let r = 0; r < col.length; r++) if (col[r] > 0) out += `${sec}\t${r}\t${col[r]}\n`;
   }
   return out;
 }

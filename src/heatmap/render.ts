@@ -12,6 +12,7 @@ import { viewerBundle } from '../flamegraph/bundle.js';
 import type { Heatmap } from './heatmap.js';
 import { VarintText, type EmbeddedData } from './embed.js';
 import { cellColour } from './viewer/cell-colour.js';
+import { secondText, TimeAxis } from './viewer/time-axis.js';
 import { encodePng } from './png.js';
 
 export { cellColour };
@@ -75,6 +76,18 @@ export function overviewStep(ncols: number, max: number): number {
   return Math.ceil(ncols / max);
 }
 
+/** 1234567 -> '1,234,567'. */
+function groupThousands(n: number): string {
+  return BigInt(Math.round(n)).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** A gap's length in a few characters: 5400 -> '1.5 h', 4.3e9 -> '136 y'. */
+export function shortSeconds(s: number): string {
+  const units: [number, string][] = [[365.25 * 86400, 'y'], [86400, 'd'], [3600, 'h'], [60, 'min']];
+  for (const [n, u] of units) if (s >= n) return `${s / n >= 10 ? Math.round(s / n) : (s / n).toFixed(1).replace(/\.0$/, '')} ${u}`;
+  return `${s} s`;
+}
+
 function fmt(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/\.?0+$/, '');
 }
@@ -115,8 +128,9 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
   const grid = new Float64Array(dcols * rows);
   let max = 0;
   const origin = data.origin;
+  const axis = new TimeAxis(data.segs);
   for (let c = 0; c < ncols; c++) {
-    const col = hm.columns.get(origin + data.c0 + c);
+    const col = hm.columns.get(origin + axis.secOf(c));
     if (!col) continue;
     const dc = Math.floor(c / k);
     for (let r = 0; r < rows; r++) {
@@ -133,7 +147,7 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
     `<style type="text/css"><![CDATA[\n`,
     `text { font-family: ${cssFontFamily(o.fontType)}; font-size: 12px; fill: rgb(0,0,0); }\n`,
     `#title { font-size: 17px; text-anchor: middle; }\n#subtitle, .sub { fill: rgb(80,80,80); text-anchor: middle; }\n`,
-    `.axis { font-size: 10px; fill: rgb(60,60,60); }\n.hl { fill: rgb(147,110,181); opacity: 0.4; pointer-events: none; }\n`,
+    `.axis { font-size: 10px; fill: rgb(60,60,60); }\n${axis.breaks > 0 ? '.brk { fill: rgb(160,0,0); }\n' : ''}.hl { fill: rgb(147,110,181); opacity: 0.4; pointer-events: none; }\n`,
     `.btn { cursor: pointer; fill: rgb(0,0,160); text-decoration: underline; }\n.hide { display: none; }\n`,
     `.f:hover rect { stroke: black; stroke-width: 0.5; cursor: pointer; }\n.parent { opacity: 0.5; }\n.f.cur rect { stroke: black; stroke-width: 1.5; }\n`,
     `#about { cursor: help; fill: rgb(0,0,160); }\n#busy { fill: rgb(160,0,0); }\n`,
@@ -154,8 +168,19 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
   // X axis: seconds since the origin.
   out.push(`<g id="xaxis">\n`);
   const every = Math.max(1, Math.ceil(50 / cw));
-  for (let dc = 0; dc < dcols; dc += every) {
-    out.push(`<text class="axis" x="${fmt(X0 + dc * cw)}" data-x="${fmt(X0 + dc * cw)}" y="${axisY}">${data.c0 + dc * k}s</text>\n`);
+  // Ticks every few columns, and one at each break (viewer/time-axis.ts) in red, where the
+  // seconds jump; a regular tick too close before a break gives way to it.
+  const breaks = axis.breakColumns().map((c) => Math.floor(c / k));
+  const ticks: { dc: number; brk: boolean }[] = [];
+  for (let dc = 0, b = 0; dc < dcols; dc += every) {
+    while (b < breaks.length && breaks[b] < dc) ticks.push({ dc: breaks[b++], brk: true });
+    if (b < breaks.length && breaks[b] < dc + every) ticks.push({ dc: breaks[b++], brk: true });
+    else ticks.push({ dc, brk: false });
+    if (dc + every >= dcols) while (b < breaks.length) ticks.push({ dc: breaks[b++], brk: true });
+  }
+  for (const t of ticks) {
+    const x = fmt(X0 + t.dc * cw);
+    out.push(`<text class="axis${t.brk ? ' brk' : ''}" x="${x}" data-x="${x}" y="${axisY}">${secondText(axis.secOf(t.dc * k))}s</text>\n`);
   }
   out.push(
     `<text class="axis" x="${fmt(X0 + dcols * cw)}" y="${axisY + 12}" text-anchor="end">${k > 1 ? `time (s after ${origin} s; one column = ${k} s)` : `time (s after ${origin} s)`}</text>\n</g>\n`,
@@ -192,7 +217,18 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
       }
     }
   }
-  out.push(`</g>\n<g id="hl-main"></g>\n<g id="preview"></g>\n</g>\n`);
+  out.push(`</g>\n`);
+  // Breaks: a long run of empty seconds cut out of the axis, as a dashed line before the
+  // column after it.
+  for (const c of axis.breakColumns()) {
+    const x = fmt(X0 + (c / k) * cw);
+    const gap = axis.gapBefore(c);
+    out.push(
+      `<g class="break"><title>${groupThousands(gap)} s (${shortSeconds(gap)}) without samples cut out of the axis: from ${secondText(axis.secOf(c - 1) + 1)} s to ${secondText(axis.secOf(c) - 1)} s</title>` +
+        `<line x1="${x}" y1="${Y0}" x2="${x}" y2="${Y0 + hh}" stroke="rgb(160,0,0)" stroke-width="2" stroke-dasharray="4,3" vector-effect="non-scaling-stroke"/></g>\n`,
+    );
+  }
+  out.push(`<g id="hl-main"></g>\n<g id="preview"></g>\n</g>\n`);
   // Legend: one swatch per count up to 10 distinct values, else 10 bins.
   out.push(`<g id="legend">\n<text x="${X0}" y="${legendY + 10}">Count</text>\n`);
   const steps = max <= 10 ? Array.from({ length: max }, (_, i) => i + 1) : Array.from({ length: 10 }, (_, i) => Math.round(((i + 1) * max) / 10));
@@ -271,9 +307,17 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
  * to the columns drawn; null when the range holds no column.
  */
 export function selectedCells(start: Instant, end: Instant, data: EmbeddedData): { a: { c: number; r: number }; b: { c: number; r: number } } | null {
-  const cell = (t: Instant) => ({ c: t.sec - data.c0, r: Math.min(data.rows - 1, Math.floor((t.ns * data.rows) / 1e9)) });
-  let a = cell(start);
-  let b = cell(end);
+  const axis = new TimeAxis(data.segs);
+  const row = (t: Instant) => Math.min(data.rows - 1, Math.floor((t.ns * data.rows) / 1e9));
+  // A second cut out of the axis (a break) starts at the column after it, or ends before it.
+  const cell = (t: Instant, side: 'start' | 'end') => {
+    const c = axis.colOf(t.sec, side);
+    const inside = c >= 0 && c < axis.ncols && axis.secOf(c) === t.sec;
+    return { c, r: inside ? row(t) : side === 'start' ? 0 : data.rows - 1 };
+  };
+  let a = cell(start, 'start');
+  let b = cell(end, 'end');
+  if (b.c < a.c) return null;
   if (b.c < 0 || a.c >= data.ncols) return null;
   if (a.c < 0) a = { c: 0, r: 0 };
   if (b.c >= data.ncols) b = { c: data.ncols - 1, r: data.rows - 1 };

@@ -2,6 +2,7 @@
 // src/heatmap/embed.ts), decoded in the browser: the grid of counts, and, on the first
 // selection, the stack tree and per-cell stack counts.
 import { decodeVarints } from './varints.js';
+import { secondText, TimeAxis } from './time-axis.js';
 
 /** Where render.ts put things (user units of the SVG as written). */
 export interface StaticLayout {
@@ -32,6 +33,8 @@ export interface Payload {
   origin: number;
   c0: number;
   ncols: number;
+  /** The columns' seconds after the origin, as runs (time-axis.ts). */
+  segs: number[];
   grid: string;
   maxCount: number;
   names: string[] | null;
@@ -53,6 +56,8 @@ export class HeatmapData {
   readonly counts: Uint32Array;
   readonly cellIndex: Int32Array;
   readonly stacks: boolean;
+  /** Column -> second after the origin (long empty stretches are cut out of the axis). */
+  readonly axis: TimeAxis;
   parent: Int32Array | null = null;
   frame: Int32Array | null = null;
   private cellNums: number[] = [];
@@ -61,6 +66,7 @@ export class HeatmapData {
   constructor(readonly D: Payload) {
     this.rows = D.rows;
     this.ncols = D.ncols;
+    this.axis = new TimeAxis(D.segs);
     const n = Math.max(1, D.ncols * D.rows);
     this.counts = new Uint32Array(n);
     this.cellIndex = new Int32Array(n).fill(-1);
@@ -151,13 +157,29 @@ export function cellBefore(a: Cell, b: Cell): boolean {
   return a.c < b.c || (a.c === b.c && a.r <= b.r);
 }
 
-/** Nanoseconds as seconds with up to 9 decimals, trimmed ("5.2", "30.419999999"). */
-export function formatSeconds(ns: number, addSeconds = 0): string {
-  const neg = ns < 0;
-  const a = Math.abs(ns);
-  const s = Math.floor(a / 1e9);
-  const f = String(a - s * 1e9)
-    .padStart(9, '0')
-    .replace(/0+$/, '');
-  return (neg ? '-' : '') + (s + addSeconds) + (f ? '.' + f : '');
+/** A time as whole seconds and nanoseconds (0 to 999,999,999): exact however far out. */
+export interface Instant {
+  sec: number;
+  ns: number;
+}
+
+/** The first and the last nanosecond of the cells a to b, second `sec(c)` for column c. */
+export function cellTimes(sec: (c: number) => number, a: Cell, b: Cell, rows: number): { start: Instant; end: Instant; after: Instant } {
+  const start = { sec: sec(a.c), ns: Math.ceil((a.r * 1e9) / rows) };
+  const endNs = Math.ceil(((b.r + 1) * 1e9) / rows);
+  const after = endNs >= 1e9 ? { sec: sec(b.c) + 1, ns: 0 } : { sec: sec(b.c), ns: endNs };
+  const end = endNs >= 1e9 ? { sec: sec(b.c), ns: 999999999 } : { sec: sec(b.c), ns: endNs - 1 };
+  return { start, end, after };
+}
+
+/** An instant as range-perf reads it: '12', '12.5', '-0.25'; `addSeconds` shifts it. */
+export function formatInstant(t: Instant, addSeconds = 0): string {
+  const f = String(t.ns).padStart(9, '0').replace(/0+$/, '');
+  const s = t.sec + addSeconds;
+  // Negative with a fraction: -0.25 is second -1 plus 0.75.
+  if (s < 0 && f) {
+    const back = 1e9 - t.ns;
+    return `-${secondText(-s - 1)}.${String(back).padStart(9, '0').replace(/0+$/, '')}`;
+  }
+  return secondText(s) + (f ? '.' + f : '');
 }

@@ -13,7 +13,8 @@ import { groupDigits, printfFixed } from '../../flamegraph/viewer/layout.js';
 import { compileTerm, termFromUrl, termToUrl } from '../../flamegraph/viewer/search.js';
 import { matchCount, SearchBox } from '../../flamegraph/viewer/search-box.js';
 import { cellColour } from './cell-colour.js';
-import { cellBefore, formatSeconds, HeatmapData, type Cell, type Payload } from './data.js';
+import { cellBefore, cellTimes, formatInstant, HeatmapData, type Cell, type Payload } from './data.js';
+import { secondText } from './time-axis.js';
 
 /** Stack entries above which a selection's graph is drawn behind a busy indicator (~200 ms). */
 const BUSY_ENTRIES = 20000;
@@ -36,6 +37,9 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
   const data = new HeatmapData(D);
   const rows = data.rows;
   const ncols = data.ncols;
+  /** A column's second after the origin. */
+  const sec = (c: number) => data.axis.secOf(c);
+  const secText = (c: number) => secondText(data.axis.secOf(c));
   const L = D.layout;
   const mapG = $<SVGGElement>('map');
 
@@ -76,8 +80,8 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
         if (v > 0) svgEl(doc, 'rect', { x: L.x0 + c * cw, y: L.detailY + (rows - 1 - r) * L.rh, width: cw, height: L.rh, fill: colour(v, max) }, g);
       }
     }
-    svgEl(doc, 'text', { x: L.x0, y: L.detailY - 6 }, g, `seconds ${s0 + D.c0} to ${s0 + D.c0 + n - 1} (drag or click two cells to draw their flame graph)`);
-    for (let c = 0; c < n; c += Math.max(1, Math.ceil(60 / cw))) svgEl(doc, 'text', { x: L.x0 + c * cw, y: L.detailY + rows * L.rh + 14, class: 'axis' }, g, `${s0 + D.c0 + c}s`);
+    svgEl(doc, 'text', { x: L.x0, y: L.detailY - 6 }, g, `seconds ${secText(s0)} to ${secText(s0 + n - 1)} (drag or click two cells to draw their flame graph)`);
+    for (let c = 0; c < n; c += Math.max(1, Math.ceil(60 / cw))) svgEl(doc, 'text', { x: L.x0 + c * cw, y: L.detailY + rows * L.rh + 14, class: 'axis' }, g, `${secText(s0 + c)}s`);
     $('detail-frame').setAttribute('display', 'inline');
   }
 
@@ -89,10 +93,11 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
     let colTotal = 0;
     for (let i = 0; i < rows; i++) colTotal += viewCount(v, c, i);
     const n = viewCount(v, c, r);
-    const s = v.c0 + c * v.k + D.c0;
-    const sec = v.k > 1 ? `seconds ${s}-${s + v.k - 1}` : `second ${s}`;
+    const s = v.c0 + c * v.k;
+    const last = Math.min(s + v.k, ncols) - 1;
+    const secs = v.k > 1 ? `seconds ${secText(s)}-${secText(last)}` : `second ${secText(s)}`;
     const pct = colTotal > 0 ? printfFixed((100 * n) / colTotal, 1) : '0.0';
-    return `${sec}, offset ${lo}-${hi} ms, count ${n}, ${pct}% of the column`;
+    return `${secs}, offset ${lo}-${hi} ms, count ${n}, ${pct}% of the column`;
   }
 
   // --- selection -----------------------------------------------------------------------------
@@ -139,12 +144,11 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
   }
   /** The reproduce command of the cells from a to b: the real files, in time order. */
   function command(a: Cell, b: Cell): string {
-    const startNs = (D.c0 + a.c) * 1e9 + Math.ceil((a.r * 1e9) / rows);
-    const endNs = (D.c0 + b.c) * 1e9 + Math.ceil(((b.r + 1) * 1e9) / rows) - 1;
+    const { start, end } = cellTimes(sec, a, b, rows);
     const R = D.reproduce;
     const files = R.files.length > 0 ? R.files.map(shellQuote).join(' ') : 'FILE';
     // Several files: perf's own times select the same samples in any subset of them.
-    const times = R.timeraw ? `--timeraw ${formatSeconds(startNs, D.origin)} ${formatSeconds(endNs, D.origin)}` : `--timezerosecs ${formatSeconds(startNs)} ${formatSeconds(endNs)}`;
+    const times = R.timeraw ? `--timeraw ${formatInstant(start, D.origin)} ${formatInstant(end, D.origin)}` : `--timezerosecs ${formatInstant(start)} ${formatInstant(end)}`;
     return `range-perf ${times}${R.rangeFlags} ${files} | stackcollapse${R.collapseFlags} | flamegraph-svg`;
   }
   function selectRange(a: Cell, b: Cell, scroll: boolean): void {
@@ -155,9 +159,8 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
     }
     state.sel = `${a.c}.${a.r}-${b.c}.${b.r}`;
     saveState();
-    const startNs = (D.c0 + a.c) * 1e9 + Math.ceil((a.r * 1e9) / rows);
-    const endNs = (D.c0 + b.c) * 1e9 + Math.ceil(((b.r + 1) * 1e9) / rows) - 1;
-    $('selection').textContent = `selected ${formatSeconds(startNs)} s up to ${formatSeconds(endNs + 1)} s after ${D.origin} s: ${groupDigits(data.samples(a, b))} samples`;
+    const { start, after } = cellTimes(sec, a, b, rows);
+    $('selection').textContent = `selected ${formatInstant(start)} s up to ${formatInstant(after)} s after ${D.origin} s: ${groupDigits(data.samples(a, b))} samples`;
     commandText = command(a, b);
     const draw = () => {
       drawFlame();
