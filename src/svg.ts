@@ -148,6 +148,9 @@ export function formatFixed(x: number, digits: number): string {
       s = s.padStart(digits + 1, '0');
       s = s.slice(0, s.length - digits) + '.' + s.slice(s.length - digits);
     }
+  } else if (ax >= 1e21) {
+    // toFixed turns to exponent form here; printf's %.Nf prints the double's exact digits.
+    s = BigInt(ax).toString() + (digits > 0 ? '.' + '0'.repeat(digits) : '');
   } else {
     s = ax.toFixed(digits);
   }

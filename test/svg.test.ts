@@ -82,6 +82,9 @@ describe('formatFixed (C printf %.Nf)', () => {
     [-0.26, 2, '-0.26'],
     [0, 2, '0.00'],
     [1e12 + 0.5, 0, '1000000000000'],
+    // Past 1e21 toFixed switches to exponent form; printf (and Perl's) prints the digits.
+    [1e40, 2, '10000000000000000303786028427003666890752.00'],
+    [-1e21, 0, '-1000000000000000000000'],
   ])('%d with %d digits -> %s', (x, d, want) => {
     expect(formatFixed(x, d)).toBe(want);
   });

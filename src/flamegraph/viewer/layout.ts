@@ -71,9 +71,10 @@ export function printfFixed(x: number, d: number): string {
   return x.toFixed(d);
 }
 
-/** "1315" -> "1,315" */
+/** "1315" -> "1,315"; a whole number past 2^53 in digits too (1e+40 -> "10,000,…,752"). */
 export function groupDigits(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+  const text = Number.isInteger(n) && !Number.isSafeInteger(n) ? BigInt(n).toString() : String(n);
+  return text.replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
 /** A frame of a laid-out flame graph, in flamegraph.pl's coordinates. */
