@@ -13,6 +13,7 @@ import { groupDigits, printfFixed } from '../../flamegraph/viewer/layout.js';
 import { compileTerm, termFromUrl, termToUrl } from '../../flamegraph/viewer/search.js';
 import { matchCount, SearchBox } from '../../flamegraph/viewer/search-box.js';
 import { cellColour } from './cell-colour.js';
+import { Comparison } from './compare-ui.js';
 import { cellBefore, formatSeconds, HeatmapData, type Cell, type Payload } from './data.js';
 
 /** Stack entries above which a selection's graph is drawn behind a busy indicator (~200 ms). */
@@ -158,7 +159,7 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
     const startNs = (D.c0 + a.c) * 1e9 + Math.ceil((a.r * 1e9) / rows);
     const endNs = (D.c0 + b.c) * 1e9 + Math.ceil(((b.r + 1) * 1e9) / rows) - 1;
     $('selection').textContent = `selected ${formatSeconds(startNs)} s up to ${formatSeconds(endNs + 1)} s after ${D.origin} s: ${groupDigits(data.samples(a, b))} samples`;
-    commandText = command(a, b);
+    commandText = cmp.command(a, b);
     const draw = () => {
       drawFlame();
       if (scroll) scrollToFlame();
@@ -178,6 +179,7 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
     state.z = '';
     saveState();
     P().clear();
+    cmp.cleared();
     $('flame-frame').setAttribute('display', 'none');
     fit();
   }
@@ -262,6 +264,23 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
       fit();
     };
   }
+  const cmp = new Comparison({
+    svg,
+    data,
+    D,
+    panel,
+    // Declared further down: read when used.
+    get state() {
+      return state;
+    },
+    save: () => saveState(),
+    selection: () => selection,
+    command,
+    highlightBase: (r) => (r ? highlight(main, { c: Math.floor(r.a.c / main.k), r: r.a.r }, { c: Math.floor(r.b.c / main.k), r: r.b.r }, 'hl-base') : clearHighlight('hl-base')),
+    redraw: () => (selection && panel ? drawFlame() : undefined),
+    clearSelection,
+    reload: () => restore(),
+  });
   function drawFlame(): void {
     if (!panel) {
       $('flame-note').textContent = D.noStacksNote;
@@ -272,7 +291,7 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
     $('flame-frame').setAttribute('display', 'inline');
     panel.zoomNode = state.z && /^\d+$/.test(state.z) ? Number(state.z) : -1;
     fit(false);
-    panel.show(data.selfOf(selection.a, selection.b));
+    panel.show(cmp.selfFor(selection));
     if (panel.zoomNode < 0) state.z = '';
     $('unzoom').setAttribute('class', panel.zoomNode >= 0 ? 'btn' : 'btn hide');
     updateButtons();
@@ -335,7 +354,9 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
     } else if (evt.key === 'Escape') {
       if (pending) cancelPending();
       else if (box.isOpen || re) closeSearch();
-      else clearSelection();
+      else if (!cmp.escape()) clearSelection();
+    } else if ((evt.key === 'b' || evt.key === 'B') && !mod && !evt.altKey && !box.isOpen) {
+      cmp.pin();
     }
   });
   $('wholebtn').addEventListener('click', () => {
@@ -420,7 +441,10 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
     const hotW = Math.max(380, Math.min(640, Math.round(w * 0.3)));
     const flameW = w - hotW - 10;
     $('flame-bg').setAttribute('width', String(flameW));
-    $('hot').setAttribute('transform', `translate(${flameW + 10},36)`);
+    const procH = cmp.procs ? cmp.procs.height() : 0;
+    $('procs').setAttribute('transform', `translate(${flameW + 10},36)`);
+    $('hot').setAttribute('transform', `translate(${flameW + 10},${36 + procH})`);
+    cmp.fit(w);
     if (panel) {
       const changed = panel.width !== flameW;
       panel.width = flameW;
@@ -433,7 +457,7 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
     }
     let h = L.btnY + 40;
     if (detail) h = Math.max(h, L.detailY + rows * L.rh + 30);
-    if (panel && panel.drawn) h = Math.max(h, L.flameY + panel.height() + 20);
+    if (panel && panel.drawn) h = Math.max(h, L.flameY + panel.height() + procH + 20);
     svg.setAttribute('height', String(h));
     svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
     $('bkg').setAttribute('width', String(w));
@@ -449,12 +473,12 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
   });
 
   // --- URL fragment state --------------------------------------------------------------------
-  const state: Record<string, string> = { sel: '', drill: '', s: '', z: '', o: '', l: '' };
+  const state: Record<string, string> = { sel: '', drill: '', base: '', cv: '', s: '', z: '', o: '', l: '' };
   let restoring = false;
   function saveState(): void {
     if (restoring) return;
     const parts: string[] = [];
-    for (const k of ['drill', 'sel', 'o', 'l', 'z', 's']) if (state[k]) parts.push(`${k}=${encodeURIComponent(state[k])}`);
+    for (const k of ['drill', 'sel', 'base', 'cv', 'o', 'l', 'z', 's']) if (state[k]) parts.push(`${k}=${encodeURIComponent(state[k])}`);
     const hash = parts.length ? '#' + parts.join('&') : '';
     try {
       window.history.replaceState(null, '', hash || window.location.pathname + window.location.search);
@@ -496,6 +520,7 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
         drawDetail(Number(dm[1]), Number(dm[2]));
         state.drill = st.drill;
       }
+      cmp.restore(st, !h);
       let m = /^(\d+)\.(\d+)-(\d+)\.(\d+)$/.exec(st.sel || '');
       let a: Cell | null = null;
       let b: Cell | null = null;
