@@ -42,6 +42,8 @@ export interface CompareHost {
   reload(): void;
 }
 
+const hasRoot = (self: Self, root: Int32Array, node: number) => [...self.keys()].some((k) => root[k] === node);
+
 const cellsText = (r: Range) => `${r.a.c}.${r.a.r}-${r.b.c}.${r.b.r}`;
 
 /** Cells "C.R-C.R" in time order and inside the grid, or null. */
@@ -185,9 +187,15 @@ export class Comparison {
     const data = this.h.data;
     const panel = this.h.panel!;
     const root = this.roots();
-    const pick = this.procs ? this.procs.picked : -1;
+    let pick = this.procs ? this.procs.picked : -1;
     const rawB = data.selfOf(sel.a, sel.b);
     const rawA = this.base ? data.selfOf(this.base.a, this.base.b) : null;
+    if (this.procs && pick >= 0 && !hasRoot(rawB, root, pick) && !(rawA && hasRoot(rawA, root, pick))) {
+      // The picked process has no samples here: all processes again.
+      this.procs.picked = -1;
+      this.procs.recolour();
+      pick = -1;
+    }
     this.procs?.draw(root, rawB, rawA);
     const selfB = underRoot(rawB, root, pick);
     this.update();
