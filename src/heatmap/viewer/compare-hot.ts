@@ -27,7 +27,7 @@ export function drawCompareHot(hot: SVGGElement, names: string[], parent: Int32A
   };
   for (const h of hotFunctions(parent, frame, selfB)) Object.assign(row(h.id), { selfB: h.self, totalB: h.total });
   for (const h of hotFunctions(parent, frame, selfA)) Object.assign(row(h.id), { selfA: h.self, totalA: h.total });
-  const rows = [...byId.values()].sort((x, y) => y.selfB - x.selfB || y.totalB - x.totalB || y.selfA - x.selfA || x.id - y.id);
+  let rows = [...byId.values()].sort((x, y) => y.selfB - x.selfB || y.selfA - x.selfA || y.totalB - x.totalB || x.id - y.id);
   const tB = totalOf(selfB);
   const tA = totalOf(selfA);
   const pct = (n: number, t: number) => (t > 0 ? printfFixed((100 * n) / t, 2) : '-').padStart(6);
@@ -40,8 +40,10 @@ export function drawCompareHot(hot: SVGGElement, names: string[], parent: Int32A
   const wideHead = '  self      % total%  A self      % total%  diff(self)  function';
   th.textContent = wideHead;
   const charW = th.getComputedTextLength() / wideHead.length || 6.6;
-  const wide = Math.floor(width / charW) - wideHead.length >= 24;
+  const wide = Math.floor(width / charW) - wideHead.length >= 20;
   th.textContent = wide ? wideHead : '  self      %  A self      %    diff  function';
+  // Without the total columns, functions with no self samples in either range say nothing.
+  if (!wide) rows = rows.filter((r) => r.selfA > 0 || r.selfB > 0);
   const n = Math.min(rows.length, HOT_ROWS);
   for (let i = 0; i < n; i++) {
     const h = rows[i];

@@ -206,7 +206,8 @@ export class Comparison {
     }
     const selfA = underRoot(rawA, root, pick);
     const names = this.h.D.names!;
-    panel.hotTable = (hot, self) => drawCompareHot(hot, names, data.parent!, data.frame!, selfA, self, panel.hotWidth);
+    // B's own counts, in the elided view too.
+    panel.hotTable = (hot) => drawCompareHot(hot, names, data.parent!, data.frame!, selfA, selfB, panel.hotWidth);
     if (this.elided) {
       const e = elidedSelf(data.parent!, selfA, selfB);
       panel.decorate = (layout) => decorateElided(layout, e.inA);

@@ -82,7 +82,7 @@ export class ProcessTable {
     let tA = 0;
     if (a) for (const n of a.values()) tA += n;
     const rows = processRows(this.h.names, D.frame!, b, a);
-    const head = a ? 'samples      %  A samples      %  process' : 'samples      %  process';
+    const head = a ? 'samples      %  A samples      %   process' : 'samples      %   process';
     svgEl(doc, 'text', { x: 0, y: 0, class: 'th' }, g, head);
     const shown = rows.length > MAX_ROWS ? rows.slice(0, MAX_ROWS - 1) : rows;
     if (rows.length > MAX_ROWS) {
@@ -94,7 +94,7 @@ export class ProcessTable {
       const mark = r.node >= 0 && r.node === this.picked ? '\u25b8 ' : '  ';
       const attrs: Record<string, string | number> = { x: 0, y: 16 * (i + 1), class: r.node === this.picked && r.node >= 0 ? 'procrow on' : 'procrow', 'data-node': r.node, 'data-samples': r.samples };
       if (a) attrs['data-base'] = r.base;
-      const t = svgEl(doc, 'text', attrs, g, `${cols}${mark}${r.name}`);
+      const t = svgEl(doc, 'text', attrs, g, `${cols} ${mark}${r.name}`);
       t.setAttribute('data-proc', r.name);
       svgEl(
         doc,
