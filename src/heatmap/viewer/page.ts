@@ -2,10 +2,12 @@
 // selection (drag, or two clicks with a preview), drill-down from an overview, the range
 // flame graph (src/flamegraph/viewer/flame-panel.ts) with its hot functions, the search
 // box, the reproduce command, and the state kept in the URL fragment
-// (`drill`, `sel`, `o`, `l`, `z`, `s`).
+// (`drill`, `sel`, `base`, `cv`, `o`, `l`, `z`, `s`); comparing two ranges and the process
+// table are compare-ui.ts's.
 //
-// Keys: Ctrl-F or F3 opens the search; Esc cancels a pending first click, else closes the
-// search, else clears the selection. A click outside the map cancels a pending first click.
+// Keys: Ctrl-F or F3 opens the search; B pins the selection as the baseline; Esc cancels a
+// pending first click, else closes the search, else puts all processes back, else clears
+// the selection, else unpins the baseline. A click outside the map cancels a pending first click.
 import { shellQuote } from '../../shell-word.js';
 import { fitText, removeChildren, svgEl, withBusy } from '../../flamegraph/viewer/dom.js';
 import { FlamePanel, type Order } from '../../flamegraph/viewer/flame-panel.js';
@@ -264,23 +266,10 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
       fit();
     };
   }
-  const cmp = new Comparison({
-    svg,
-    data,
-    D,
-    panel,
-    // Declared further down: read when used.
-    get state() {
-      return state;
-    },
-    save: () => saveState(),
-    selection: () => selection,
-    command,
+  // Comparing with a pinned baseline, and the process table (compare-ui.ts); `state` is read when used.
+  const cmp = new Comparison({ svg, data, D, panel, get state() { return state; }, save: () => saveState(), selection: () => selection, command, clearSelection, reload: () => restore(),
     highlightBase: (r) => (r ? highlight(main, { c: Math.floor(r.a.c / main.k), r: r.a.r }, { c: Math.floor(r.b.c / main.k), r: r.b.r }, 'hl-base') : clearHighlight('hl-base')),
-    redraw: () => (selection && panel ? drawFlame() : undefined),
-    clearSelection,
-    reload: () => restore(),
-  });
+    redraw: () => (selection && panel ? drawFlame() : undefined) });
   function drawFlame(): void {
     if (!panel) {
       $('flame-note').textContent = D.noStacksNote;
