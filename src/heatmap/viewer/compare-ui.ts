@@ -8,7 +8,7 @@
 // pipelines and the flamegraph-svg --diff --normalize line.
 //
 // URL fragment: `base=C.R-C.R` (cells, as `sel`) and `cv=elided`.
-import { fitText, removeChildren } from '../../flamegraph/viewer/dom.js';
+import { fitText, removeChildren, withBusy } from '../../flamegraph/viewer/dom.js';
 import type { FlamePanel } from '../../flamegraph/viewer/flame-panel.js';
 import { groupDigits } from '../../flamegraph/viewer/layout.js';
 import { decorateDiff, decorateElided, deltasOf, elidedSelf, rootsOf, underRoot, type Self } from './compare.js';
@@ -77,6 +77,8 @@ export class Comparison {
             procCells: this.$('cells-proc'),
             view: { x0: L.x0, y0: L.y0, cw: L.cw, rh: L.rh, k: L.k, n: L.dcols },
             enhanced: h.D.enhanced,
+            roots: () => this.roots(),
+            busy: (work) => withBusy(h.svg, this.$('busy'), work),
             onPick: () => {
               this.h.panel!.zoomNode = -1;
               this.h.redraw();

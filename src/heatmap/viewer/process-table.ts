@@ -6,7 +6,7 @@
 // Clicking a process picks it: the heat map is recoloured by that process's samples only
 // (on its own scale) and the flame graph shows its stacks only. Clicking it again, or Esc,
 // puts everything back.
-import { removeChildren, svgEl } from '../../flamegraph/viewer/dom.js';
+import { removeChildren, svgEl, XHTML_NS } from '../../flamegraph/viewer/dom.js';
 import { groupDigits } from '../../flamegraph/viewer/layout.js';
 import { cellColour } from './cell-colour.js';
 import { pctOf, type Self } from './compare.js';
@@ -48,6 +48,10 @@ export interface ProcessTableHost {
   /** The main view's geometry (columns of k seconds). */
   view: { x0: number; y0: number; cw: number; rh: number; k: number; n: number };
   enhanced: boolean;
+  /** Runs work behind the page's busy indicator. */
+  busy(work: () => void): void;
+  /** The root (process) node of every stack-tree node. */
+  roots(): Int32Array;
   /** A process was picked (root node) or put back (-1). */
   onPick(node: number): void;
 }
@@ -117,9 +121,42 @@ export class ProcessTable {
   /** Picks a process (its root node) or, with -1, puts all back. */
   pick(node: number): void {
     this.picked = node;
-    this.recolour();
-    this.h.onPick(node);
+    const work = () => {
+      this.recolour();
+      this.h.onPick(node);
+    };
+    // The first pick counts every cell's processes: on a big map, behind "working…".
+    if (node >= 0 && !this.grids && this.h.data.cellIndex.reduce((n, i) => n + (i >= 0 ? 1 : 0), 0) > ProcessTable.BUSY_CELLS) this.h.busy(work);
+    else work();
   }
+
+  /** Per process (root node): its samples per cell of the main view, and their largest (made once, for all). */
+  private grids: Map<number, { grid: Float64Array; max: number }> | null = null;
+  private gridsOf(): Map<number, { grid: Float64Array; max: number }> {
+    if (this.grids) return this.grids;
+    const { view: v, data } = this.h;
+    const root = this.h.roots();
+    const grids = new Map<number, { grid: Float64Array; max: number }>();
+    for (let c = 0; c < data.ncols; c++) {
+      for (let r = 0; r < data.rows; r++) {
+        if (data.cellIndex[c * data.rows + r] < 0) continue;
+        const i = Math.floor(c / v.k) * data.rows + r;
+        for (const [k, m] of data.selfOf({ c, r }, { c, r })) {
+          let g = grids.get(root[k]);
+          if (!g) grids.set(root[k], (g = { grid: new Float64Array(v.n * data.rows), max: 0 }));
+          g.grid[i] += m;
+          if (g.grid[i] > g.max) g.max = g.grid[i];
+        }
+      }
+    }
+    return (this.grids = grids);
+  }
+
+  /** Cells of a process drawn as rectangles at most; above, one image. */
+  static readonly RECT_CELLS = 3000;
+
+  /** Non-empty cells above which the first recolouring shows that it is busy. */
+  static readonly BUSY_CELLS = 5000;
 
   /** Recolours the main view by the picked process's samples (or shows all cells again). */
   recolour(): void {
@@ -130,32 +167,47 @@ export class ProcessTable {
       return;
     }
     cells.setAttribute('display', 'none');
-    data.decodeStacks();
-    const parent = data.parent!;
-    const node = this.picked;
-    // Per-cell counts of the process, summed into the view's columns.
-    const grid = new Float64Array(v.n * data.rows);
-    let max = 0;
-    for (let c = 0; c < data.ncols; c++) {
-      for (let r = 0; r < data.rows; r++) {
-        if (data.cellIndex[c * data.rows + r] < 0) continue;
-        let n = 0;
-        for (const [k, m] of data.selfOf({ c, r }, { c, r })) {
-          let top = k;
-          while (parent[top] >= 0) top = parent[top];
-          if (top === node) n += m;
+    const g = this.gridsOf().get(this.picked);
+    const grid = g ? g.grid : new Float64Array(0);
+    const max = g ? g.max : 0;
+    const doc = procCells.ownerDocument;
+    let filled = 0;
+    for (let i = 0; i < grid.length; i++) if (grid[i] > 0) filled++;
+    if (filled > ProcessTable.RECT_CELLS) {
+      // Many cells: one image, a pixel per cell (as heatmap-svg draws a big map), which
+      // the browser draws in a blink where thousands of rectangles take seconds.
+      const cnv = doc.createElementNS(XHTML_NS, 'canvas') as HTMLCanvasElement;
+      cnv.width = v.n;
+      cnv.height = data.rows;
+      const ctx = cnv.getContext('2d');
+      if (ctx) {
+        const img = ctx.createImageData(v.n, data.rows);
+        img.data.fill(255);
+        for (let dc = 0; dc < v.n; dc++) {
+          for (let r = 0; r < data.rows; r++) {
+            const n = grid[dc * data.rows + r] ?? 0;
+            if (n <= 0) continue;
+            const rgb = /^rgb\((\d+),(\d+),(\d+)\)$/.exec(cellColour(n, max, this.h.enhanced))!;
+            const p = ((data.rows - 1 - r) * v.n + dc) * 4;
+            img.data[p] = Number(rgb[1]);
+            img.data[p + 1] = Number(rgb[2]);
+            img.data[p + 2] = Number(rgb[3]);
+          }
         }
-        if (n === 0) continue;
-        const i = Math.floor(c / v.k) * data.rows + r;
-        grid[i] += n;
-        if (grid[i] > max) max = grid[i];
+        ctx.putImageData(img, 0, 0);
+        svgEl(
+          doc,
+          'image',
+          { x: v.x0, y: v.y0, width: v.n * v.cw, height: data.rows * v.rh, preserveAspectRatio: 'none', style: 'image-rendering: pixelated', href: cnv.toDataURL('image/png') },
+          procCells,
+        );
+        return;
       }
     }
-    const doc = procCells.ownerDocument;
     const frag = doc.createDocumentFragment();
     for (let dc = 0; dc < v.n; dc++) {
       for (let r = 0; r < data.rows; r++) {
-        const n = grid[dc * data.rows + r];
+        const n = grid[dc * data.rows + r] ?? 0;
         if (n > 0) svgEl(doc, 'rect', { x: v.x0 + dc * v.cw, y: v.y0 + (data.rows - 1 - r) * v.rh, width: v.cw, height: v.rh, fill: cellColour(n, max, this.h.enhanced), 'data-count': n }, frag);
       }
     }
