@@ -19,8 +19,9 @@ import { ROOT, spawnBin } from './helpers.js';
 if (!haveChromium) console.warn('NOTE: heatmap compare browser tests skipped (no Chromium)');
 
 /**
- * Ten seconds at 50 samples a second at most. Seconds 5 and 6 (B) against 1 and 2 (A):
- * `hot` doubles, `cold` halves, `other` and postgres's `query` stay, and cron runs only in B.
+ * Ten seconds of at most 64 samples a second. Seconds 5 and 6 (B) against 1 and 2 (A):
+ * `hot` doubles, `cold` halves, `other` and postgres's `query` stay, cron runs only in B
+ * and app's `gc` only in A (no width in B, but its change sets the colour scale).
  */
 function profile(): string {
   const stacks: Record<string, [string, string, string[]]> = {
@@ -29,16 +30,17 @@ function profile(): string {
     other: ['app', '11', ['other', 'main']],
     db: ['postgres', '20', ['query', 'db_main']],
     cron: ['cron', '30', ['gzip_compress', 'cron_main']],
+    gc: ['app', '10', ['gc', 'main']],
   };
   let out = '';
   for (let s = 0; s < 10; s++) {
     const inB = s === 5 || s === 6;
-    const mix: Record<string, number> = inB ? { hot: 20, cold: 5, other: 10, db: 8, cron: 7 } : { hot: 10, cold: 10, other: 10, db: 8, cron: 0 };
+    const mix: Record<string, number> = inB ? { hot: 20, cold: 5, other: 10, db: 8, cron: 7, gc: 0 } : { hot: 10, cold: 10, other: 10, db: 8, cron: 0, gc: 14 };
     let i = 0;
     for (const k of Object.keys(mix)) {
       const [comm, pid, frames] = stacks[k];
       for (let j = 0; j < mix[k]; j++, i++) {
-        out += `${comm} ${pid}/${pid} [000] ${(100 + s + i / 50 + 0.001).toFixed(6)}: 1 cpu-clock:\n`;
+        out += `${comm} ${pid}/${pid} [000] ${(100 + s + i / 64 + 0.001).toFixed(6)}: 1 cpu-clock:\n`;
         frames.forEach((f, d) => (out += `\t${(d + 1).toString(16)} ${f} (/bin/${comm})\n`));
         out += '\n';
       }
@@ -234,6 +236,18 @@ for (const [vw, vh] of [
       expect(cli.length).toBe(13);
       // flamegraph-svg's differential subtitle ("before: ..., after: ...") moves its frames 24 px down.
       expect(ours.map((f) => key(f, 24)).sort()).toEqual(cli.map((f) => key(f)).sort());
+      // The hot functions: self samples in B and in A, as the folded stacks' leaves give.
+      const leaves = (folded: string) => {
+        const by = new Map<string, number>();
+        for (const m of folded.matchAll(/^(?:.*;)?([^;\n]*) (\d+)$/gm)) by.set(m[1], (by.get(m[1]) ?? 0) + Number(m[2]));
+        return by;
+      };
+      const hotRows = await page.$$eval('#hot text.hotrow', (ts) =>
+        ts.map((t) => ({ name: t.querySelector('title')!.textContent!.replace(/: B .*$/, ''), b: Number(t.getAttribute('data-self-b')), a: Number(t.getAttribute('data-self-a')) })),
+      );
+      const [la, lb] = [leaves(a), leaves(b)];
+      expect(hotRows.find((r) => r.name === 'gc')).toEqual({ name: 'gc', b: 0, a: la.get('gc') });
+      for (const name of new Set([...la.keys(), ...lb.keys()])) expect(hotRows.find((r) => r.name === name), name).toEqual({ name, b: lb.get(name) ?? 0, a: la.get(name) ?? 0 });
       await done(w);
     });
 
