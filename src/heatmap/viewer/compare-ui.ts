@@ -1,11 +1,11 @@
 // Comparing two ranges in the heat-map page, as FlameScope's Compare does (reference §7):
-// "Pin as baseline" (key B) keeps the selection as A, drawn hatched on the map; the next
-// selection is B, and the flame panel shows B against A (compare.ts: red grew in B, blue
-// shrank, counts normalised as flamegraph-svg --diff --normalize), or, with "View: elided",
-// only what B has that A lacks. "Flip A/B" swaps the two ranges. The hot-function table
-// gains A's columns (compare-hot.ts), and the process table (process-table.ts) A's
-// samples per process. The printed command becomes the two range-perf | stackcollapse
-// pipelines and the flamegraph-svg --diff --normalize line.
+// "Pin as baseline" (key B) keeps the selection as A, drawn blue with a dashed outline on
+// the map; the next selection is B, and the flame panel shows B against A (compare.ts: red
+// grew in B, blue shrank, counts normalised as flamegraph-svg --diff --normalize), or, with
+// "View: elided", only what B has that A lacks. "Flip A/B" swaps the two ranges. The
+// hot-function table gains A's columns (compare-hot.ts), and the process table
+// (process-table.ts) A's samples per process. The printed command becomes the two
+// range-perf | stackcollapse pipelines and the flamegraph-svg --diff --normalize line.
 //
 // URL fragment: `base=C.R-C.R` (cells, as `sel`) and `cv=elided`.
 import { fitText, removeChildren, withBusy } from '../../flamegraph/viewer/dom.js';
@@ -278,7 +278,7 @@ export class Comparison {
     const rows = D.rows;
     const start = (D.c0 + this.base.a.c) * 1e9 + Math.ceil((this.base.a.r * 1e9) / rows);
     const end = (D.c0 + this.base.b.c) * 1e9 + Math.ceil(((this.base.b.r + 1) * 1e9) / rows);
-    const what = `A (hatched): ${formatSeconds(start)} s up to ${formatSeconds(end)} s, ${groupDigits(this.h.data.samples(this.base.a, this.base.b))} samples`;
+    const what = `A (blue, dashed): ${formatSeconds(start)} s up to ${formatSeconds(end)} s, ${groupDigits(this.h.data.samples(this.base.a, this.base.b))} samples`;
     this.note = !sel ? `${what}; now select B` : this.elided ? `${what}; B: the selection; grey: frames A has too` : `${what}; B: the selection; red grew, blue shrank`;
     this.fitNote();
   }
