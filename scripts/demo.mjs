@@ -39,6 +39,20 @@ save('window.stacks', window, 'range-perf --timezerosecs 20 22.999999999: second
 const windowFolded = run('stackcollapse', ['--weight', 'samples'], window);
 save('window.folded', windowFolded, '... | stackcollapse --weight samples: folded stacks of the window');
 save('window.svg', run('flamegraph-svg', ['--title', 'Seconds 20-23'], windowFolded), '... | flamegraph-svg: the flame graph of the window');
+// Compare: the cron window (B) against a quiet one a few seconds later (A). The file opens
+// on the differential flame graph; the same graph from the command line follows.
+save(
+  'heatmap-compare.svg',
+  run('heatmap-svg', ['-q', '--rows', 'auto', '--select', '20,22.999999999', '--baseline', '30,32.999999999', profile]),
+  'heatmap-svg --select 20,22.999999999 --baseline 30,32.999999999: opens comparing them',
+);
+const quietFolded = run('stackcollapse', ['--weight', 'samples'], run('range-perf', ['--timezerosecs', '30', '32.999999999', profile]));
+save('quiet.folded', quietFolded, 'range-perf --timezerosecs 30 32.999999999 | stackcollapse --weight samples: the baseline');
+save(
+  'diff.svg',
+  run('flamegraph-svg', ['--diff', '--normalize', join(out, 'quiet.folded'), join(out, 'window.folded')]),
+  'flamegraph-svg --diff --normalize quiet.folded window.folded: the same comparison',
+);
 const folded = run('stackcollapse', ['-q', '--weight', 'samples', profile]);
 save('profile.folded', folded, 'stackcollapse --weight samples: folded stacks of the whole profile');
 save('flamegraph.svg', run('flamegraph-svg', ['--title', 'Whole profile'], folded), 'stackcollapse --weight samples | flamegraph-svg: the whole profile');

@@ -77,6 +77,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       .option('--grid', 'two columns: grid lines every 10 columns')
       .option('--accstats', 'two columns: hover shows running totals from the bottom')
       .option('--select <start,end>', 'open with this range selected and its flame graph drawn (seconds as range-perf --timezerosecs counts them)')
+      .option('--baseline <start,end>', 'open with this range pinned as the baseline A: with --select, the differential flame graph of the selection against it')
       .option('--pid', 'flame graph root frame is comm-PID (as stackcollapse --pid)')
       .option('--tid', 'root frame is comm-PID/TID')
       .option('--kernel', 'annotate kernel frames with _[k]')
@@ -106,16 +107,19 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         throw new UsageError(`bad --idle-regex: ${(e as Error).message}`);
       }
     }
-    let select: { start: { sec: number; ns: number }; end: { sec: number; ns: number } } | null = null;
-    if (o.select !== undefined) {
-      const [a, b, extra] = String(o.select).split(',');
+    // --select and --baseline: START,END as range-perf --timezerosecs counts them.
+    const parseRange = (flag: string, v: unknown): { start: { sec: number; ns: number }; end: { sec: number; ns: number } } | null => {
+      if (v === undefined) return null;
+      const [a, b, extra] = String(v).split(',');
       const start = a === undefined ? null : parseSeconds(a);
       const end = b === undefined ? null : parseSeconds(b);
       if (extra !== undefined || !start || !end || start.sec < 0 || end.sec < 0 || start.sec > end.sec || (start.sec === end.sec && start.ns > end.ns)) {
-        throw new UsageError(`bad --select ${JSON.stringify(o.select)}: give START,END in seconds after the first sample's whole second, START <= END (e.g. --select 12.5,14)`);
+        throw new UsageError(`bad ${flag} ${JSON.stringify(v)}: give START,END in seconds after the first sample's whole second, START <= END (e.g. ${flag} 12.5,14)`);
       }
-      select = { start, end };
-    }
+      return { start, end };
+    };
+    const select = parseRange('--select', o.select);
+    const baseline = parseRange('--baseline', o.baseline);
     const inputs = resolveInputs(program.args);
     refuseTerminalStdin(inputs, io, 'perf script output');
 
@@ -280,6 +284,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       files: named ? ordered.map((x) => x.name) : [],
       timeraw: named && spans.length > 1,
       select,
+      baseline,
       details,
       title: o.title ?? 'Heat Map',
       subtitle: o.subtitle ?? '',

@@ -44,6 +44,8 @@ export interface RenderOptions {
   timeraw: boolean;
   /** The range to open with selected (--select), or null. Default null. */
   select: { start: Instant; end: Instant } | null;
+  /** The baseline to open with pinned (--baseline), compared with the selection; null: none. Default null. */
+  baseline?: { start: Instant; end: Instant } | null;
   /** Extra details (sizes of the embedded data), shown on hover of "about". Default []. */
   details: string[];
   /** Flags to show in the stackcollapse part of the printed command. */
@@ -117,8 +119,11 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
   const detailsY = y + 70;
   const selY = y + 90;
   const cmdY = y + 108;
-  const btnY = y + 132;
-  y = btnY + 20;
+  // Two more command lines when comparing (the selection's pipeline, then the --diff line).
+  const btnY = y + 132 + 30;
+  // The compare row: pin, flip, view, and what the baseline is.
+  const cmpY = btnY + 20;
+  y = cmpY + 22;
   const detailY = k > 1 ? y + 24 : 0;
   if (k > 1) y = detailY + hh + 30;
   const flameY = y;
@@ -148,10 +153,12 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
     `text { font-family: ${cssFontFamily(o.fontType)}; font-size: 12px; fill: rgb(0,0,0); }\n`,
     `#title { font-size: 17px; text-anchor: middle; }\n#subtitle, .sub { fill: rgb(80,80,80); text-anchor: middle; }\n`,
     `.axis { font-size: 10px; fill: rgb(60,60,60); }\n${axis.breaks > 0 ? '.brk { fill: rgb(160,0,0); }\n' : ''}.hl { fill: rgb(147,110,181); opacity: 0.4; pointer-events: none; }\n`,
+    `#hl-base .hl { fill: rgb(0,90,220); fill-opacity: 0.22; opacity: 1; stroke: rgb(0,60,160); stroke-width: 2; stroke-dasharray: 5 3; vector-effect: non-scaling-stroke; }\n`,
+    `.procrow { cursor: pointer; }\n.procrow:hover, .procrow.on { fill: rgb(0,0,160); }\n.procrow.on { font-weight: bold; }\n#compare-note { fill: rgb(0,60,160); }\n`,
     `.btn { cursor: pointer; fill: rgb(0,0,160); text-decoration: underline; }\n.hide { display: none; }\n`,
     `.f:hover rect { stroke: black; stroke-width: 0.5; cursor: pointer; }\n.parent { opacity: 0.5; }\n.f.cur rect { stroke: black; stroke-width: 1.5; }\n`,
     `#about { cursor: help; fill: rgb(0,0,160); }\n#busy { fill: rgb(160,0,0); }\n`,
-    `#hot text, #command { font-family: monospace; font-size: 11px; white-space: pre; }\n#flame text { pointer-events: none; }\n`,
+    `#hot text, #procs text, #command, #command-b, #command-diff { font-family: monospace; font-size: 11px; white-space: pre; }\n#flame text { pointer-events: none; }\n`,
     `]]></style>\n`,
     `<rect x="0" y="0" width="${svgWidth}" height="100%" fill="rgb(255,255,255)" id="bkg"/>\n`,
     `<text id="title" x="${Math.floor(svgWidth / 2)}" y="24">${escapeXml(o.title)}</text>\n`,
@@ -217,7 +224,7 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
       }
     }
   }
-  out.push(`</g>\n`);
+  out.push(`</g>\n<g id="cells-proc"></g>\n`);
   // Breaks: a long run of empty seconds cut out of the axis, as a dashed line before the
   // column after it.
   for (const c of axis.breakColumns()) {
@@ -228,7 +235,7 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
         `<line x1="${x}" y1="${Y0}" x2="${x}" y2="${Y0 + hh}" stroke="rgb(160,0,0)" stroke-width="2" stroke-dasharray="4,3" vector-effect="non-scaling-stroke"/></g>\n`,
     );
   }
-  out.push(`<g id="hl-main"></g>\n<g id="preview"></g>\n</g>\n`);
+  out.push(`<g id="hl-base"></g>\n<g id="hl-main"></g>\n<g id="preview"></g>\n</g>\n`);
   // Legend: one swatch per count up to 10 distinct values, else 10 bins.
   out.push(`<g id="legend">\n<text x="${X0}" y="${legendY + 10}">Count</text>\n`);
   const steps = max <= 10 ? Array.from({ length: max }, (_, i) => i + 1) : Array.from({ length: 10 }, (_, i) => Math.round(((i + 1) * max) / 10));
@@ -243,6 +250,15 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
   out.push(`<text id="details" x="${X0}" y="${detailsY}"> </text>\n`);
   {
     out.push(`<text id="selection" x="${X0}" y="${selY}"> </text>\n<text id="command" x="${X0}" y="${cmdY}"> </text>\n`);
+    out.push(`<text id="command-b" x="${X0}" y="${cmdY + 15}"> </text>\n<text id="command-diff" x="${X0}" y="${cmdY + 30}"> </text>\n`);
+    const cmpBtns = [
+      ['pinbtn', 'Pin as baseline A (key B)', 0],
+      ['unpinbtn', 'Unpin', 190],
+      ['flipbtn', 'Flip A/B', 250],
+      ['elidebtn', 'View: differential', 330],
+    ] as const;
+    for (const [id, label, dx] of cmpBtns) out.push(`<text id="${id}" class="btn hide" x="${X0 + dx}" y="${cmpY}">${label}</text>\n`);
+    out.push(`<text id="compare-note" x="${X0 + 480}" y="${cmpY}"> </text>\n`);
     const btns = [
       ['wholebtn', 'Whole profile'],
       ['clearbtn', 'Clear'],
@@ -253,8 +269,8 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
     btns.forEach(([id, label], i) => out.push(`<text id="${id}" class="btn" x="${X0 + i * 130}" y="${btnY}">${label}</text>\n`));
     // Right of Search: room for the search box (made by the viewer), then zoom and matches.
     out.push(`<text id="unzoom" class="btn hide" x="${X0 + 4 * 130 + 420}" y="${btnY}">Reset Zoom</text>\n<text id="matched" x="${X0 + 4 * 130 + 520}" y="${btnY}"> </text>\n`);
-    out.push(`<text id="flame-note" x="${X0}" y="${btnY + 18}"> </text>\n`);
-    out.push(`<text id="busy" x="${X0 + 4 * 130 + 420}" y="${btnY + 18}" display="none">working\u2026</text>\n`);
+    out.push(`<text id="flame-note" x="${X0}" y="${cmpY + 18}"> </text>\n`);
+    out.push(`<text id="busy" x="${X0 + 4 * 130 + 420}" y="${cmpY + 18}" display="none">working\u2026</text>\n`);
     if (o.details.length > 0) {
       out.push(`<text id="about" class="axis" x="${X0 + 50 + steps.length * 44 + 16}" y="${legendY + 10}">about this file<title>${escapeXml(o.details.join('\n'))}</title></text>\n`);
     }
@@ -265,7 +281,7 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
     `<g id="flame-frame" display="none" transform="translate(0,${flameY})">\n`,
     `<rect id="flame-bg" x="0" y="0" width="${o.width}" height="100" fill="rgb(248,248,240)"/>\n`,
     `<text id="flame-details" x="10" y="24"> </text>\n<g id="flame"></g>\n`,
-    `<g id="hot" transform="translate(${o.width + 20},36)"></g>\n</g>\n`,
+    `<g id="procs" transform="translate(${o.width + 20},36)"></g>\n<g id="hot" transform="translate(${o.width + 20},36)"></g>\n</g>\n`,
   );
   {
     const layout = {
@@ -290,6 +306,7 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
       reproduce: { files: o.files, timeraw: o.timeraw, rangeFlags: o.rangeFlags, collapseFlags: o.collapseFlags },
       noStacksNote: o.noStacksNote,
       select: o.select ? selectedCells(o.select.start, o.select.end, data) : null,
+      baseline: o.baseline ? selectedCells(o.baseline.start, o.baseline.end, data) : null,
     };
     out.push(`<script type="application/json" id="heatmap-data"><![CDATA[\n`);
     yield out.join('');

@@ -56,6 +56,10 @@ export class FlamePanel {
   onZoom: (node: number) => void = () => {};
   /** Runs a redraw: at once, or behind a busy indicator when the graph is big (set by the page). */
   busy: (work: () => void) => void = (work) => work();
+  /** Recolours or retitles the laid-out frames before they are drawn (a comparison's colours); null: none. */
+  decorate: ((layout: FlameLayout) => void) | null = null;
+  /** Draws the hot-function table in place of the default one (a comparison's); null: the default. */
+  hotTable: ((hot: SVGGElement, self: Map<number, number>) => void) | null = null;
 
   constructor(
     private readonly tree: StackTreeData,
@@ -128,6 +132,7 @@ export class FlamePanel {
       this.zoomNode = -1;
       layout = layoutFlame(t.names, t.parent, t.frame, this.self, this.width, this.order, 10000, { inverted: this.inverted });
     }
+    if (this.decorate) this.decorate(layout);
     this.layout = layout;
     this.el.background.setAttribute('height', String(layout.height));
     // One fragment, and no <title> until a frame is hovered: tens of thousands of frames
@@ -198,6 +203,10 @@ export class FlamePanel {
     const doc = hot.ownerDocument;
     removeChildren(hot);
     if (!this.self) return;
+    if (this.hotTable) {
+      this.hotTable(hot, this.self);
+      return;
+    }
     const t = this.tree;
     const list = hotFunctions(t.parent, t.frame, this.self);
     let total = 0;

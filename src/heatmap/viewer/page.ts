@@ -2,10 +2,12 @@
 // selection (drag, or two clicks with a preview), drill-down from an overview, the range
 // flame graph (src/flamegraph/viewer/flame-panel.ts) with its hot functions, the search
 // box, the reproduce command, and the state kept in the URL fragment
-// (`drill`, `sel`, `o`, `l`, `z`, `s`).
+// (`drill`, `sel`, `base`, `cv`, `o`, `l`, `z`, `s`); comparing two ranges and the process
+// table are compare-ui.ts's.
 //
-// Keys: Ctrl-F or F3 opens the search; Esc cancels a pending first click, else closes the
-// search, else clears the selection. A click outside the map cancels a pending first click.
+// Keys: Ctrl-F or F3 opens the search; B pins the selection as the baseline; Esc cancels a
+// pending first click, else closes the search, else puts all processes back, else clears
+// the selection, else unpins the baseline. A click outside the map cancels a pending first click.
 import { shellQuote } from '../../shell-word.js';
 import { fitText, removeChildren, svgEl, withBusy } from '../../flamegraph/viewer/dom.js';
 import { FlamePanel, type Order } from '../../flamegraph/viewer/flame-panel.js';
@@ -13,6 +15,7 @@ import { groupDigits, printfFixed } from '../../flamegraph/viewer/layout.js';
 import { compileTerm, termFromUrl, termToUrl } from '../../flamegraph/viewer/search.js';
 import { matchCount, SearchBox } from '../../flamegraph/viewer/search-box.js';
 import { cellColour } from './cell-colour.js';
+import { Comparison } from './compare-ui.js';
 import { cellBefore, cellTimes, formatInstant, HeatmapData, type Cell, type Payload } from './data.js';
 import { secondText } from './time-axis.js';
 
@@ -161,7 +164,7 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
     saveState();
     const { start, after } = cellTimes(sec, a, b, rows);
     $('selection').textContent = `selected ${formatInstant(start)} s up to ${formatInstant(after)} s after ${D.origin} s: ${groupDigits(data.samples(a, b))} samples`;
-    commandText = command(a, b);
+    commandText = cmp.command(a, b);
     const draw = () => {
       drawFlame();
       if (scroll) scrollToFlame();
@@ -181,6 +184,7 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
     state.z = '';
     saveState();
     P().clear();
+    cmp.cleared();
     $('flame-frame').setAttribute('display', 'none');
     fit();
   }
@@ -265,6 +269,10 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
       fit();
     };
   }
+  // Comparing with a pinned baseline, and the process table (compare-ui.ts); `state` is read when used.
+  const cmp = new Comparison({ svg, data, D, panel, get state() { return state; }, save: () => saveState(), selection: () => selection, command, clearSelection, reload: () => restore(),
+    highlightBase: (r) => (r ? highlight(main, { c: Math.floor(r.a.c / main.k), r: r.a.r }, { c: Math.floor(r.b.c / main.k), r: r.b.r }, 'hl-base') : clearHighlight('hl-base')),
+    redraw: () => (selection && panel ? drawFlame() : undefined) });
   function drawFlame(): void {
     if (!panel) {
       $('flame-note').textContent = D.noStacksNote;
@@ -275,7 +283,7 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
     $('flame-frame').setAttribute('display', 'inline');
     panel.zoomNode = state.z && /^\d+$/.test(state.z) ? Number(state.z) : -1;
     fit(false);
-    panel.show(data.selfOf(selection.a, selection.b));
+    panel.show(cmp.selfFor(selection));
     if (panel.zoomNode < 0) state.z = '';
     $('unzoom').setAttribute('class', panel.zoomNode >= 0 ? 'btn' : 'btn hide');
     updateButtons();
@@ -338,7 +346,9 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
     } else if (evt.key === 'Escape') {
       if (pending) cancelPending();
       else if (box.isOpen || re) closeSearch();
-      else clearSelection();
+      else if (!cmp.escape()) clearSelection();
+    } else if ((evt.key === 'b' || evt.key === 'B') && !mod && !evt.altKey && !box.isOpen) {
+      cmp.pin();
     }
   });
   $('wholebtn').addEventListener('click', () => {
@@ -423,7 +433,10 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
     const hotW = Math.max(380, Math.min(640, Math.round(w * 0.3)));
     const flameW = w - hotW - 10;
     $('flame-bg').setAttribute('width', String(flameW));
-    $('hot').setAttribute('transform', `translate(${flameW + 10},36)`);
+    const procH = cmp.procs ? cmp.procs.height() : 0;
+    $('procs').setAttribute('transform', `translate(${flameW + 10},36)`);
+    $('hot').setAttribute('transform', `translate(${flameW + 10},${36 + procH})`);
+    cmp.fit(w);
     if (panel) {
       const changed = panel.width !== flameW;
       panel.width = flameW;
@@ -436,7 +449,7 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
     }
     let h = L.btnY + 40;
     if (detail) h = Math.max(h, L.detailY + rows * L.rh + 30);
-    if (panel && panel.drawn) h = Math.max(h, L.flameY + panel.height() + 20);
+    if (panel && panel.drawn) h = Math.max(h, L.flameY + panel.height() + procH + 20);
     svg.setAttribute('height', String(h));
     svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
     $('bkg').setAttribute('width', String(w));
@@ -452,12 +465,12 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
   });
 
   // --- URL fragment state --------------------------------------------------------------------
-  const state: Record<string, string> = { sel: '', drill: '', s: '', z: '', o: '', l: '' };
+  const state: Record<string, string> = { sel: '', drill: '', base: '', cv: '', s: '', z: '', o: '', l: '' };
   let restoring = false;
   function saveState(): void {
     if (restoring) return;
     const parts: string[] = [];
-    for (const k of ['drill', 'sel', 'o', 'l', 'z', 's']) if (state[k]) parts.push(`${k}=${encodeURIComponent(state[k])}`);
+    for (const k of ['drill', 'sel', 'base', 'cv', 'o', 'l', 'z', 's']) if (state[k]) parts.push(`${k}=${encodeURIComponent(state[k])}`);
     const hash = parts.length ? '#' + parts.join('&') : '';
     try {
       window.history.replaceState(null, '', hash || window.location.pathname + window.location.search);
@@ -499,6 +512,7 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
         drawDetail(Number(dm[1]), Number(dm[2]));
         state.drill = st.drill;
       }
+      cmp.restore(st, !h);
       let m = /^(\d+)\.(\d+)-(\d+)\.(\d+)$/.exec(st.sel || '');
       let a: Cell | null = null;
       let b: Cell | null = null;
