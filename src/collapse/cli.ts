@@ -22,6 +22,7 @@ import {
   runMain,
   UsageError,
   WarningTally,
+  writeFileAtomic,
   type IO,
   type Input,
 } from '../cli.js';
@@ -31,7 +32,6 @@ import { Addr2LineMissing, checkAddr2line, makeInliner } from './addr2line.js';
 import { parseWindowLength, WindowWriter } from './per-window.js';
 import { collapseOnWorker, decideEvent, readRangeBytes, splitFile, type PieceResult } from './parallel.js';
 import { availableParallelism } from 'node:os';
-import { closeSync, openSync, readSync } from 'node:fs';
 
 const NO_TIMESTAMPS_HINT =
   '--per-window needs timestamps: re-run perf script with time among its fields, e.g. perf script -F comm,pid,tid,cpu,time,period,event,ip,sym,dso';
@@ -116,7 +116,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     const collapser = new Collapser(plan ? { ...opts, eventFilter: plan.event } : opts, (b) =>
       bad.add(b.reason, `${where}:${b.line}: ${quoteInput(b.text)}`),
     );
-    const windows = opts.window ? new WindowWriter(o.outputDir, opts.window.lengthNs, collapser) : null;
+    const windows = opts.window ? new WindowWriter(o.outputDir, opts.window.lengthNs, collapser, writeFileAtomic) : null;
     await windows?.open().catch((e) => {
       throw new DataError(`cannot create the output directory: ${describeFsError(e)}`, o.outputDir);
     });
@@ -245,7 +245,7 @@ interface ThreadPlan {
  */
 function planThreads(inputs: Input[], jobs: number | null, opts: CollapseOptions): ThreadPlan | null {
   if (opts.inline) return null;
-  if (inputs.some((i) => i.path === null || i.size === null || notPlainText(i.path))) return null;
+  if (inputs.some((i) => i.path === null || i.size === null || notPlainText(i))) return null;
   const total = inputs.reduce((a, i) => a + i.size!, 0);
   const n = jobs ?? (total >= PARALLEL_MIN_BYTES ? Math.min(2, availableParallelism()) : 1);
   if (n < 2) return null;
@@ -260,24 +260,13 @@ function planThreads(inputs: Input[], jobs: number | null, opts: CollapseOptions
 
 /**
  * Whether a file is not plain perf script text (gzip, perf.data, a JSON or protobuf
- * profile), so: one thread; true when it cannot be read, so that the usual path reports the error.
+ * profile), so: one thread; true when it could not be read, so that the usual path reports
+ * the error. Decided on the first bytes read when the input was resolved.
  */
-function notPlainText(path: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return true;
-  }
-  try {
-    const b = Buffer.alloc(4096);
-    const got = readSync(fd, b, 0, b.length, 0);
-    if (got >= 2 && b[0] === 0x1f && b[1] === 0x8b) return true;
-    const kind = sniffInputKind(b.subarray(0, got));
-    return kind !== 'perf-script' && kind !== 'text' && kind !== 'folded' && kind !== 'empty';
-  } finally {
-    closeSync(fd);
-  }
+function notPlainText(input: Input): boolean {
+  if (input.head === undefined || input.gzip !== false) return true;
+  const kind = sniffInputKind(input.head);
+  return kind !== 'perf-script' && kind !== 'text' && kind !== 'folded' && kind !== 'empty';
 }
 
 /**

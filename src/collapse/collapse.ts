@@ -21,6 +21,7 @@ import { copyString, PerfScriptScanner, type BadLine, type FrameSpan, type Heade
 import { rootFrameName, tidyFrameName } from '../parse/frame-name.js';
 import { StackScanner, type SampleHeader } from '../parse/stack-scanner.js';
 import { StackTable } from './stack-table.js';
+import { cutLines } from '../runtime/lines.js';
 import type { PieceResult } from './parallel.js';
 
 export type Weight = 'period' | 'samples';
@@ -221,19 +222,13 @@ export class Collapser {
       this.fast.push(bytes);
       return;
     }
-    // Line by line: whole lines as latin1 text, in chunks of about 64 KiB (see splitLines
-    // in src/cli.ts for why strings stay small).
+    // Line by line: whole lines as latin1 text, in chunks of about 64 KiB (see LINE_CHUNK
+    // for why strings stay small).
     let b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     if (this.carry.length > 0) b = Buffer.concat([this.carry, b]);
-    let from = 0;
-    for (;;) {
-      let nl = b.lastIndexOf(10, Math.min(b.length, from + (64 << 10)) - 1);
-      if (nl < from) nl = b.indexOf(10, from);
-      if (nl < 0) break;
-      (this.scanner as PerfScriptScanner).push(b.toString('latin1', from, nl + 1));
-      from = nl + 1;
-    }
-    this.carry = Buffer.from(b.subarray(from));
+    const scanner = this.scanner as PerfScriptScanner;
+    const rest = cutLines(b, 0, b.length, (s, e) => scanner.push(b.toString('latin1', s, e)));
+    this.carry = Buffer.from(b.subarray(rest));
   }
   private carry = Buffer.alloc(0);
 

@@ -21,6 +21,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { PerfScriptScanner, type BadLine } from '../parse/perf-script.js';
 import { Collapser, type CollapseOptions } from './collapse.js';
+import { cutLines, LINE_CHUNK } from '../runtime/lines.js';
 import type { StackTable } from './stack-table.js';
 
 /** A byte range of a file: [start, end). */
@@ -48,7 +49,6 @@ export interface PieceResult {
 }
 
 const READ_SIZE = 1 << 20;
-const TEXT_CHUNK = 64 * 1024;
 
 /**
  * Feeds the byte range [start, end) of a file to `push` as latin1 chunks of whole lines
@@ -58,7 +58,7 @@ const TEXT_CHUNK = 64 * 1024;
 export function readRange(path: string, piece: Piece, push: (text: string) => boolean | void): void {
   const fd = openSync(path, 'r');
   try {
-    let buf = Buffer.allocUnsafe(READ_SIZE + TEXT_CHUNK);
+    let buf = Buffer.allocUnsafe(READ_SIZE + LINE_CHUNK);
     let have = 0; // bytes at the start of buf not yet pushed (a partial line)
     let at = piece.start;
     while (at < piece.end) {
@@ -72,21 +72,12 @@ export function readRange(path: string, piece: Piece, push: (text: string) => bo
       if (n === 0) break;
       at += n;
       have += n;
-      // Whole lines, in chunks of about TEXT_CHUNK bytes (see splitLines in src/cli.ts
-      // for why chunks stay small).
-      let from = 0;
-      while (from < have) {
-        let nl = buf.lastIndexOf(10, Math.min(have, from + TEXT_CHUNK) - 1);
-        if (nl < from) {
-          nl = buf.indexOf(10, from);
-          if (nl < 0 || nl >= have) break;
-        }
-        if (push(buf.toString('latin1', from, nl + 1)) === false) return;
-        from = nl + 1;
-      }
-      if (from > 0) {
-        buf.copy(buf, 0, from, have);
-        have -= from;
+      // Whole lines, in chunks of about LINE_CHUNK bytes.
+      const rest = cutLines(buf, 0, have, (s, e) => push(buf.toString('latin1', s, e)));
+      if (rest < 0) return;
+      if (rest > 0) {
+        buf.copy(buf, 0, rest, have);
+        have -= rest;
       }
     }
     if (have > 0) push(buf.toString('latin1', 0, have));

@@ -9,7 +9,6 @@
 // prints (README, "One folded file per window"). Files are written whole to a temporary name in DIR, then
 // renamed, so a reader never sees half a file.
 import { mkdir, readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../cli.js';
 import { join } from 'node:path';
 import { parseSeconds } from '../parse/perf-script.js';
 import type { Collapser, ClosedWindow } from './collapse.js';
@@ -58,6 +57,13 @@ export function windowFileName(index: number, lengthNs: number): string {
   return `${formatWindowStart(index, lengthNs)}.folded`;
 }
 
+/**
+ * Writes a file whole (to a temporary name, then renamed), as the CLI edge's
+ * writeFileAtomic does: the edge passes it in, since removing half-written files on a
+ * signal is process state, which this module never touches.
+ */
+export type WriteWhole = (path: string, data: Buffer) => Promise<void>;
+
 /** Writes windows to `dir` as they close. */
 export class WindowWriter {
   /** Files written (a reopened window counts once). */
@@ -67,6 +73,7 @@ export class WindowWriter {
     private readonly dir: string,
     private readonly lengthNs: number,
     private readonly collapser: Collapser,
+    private readonly writeWhole: WriteWhole,
   ) {}
 
   async open(): Promise<void> {
@@ -90,7 +97,7 @@ export class WindowWriter {
       const lines = [...this.collapser.foldedLines(w.table)];
       const bytes = Buffer.from(lines.length > 0 ? lines.join('\n') + '\n' : '', 'latin1');
       // Written whole, then renamed: readers see the old file or the new one, never half.
-      const done = (this.pending.get(name) ?? Promise.resolve()).then(() => writeFileAtomic(path, bytes));
+      const done = (this.pending.get(name) ?? Promise.resolve()).then(() => this.writeWhole(path, bytes));
       this.pending.set(name, done);
       this.inFlight.add(done);
       // The first failure is kept and thrown by the next write or flush.
