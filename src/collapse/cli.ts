@@ -1,7 +1,7 @@
 // stackcollapse [options] [file ...]: perf script text -> folded stacks.
 // Maps the command line onto CollapseOptions; the work is in collapse.ts.
 import { sniffStream } from '../input-check.js';
-import { INPUT_KIND_NAMES, sniffInputKind } from '../parse/input-kind.js';
+import { INPUT_KIND_NAMES } from '../parse/input-kind.js';
 import { foldProfileInto, formatFoldedCounts, ProfileFormatError, readProfileBytes } from '../parse/profile-input.js';
 import type { SampledProfile } from '../parse/sampled-profile.js';
 import { Option } from 'commander';
@@ -30,14 +30,10 @@ import { VERSION } from '../version.js';
 import { Collapser, type CollapseOptions, type Weight } from './collapse.js';
 import { Addr2LineMissing, checkAddr2line, makeInliner } from './addr2line.js';
 import { parseWindowLength, WindowWriter } from './per-window.js';
-import { collapseOnWorker, decideEvent, readRangeBytes, splitFile, type PieceResult } from './parallel.js';
-import { availableParallelism } from 'node:os';
+import { collapseThreaded, planThreads } from './parallel.js';
 
 const NO_TIMESTAMPS_HINT =
   '--per-window needs timestamps: re-run perf script with time among its fields, e.g. perf script -F comm,pid,tid,cpu,time,period,event,ip,sym,dso';
-
-/** Below this much input, threads cost more to start than they save. */
-const PARALLEL_MIN_BYTES = 64 << 20;
 
 const PROG = 'stackcollapse';
 const OUT_CHUNK = 1 << 20;
@@ -229,80 +225,4 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     }
     return 0;
   });
-}
-
-interface ThreadPlan {
-  jobs: number;
-  event: string | null;
-  opts: CollapseOptions;
-}
-
-/**
- * Whether to collapse on several threads, and with which event filter. Threads need plain
- * files (a pipe or a gzip stream cannot be cut), and no --inline (addr2line runs per
- * frame, in this thread). The default is 2 threads for files over 64 MB on a machine with
- * 2 cores or more: past 2, the main thread's merge and the memory bus gain little.
- */
-function planThreads(inputs: Input[], jobs: number | null, opts: CollapseOptions): ThreadPlan | null {
-  if (opts.inline) return null;
-  if (inputs.some((i) => i.path === null || i.size === null || notPlainText(i))) return null;
-  const total = inputs.reduce((a, i) => a + i.size!, 0);
-  const n = jobs ?? (total >= PARALLEL_MIN_BYTES ? Math.min(2, availableParallelism()) : 1);
-  if (n < 2) return null;
-  let event = opts.eventFilter ?? null;
-  if (event === null) {
-    const d = decideEvent(inputs.map((i) => ({ path: i.path!, size: i.size! })));
-    if (!d.decided) return null;
-    event = d.event;
-  }
-  return { jobs: n, event, opts: { ...opts, eventFilter: event } };
-}
-
-/**
- * Whether a file is not plain perf script text (gzip, perf.data, a JSON or protobuf
- * profile), so: one thread; true when it could not be read, so that the usual path reports
- * the error. Decided on the first bytes read when the input was resolved.
- */
-function notPlainText(input: Input): boolean {
-  if (input.head === undefined || input.gzip !== false) return true;
-  const kind = sniffInputKind(input.head);
-  return kind !== 'perf-script' && kind !== 'text' && kind !== 'folded' && kind !== 'empty';
-}
-
-/**
- * One file on `plan.jobs` threads: this thread collapses the first piece into `collapser`
- * while workers take the others; their results are merged in file order, and `onPiece`
- * gets each with the number of lines before it (for bad-line numbers). `onShare` gets the
- * estimated fraction of the file read, for progress.
- */
-async function collapseThreaded(
-  collapser: Collapser,
-  path: string,
-  size: number,
-  plan: ThreadPlan,
-  onShare: (fraction: number) => void,
-  onPiece: (r: PieceResult, lineBase: number) => void,
-): Promise<void> {
-  // Equal pieces. (The merge and the output wait for the last piece whoever reads it, and
-  // a worker starts ~60 ms late, so a smaller first piece would only idle this thread.)
-  const pieces = splitFile(path, size, plan.jobs);
-  const pending = pieces.slice(1).map((p) => collapseOnWorker(path, p, plan.opts));
-  // Failures are reported in order below; until then a rejection is not unhandled.
-  for (const p of pending) p.catch(() => {});
-  // Progress: the pieces are of about equal size and read at about the same speed, so this
-  // thread's share of its own piece stands for the share of the whole file.
-  const first = pieces[0].end - pieces[0].start;
-  let read = 0;
-  readRangeBytes(path, pieces[0], (b) => {
-    collapser.pushBytes(b);
-    read += b.length;
-    onShare(read / first);
-  });
-  let lineBase = collapser.endInput();
-  for (const p of pending) {
-    const r = await p;
-    collapser.merge(r);
-    onPiece(r, lineBase);
-    lineBase += r.lines;
-  }
 }

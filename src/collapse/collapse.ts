@@ -22,7 +22,9 @@ import { rootFrameName, tidyFrameName } from '../parse/frame-name.js';
 import { StackScanner, type SampleHeader } from '../parse/stack-scanner.js';
 import { StackTable } from './stack-table.js';
 import { cutLines } from '../runtime/lines.js';
-import type { PieceResult } from './parallel.js';
+import { formatFoldedLines, writeFoldedChunks } from './folded-writer.js';
+
+export { formatCount } from './folded-writer.js';
 
 export type Weight = 'period' | 'samples';
 
@@ -344,28 +346,6 @@ export class Collapser {
   }
 
   /**
-   * Adds what a piece of the input, collapsed on another thread, found (see parallel.ts):
-   * its stacks by frame name, and its counts of samples.
-   */
-  merge(r: PieceResult): void {
-    const ids = r.names.map((name) => this.table.intern(name));
-    const seq: number[] = [];
-    for (let s = 0, at = 0; s < r.lengths.length; s++) {
-      const len = r.lengths[s];
-      seq.length = len;
-      for (let i = 0; i < len; i++) seq[i] = ids[r.ids[at + i]];
-      at += len;
-      this.table.addSequence(seq, r.counts[s]);
-    }
-    const st = this.stats;
-    st.samples += r.samples;
-    st.kept += r.kept;
-    for (const [event, n] of r.otherEvents) st.otherEvents.set(event, (st.otherEvents.get(event) ?? 0) + n);
-    st.timed ||= r.timed;
-    st.hugePeriods += r.hugePeriods;
-  }
-
-  /**
    * Per-window mode: picks the table of the sample that `h` starts. false: the sample
    * belongs to no window (no timestamp yet).
    */
@@ -425,7 +405,7 @@ export class Collapser {
     return this.table.size;
   }
 
-  /** The table of stacks, for merging (see mergeFrom). */
+  /** The table of stacks, for merging (see mergePiece in parallel.ts). */
   get stacks(): StackTable {
     return this.table;
   }
@@ -445,48 +425,12 @@ export class Collapser {
    * Buffer): no string is made per line, each frame name is encoded once.
    */
   *foldedChunks(size: number, t: StackTable = this.table): Generator<Buffer> {
-    const order = t.sorted();
-    const bytes = t.nameBytes();
-    let buf = Buffer.allocUnsafe(size);
-    let pos = 0;
-    for (const s of order) {
-      let n = t.count(s);
-      if (n === Infinity) {
-        this.capped = true;
-        n = Number.MAX_VALUE;
-      }
-      if (n > Number.MAX_SAFE_INTEGER) this.inexact = true;
-      const count = formatCount(n);
-      for (;;) {
-        const end = t.writeText(s, buf, pos, bytes);
-        if (end >= 0 && end + count.length + 2 <= buf.length) {
-          buf[end] = 32;
-          pos = end + 1 + buf.write(count, end + 1, 'latin1');
-          buf[pos++] = 10;
-          break;
-        }
-        // Does not fit: out with what is there, and on in a new Buffer (big enough for any line).
-        if (pos > 0) yield buf.subarray(0, pos);
-        else size *= 2;
-        buf = Buffer.allocUnsafe(size);
-        pos = 0;
-      }
-    }
-    if (pos > 0) yield buf.subarray(0, pos);
+    yield* writeFoldedChunks(t, size, this);
   }
 
   /** The folded lines one at a time, sorted, so that the whole output is never one array. */
   *foldedLines(t: StackTable = this.table): Generator<string> {
-    const order = t.sorted();
-    if (order.some((s) => t.count(s) > Number.MAX_SAFE_INTEGER)) this.inexact = true;
-    for (const s of order) {
-      let n = t.count(s);
-      if (n === Infinity) {
-        this.capped = true;
-        n = Number.MAX_VALUE;
-      }
-      yield `${t.text(s)} ${formatCount(n)}`;
-    }
+    yield* formatFoldedLines(t, this);
   }
 
   private onHeader(h: Header): void {
@@ -653,14 +597,4 @@ export class Collapser {
     }
     return tidyFrameName(pc, rawfunc, mod, { kernel: this.o.kernel, jit: this.o.jit, addrs: this.o.addrs, java: this.java });
   }
-}
-
-/** Byte-wise order of latin1 strings, as Perl's `sort { $a cmp $b }`. */
-export function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Counts print as integers; sums past 2^53 print exactly what the double holds. */
-export function formatCount(n: number): string {
-  return Number.isSafeInteger(n) ? String(n) : BigInt(Math.round(n)).toString();
 }

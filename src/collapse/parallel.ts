@@ -1,5 +1,7 @@
-// stackcollapse on several threads: one plain file cut at sample boundaries, each piece
-// collapsed on its own thread, the tables merged. The output is byte-identical to one
+// stackcollapse on several threads, as a layer over the collapser (which knows nothing of
+// threads): the planner (whether to use threads, and with which event filter), the
+// splitter (one plain file cut at sample boundaries), the piece contract (what a worker
+// sends back) and the merge. The model is inferno's collapse/common.rs over perf.rs. The output is byte-identical to one
 // thread's, warnings and line numbers included (test/workers.test.ts proves it on every
 // fixture and conformance input).
 //
@@ -20,9 +22,15 @@
 // nothing else to do, and a reused buffer makes no garbage per read.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { PerfScriptScanner, type BadLine } from '../parse/perf-script.js';
+import { availableParallelism } from 'node:os';
+import { sniffInputKind } from '../parse/input-kind.js';
+import type { Input } from '../runtime/input.js';
 import { Collapser, type CollapseOptions } from './collapse.js';
 import { cutLines, LINE_CHUNK } from '../runtime/lines.js';
 import type { StackTable } from './stack-table.js';
+
+/** Below this much input, threads cost more to start than they save. */
+const PARALLEL_MIN_BYTES = 64 << 20;
 
 /** A byte range of a file: [start, end). */
 export interface Piece {
@@ -273,4 +281,103 @@ export async function collapseOnWorker(path: string, piece: Piece, opts: Collaps
       if (!done) reject(new Error(`stackcollapse worker exited with code ${code}`));
     });
   });
+}
+
+/**
+ * Adds what a piece of the input, collapsed on another thread, found into `collapser`:
+ * its stacks by frame name, and its counts of samples.
+ */
+export function mergePiece(collapser: Collapser, r: PieceResult): void {
+  const table = collapser.stacks;
+  const ids = r.names.map((name) => table.intern(name));
+  const seq: number[] = [];
+  for (let s = 0, at = 0; s < r.lengths.length; s++) {
+    const len = r.lengths[s];
+    seq.length = len;
+    for (let i = 0; i < len; i++) seq[i] = ids[r.ids[at + i]];
+    at += len;
+    table.addSequence(seq, r.counts[s]);
+  }
+  const st = collapser.stats;
+  st.samples += r.samples;
+  st.kept += r.kept;
+  for (const [event, n] of r.otherEvents) st.otherEvents.set(event, (st.otherEvents.get(event) ?? 0) + n);
+  st.timed ||= r.timed;
+  st.hugePeriods += r.hugePeriods;
+}
+
+export interface ThreadPlan {
+  jobs: number;
+  event: string | null;
+  opts: CollapseOptions;
+}
+
+/**
+ * Whether to collapse on several threads, and with which event filter. Threads need plain
+ * files (a pipe or a gzip stream cannot be cut), and no --inline (addr2line runs per
+ * frame, in this thread). The default is 2 threads for files over 64 MB on a machine with
+ * 2 cores or more: past 2, the main thread's merge and the memory bus gain little.
+ */
+export function planThreads(inputs: Input[], jobs: number | null, opts: CollapseOptions): ThreadPlan | null {
+  if (opts.inline) return null;
+  if (inputs.some((i) => i.path === null || i.size === null || notPlainText(i))) return null;
+  const total = inputs.reduce((a, i) => a + i.size!, 0);
+  const n = jobs ?? (total >= PARALLEL_MIN_BYTES ? Math.min(2, availableParallelism()) : 1);
+  if (n < 2) return null;
+  let event = opts.eventFilter ?? null;
+  if (event === null) {
+    const d = decideEvent(inputs.map((i) => ({ path: i.path!, size: i.size! })));
+    if (!d.decided) return null;
+    event = d.event;
+  }
+  return { jobs: n, event, opts: { ...opts, eventFilter: event } };
+}
+
+/**
+ * Whether a file is not plain perf script text (gzip, perf.data, a JSON or protobuf
+ * profile), so: one thread; true when it could not be read, so that the usual path reports
+ * the error. Decided on the first bytes read when the input was resolved.
+ */
+function notPlainText(input: Input): boolean {
+  if (input.head === undefined || input.gzip !== false) return true;
+  const kind = sniffInputKind(input.head);
+  return kind !== 'perf-script' && kind !== 'text' && kind !== 'folded' && kind !== 'empty';
+}
+
+/**
+ * One file on `plan.jobs` threads: this thread collapses the first piece into `collapser`
+ * while workers take the others; their results are merged in file order, and `onPiece`
+ * gets each with the number of lines before it (for bad-line numbers). `onShare` gets the
+ * estimated fraction of the file read, for progress.
+ */
+export async function collapseThreaded(
+  collapser: Collapser,
+  path: string,
+  size: number,
+  plan: ThreadPlan,
+  onShare: (fraction: number) => void,
+  onPiece: (r: PieceResult, lineBase: number) => void,
+): Promise<void> {
+  // Equal pieces. (The merge and the output wait for the last piece whoever reads it, and
+  // a worker starts ~60 ms late, so a smaller first piece would only idle this thread.)
+  const pieces = splitFile(path, size, plan.jobs);
+  const pending = pieces.slice(1).map((p) => collapseOnWorker(path, p, plan.opts));
+  // Failures are reported in order below; until then a rejection is not unhandled.
+  for (const p of pending) p.catch(() => {});
+  // Progress: the pieces are of about equal size and read at about the same speed, so this
+  // thread's share of its own piece stands for the share of the whole file.
+  const first = pieces[0].end - pieces[0].start;
+  let read = 0;
+  readRangeBytes(path, pieces[0], (b) => {
+    collapser.pushBytes(b);
+    read += b.length;
+    onShare(read / first);
+  });
+  let lineBase = collapser.endInput();
+  for (const p of pending) {
+    const r = await p;
+    mergePiece(collapser, r);
+    onPiece(r, lineBase);
+    lineBase += r.lines;
+  }
 }

@@ -94,8 +94,8 @@ export class WindowWriter {
         await this.pending.get(name);
         await this.mergeWritten(path, w);
       }
-      const lines = [...this.collapser.foldedLines(w.table)];
-      const bytes = Buffer.from(lines.length > 0 ? lines.join('\n') + '\n' : '', 'latin1');
+      // The writer of stdout's folded text, into one Buffer.
+      const bytes = Buffer.concat([...this.collapser.foldedChunks(1 << 16, w.table)]);
       // Written whole, then renamed: readers see the old file or the new one, never half.
       const done = (this.pending.get(name) ?? Promise.resolve()).then(() => this.writeWhole(path, bytes));
       this.pending.set(name, done);
