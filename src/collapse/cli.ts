@@ -24,7 +24,6 @@ import {
   WarningTally,
   writeFileAtomic,
   type IO,
-  type Input,
 } from '../cli.js';
 import { VERSION } from '../version.js';
 import { Collapser, type CollapseOptions, type Weight } from './collapse.js';

@@ -162,7 +162,6 @@ export class Collapser {
   private originSec: number | null = null;
   private sampleWindow: number | null = null;
   private newest = -Infinity;
-  private closedUpTo = -Infinity;
   private closedSet = new Set<number>();
   private closed: ClosedWindow[] = [];
 

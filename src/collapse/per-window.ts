@@ -1,8 +1,7 @@
 // stackcollapse --per-window W --output-dir DIR: the files side of per-window collapsing
 // (the windows themselves are cut by Collapser, see WindowOptions in collapse.ts).
 //
-// One folded file per window, named by the window's start in seconds from time 0 of
-// `range-perf --timezerosecs`, zero-padded so that names sort in time order:
+// One folded file per window, named by the window's start (src/window-name.ts):
 //   DIR/000000.000.folded  DIR/000001.000.folded  ...  DIR/000599.000.folded
 // The file for start S holds what
 //   range-perf --timezerosecs S S+W-0.000000001 FILE | stackcollapse
@@ -11,6 +10,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSeconds } from '../parse/perf-script.js';
+import { windowFileName } from '../window-name.js';
 import type { Collapser, ClosedWindow } from './collapse.js';
 
 /** Window files being written at once, at most. */
@@ -35,27 +35,7 @@ export function parseWindowLength(text: string): number | null {
   return ns > 0 && Number.isSafeInteger(ns) ? ns : null;
 }
 
-/**
- * The digits after the point in window names: 3, or more when the window length needs
- * them (a 250us window starts at 0.000250 s).
- */
-export function windowDecimals(lengthNs: number): number {
-  return lengthNs % 1e6 === 0 ? 3 : lengthNs % 1e3 === 0 ? 6 : 9;
-}
-
-/** A window's start in seconds, exactly, e.g. '000012.000' (6 integer digits at least). */
-export function formatWindowStart(index: number, lengthNs: number): string {
-  const start = index * lengthNs;
-  const sign = start < 0 ? '-' : '';
-  const abs = Math.abs(start);
-  const sec = Math.floor(abs / 1e9);
-  const ns = abs - sec * 1e9;
-  return `${sign}${String(sec).padStart(6, '0')}.${String(ns).padStart(9, '0').slice(0, windowDecimals(lengthNs))}`;
-}
-
-export function windowFileName(index: number, lengthNs: number): string {
-  return `${formatWindowStart(index, lengthNs)}.folded`;
-}
+export { formatWindowStart, windowDecimals, windowFileName } from '../window-name.js';
 
 /**
  * Writes a file whole (to a temporary name, then renamed), as the CLI edge's
