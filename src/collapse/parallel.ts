@@ -265,6 +265,16 @@ function workerUrl(): URL {
   return here.endsWith('.ts') ? new URL('../../dist/collapse/worker.js', here) : new URL('./worker.js', here);
 }
 
+/** How the pieces after the first are collapsed: each to its PieceResult. */
+export type PieceRunner = (path: string, piece: Piece, opts: CollapseOptions) => Promise<PieceResult>;
+
+/** Collapses a piece on this thread: what a worker does, without the worker. */
+export async function collapseInProcess(path: string, piece: Piece, opts: CollapseOptions): Promise<PieceResult> {
+  const bad: BadTally = new Map();
+  const { collapser, lines } = collapsePiece(path, piece, opts, tallyBad(bad));
+  return pieceResult(collapser, lines, bad);
+}
+
 /** Collapses a piece on a worker thread. */
 export async function collapseOnWorker(path: string, piece: Piece, opts: CollapseOptions): Promise<PieceResult> {
   // Loaded only when threads are used: start-up of a small run does not pay for it.
@@ -348,7 +358,9 @@ function notPlainText(input: Input): boolean {
  * One file on `plan.jobs` threads: this thread collapses the first piece into `collapser`
  * while workers take the others; their results are merged in file order, and `onPiece`
  * gets each with the number of lines before it (for bad-line numbers). `onShare` gets the
- * estimated fraction of the file read, for progress.
+ * estimated fraction of the file read, for progress. `runPiece` collapses the other pieces:
+ * on worker threads by default; collapseInProcess runs them here, one after the other,
+ * with the same result (what the equivalence tests run on many inputs).
  */
 export async function collapseThreaded(
   collapser: Collapser,
@@ -357,11 +369,12 @@ export async function collapseThreaded(
   plan: ThreadPlan,
   onShare: (fraction: number) => void,
   onPiece: (r: PieceResult, lineBase: number) => void,
+  runPiece: PieceRunner = collapseOnWorker,
 ): Promise<void> {
   // Equal pieces. (The merge and the output wait for the last piece whoever reads it, and
   // a worker starts ~60 ms late, so a smaller first piece would only idle this thread.)
   const pieces = splitFile(path, size, plan.jobs);
-  const pending = pieces.slice(1).map((p) => collapseOnWorker(path, p, plan.opts));
+  const pending = pieces.slice(1).map((p) => runPiece(path, p, plan.opts));
   // Failures are reported in order below; until then a rejection is not unhandled.
   for (const p of pending) p.catch(() => {});
   // Progress: the pieces are of about equal size and read at about the same speed, so this
