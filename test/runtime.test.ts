@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { isGzip, resolveInputs } from '../src/runtime/input.js';
 import { cutLines, LINE_CHUNK, splitLines } from '../src/runtime/lines.js';
 import { Progress } from '../src/runtime/progress.js';
+import { addFrameNamingFlags, addWeightFlag, frameNamingArgs, toFrameNaming, WEIGHT_DEFAULT } from '../src/runtime/flag-groups.js';
+import { Command } from 'commander';
 
 const tmp = mkdtempSync(join(tmpdir(), 'flamekit-runtime-'));
 
@@ -71,5 +73,25 @@ describe('cutLines', () => {
     const got = [...splitLines(Buffer.from(s, 'latin1'))];
     expect(got.length).toBeGreaterThan(1);
     expect(got.map((c) => c.text).join('')).toBe(s);
+  });
+});
+
+describe('shared flag groups', () => {
+  it.each([
+    [[], []],
+    [['--tid'], ['--tid']],
+    [['--pid', '--tid'], ['--tid']],
+    [['--kernel', '--jit'], ['--all']],
+    [['--all', '--addrs', '--pid'], ['--pid', '--all', '--addrs']],
+    [['--jit'], ['--jit']],
+  ])('%j: options, and the flags that give them back', (flags, back) => {
+    const parse = (argv: string[]) => addFrameNamingFlags(new Command()).parse(argv, { from: 'user' }).opts();
+    const naming = toFrameNaming(parse(flags));
+    expect(frameNamingArgs(naming)).toEqual(back);
+    expect(toFrameNaming(parse(back))).toEqual(naming);
+  });
+  it('--weight shows its default from the table', () => {
+    const help = addWeightFlag(new Command()).helpInformation();
+    expect(help).toContain(`default: "${WEIGHT_DEFAULT}")`);
   });
 });

@@ -4,7 +4,6 @@ import { sniffStream } from '../input-check.js';
 import { INPUT_KIND_NAMES } from '../parse/input-kind.js';
 import { foldProfileInto, formatFoldedCounts, ProfileFormatError, readProfileBytes } from '../parse/profile-input.js';
 import type { SampledProfile } from '../parse/sampled-profile.js';
-import { Option } from 'commander';
 import {
   DataError,
   describeFsError,
@@ -26,10 +25,21 @@ import {
   type IO,
 } from '../cli.js';
 import { VERSION } from '../version.js';
-import { Collapser, type CollapseOptions, type Weight } from './collapse.js';
+import { Collapser, type CollapseOptions } from './collapse.js';
 import { Addr2LineMissing, checkAddr2line, makeInliner } from './addr2line.js';
 import { parseWindowLength, WindowWriter } from './per-window.js';
-import { collapseThreaded, planThreads } from './parallel.js';
+import { collapseThreaded, PARALLEL_MIN_BYTES, planThreads } from './parallel.js';
+import {
+  addEventFilterFlag,
+  addFrameNamingFlags,
+  addWeightFlag,
+  toEventFilter,
+  toFrameNaming,
+  toWeight,
+  type EventFilterFlags,
+  type FrameNamingFlags,
+  type WeightFlags,
+} from '../runtime/flag-groups.js';
 
 const NO_TIMESTAMPS_HINT =
   '--per-window needs timestamps: re-run perf script with time among its fields, e.g. perf script -F comm,pid,tid,cpu,time,period,event,ip,sym,dso';
@@ -37,6 +47,22 @@ const NO_TIMESTAMPS_HINT =
 const PROG = 'stackcollapse';
 const OUT_CHUNK = 1 << 20;
 const USAGE = `usage: ${PROG} [options] [file ...]`;
+
+/** stackcollapse's flags as commander parses them. */
+interface CollapseFlags extends FrameNamingFlags, EventFilterFlags, WeightFlags {
+  inline?: boolean;
+  context?: boolean;
+  srcline?: boolean;
+  perWindow?: string;
+  outputDir?: string;
+  jobs?: string;
+  quiet?: boolean;
+}
+
+/** The flags as core options (--inline and --per-window are set up by main, which checks them). */
+export function toOptions(o: CollapseFlags): CollapseOptions {
+  return { ...toFrameNaming(o), eventFilter: toEventFilter(o), weight: toWeight(o), srcline: Boolean(o.srcline) };
+}
 
 export async function main(argv: string[], io: IO = processIO()): Promise<number> {
   return runMain(PROG, io, () => USAGE, async ({ msgs }) => {
@@ -47,40 +73,26 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
           'as FlameGraph\'s stackcollapse-perf.pl does. Reads the files named (- for stdin, .gz accepted) or stdin.\n' +
           'Counts are weighted by the sample period, as stackcollapse-perf.pl does, unless --weight samples.',
       )
-      .argument('[file...]', 'perf script output; - or nothing for stdin')
-      .option('--pid', 'root frame is comm-PID')
-      .option('--tid', 'root frame is comm-PID/TID (implies --pid)')
-      .option('--kernel', 'annotate kernel frames with _[k]')
-      .option('--jit', 'annotate JIT frames with _[j]')
-      .option('--all', 'same as --kernel --jit')
-      .option('--addrs', 'show the address of unknown symbols: [dso <addr>]')
-      .option('--event-filter <event>', 'keep samples of this event only (default: the first event seen)')
-      .addOption(new Option('--weight <how>', 'count the sample period, or 1 per sample').choices(['period', 'samples']).default('period'))
+      .argument('[file...]', 'perf script output; - or nothing for stdin');
+    addFrameNamingFlags(program);
+    addEventFilterFlag(program);
+    addWeightFlag(program)
       .option('--inline', "un-inline frames with binutils' addr2line (slow)")
       .option('--context', 'with --inline: add file:line to each inlined function')
       .option('--srcline', 'input has a source line under each frame (perf script -F+srcline)')
       .option('--per-window <length>', 'one folded file per time window of this length (1s, 500ms, 2.5s, or seconds) in --output-dir')
       .option('--output-dir <dir>', 'with --per-window: where the window files go (created if missing)')
-      .option('-j, --jobs <n>', 'threads for file inputs (default: 2 for files over 64 MB on 2+ cores, else 1; stdin and .gz: 1)')
+      .option('-j, --jobs <n>', `threads for file inputs (default: 2 for files over ${PARALLEL_MIN_BYTES >> 20} MB on 2+ cores, else 1; stdin and .gz: 1)`)
       .option('-q, --quiet', 'print no warnings, and no progress line');
     program.parse(argv, { from: 'user' });
-    const o = program.opts();
+    const o = program.opts<CollapseFlags>();
     const files = program.args;
     if (o.context && !o.inline) throw new UsageError('--context goes with --inline');
 
     const inputs = resolveInputs(files);
     refuseTerminalStdin(inputs, io, 'perf script output');
 
-    const opts: CollapseOptions = {
-      pid: Boolean(o.pid || o.tid),
-      tid: Boolean(o.tid),
-      kernel: Boolean(o.kernel || o.all),
-      jit: Boolean(o.jit || o.all),
-      addrs: Boolean(o.addrs),
-      eventFilter: o.eventFilter ?? null,
-      weight: o.weight as Weight,
-      srcline: Boolean(o.srcline),
-    };
+    const opts = toOptions(o);
     if (o.inline) {
       try {
         checkAddr2line();
@@ -101,6 +113,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     } else if (o.outputDir !== undefined) {
       throw new UsageError('--output-dir goes with --per-window');
     }
+    const outputDir = o.outputDir ?? '';
 
     const bad = new WarningTally();
     let where = '';
@@ -111,9 +124,9 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     const collapser = new Collapser(plan ? { ...opts, eventFilter: plan.event } : opts, (b) =>
       bad.add(b.reason, `${where}:${b.line}: ${quoteInput(b.text)}`),
     );
-    const windows = opts.window ? new WindowWriter(o.outputDir, opts.window.lengthNs, collapser, writeFileAtomic) : null;
+    const windows = opts.window ? new WindowWriter(outputDir, opts.window.lengthNs, collapser, writeFileAtomic) : null;
     await windows?.open().catch((e) => {
-      throw new DataError(`cannot create the output directory: ${describeFsError(e)}`, o.outputDir);
+      throw new DataError(`cannot create the output directory: ${describeFsError(e)}`, outputDir);
     });
     const progress = new Progress(io, PROG, Progress.totalOf(inputs), Boolean(o.quiet));
     let done = 0; // bytes of the inputs before this one

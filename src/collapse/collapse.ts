@@ -26,7 +26,9 @@ import { formatFoldedLines, writeFoldedChunks } from './folded-writer.js';
 
 export { formatCount } from './folded-writer.js';
 
-export type Weight = 'period' | 'samples';
+import { EVENT_FILTER_DEFAULT, FRAME_NAMING_DEFAULTS, WEIGHT_DEFAULT, type Weight } from '../runtime/flag-groups.js';
+
+export type { Weight };
 
 /** Memoised frame lines kept at most (about 100 bytes each). */
 const MAX_LINES = 1 << 18;
@@ -169,14 +171,16 @@ export class Collapser {
     opts: CollapseOptions = {},
     private readonly onBad: (b: BadLine) => void = () => {},
   ) {
+    // Defaults from the shared tables (runtime/flag-groups.ts), which the help text reads.
+    const d = FRAME_NAMING_DEFAULTS;
     this.o = {
-      pid: opts.pid ?? false,
-      tid: opts.tid ?? false,
-      kernel: opts.kernel ?? false,
-      jit: opts.jit ?? false,
-      addrs: opts.addrs ?? false,
-      eventFilter: opts.eventFilter ?? null,
-      weight: opts.weight ?? 'period',
+      pid: opts.pid ?? d.pid,
+      tid: opts.tid ?? d.tid,
+      kernel: opts.kernel ?? d.kernel,
+      jit: opts.jit ?? d.jit,
+      addrs: opts.addrs ?? d.addrs,
+      eventFilter: opts.eventFilter ?? EVENT_FILTER_DEFAULT,
+      weight: opts.weight ?? WEIGHT_DEFAULT,
       srcline: opts.srcline ?? false,
       inline: opts.inline ?? null,
       window: opts.window ?? null,

@@ -30,7 +30,7 @@ import { cutLines, LINE_CHUNK } from '../runtime/lines.js';
 import type { StackTable } from './stack-table.js';
 
 /** Below this much input, threads cost more to start than they save. */
-const PARALLEL_MIN_BYTES = 64 << 20;
+export const PARALLEL_MIN_BYTES = 64 << 20;
 
 /** A byte range of a file: [start, end). */
 export interface Piece {
