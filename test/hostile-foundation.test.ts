@@ -76,7 +76,7 @@ const collapseCases: Record<string, (f: string) => Want> = {
   'xml-invalid-chars.txt': () => ({ code: 0, stderr: '', out: 'app;main;surrogate\xed\xa0\x80;ctl\x01\x0b\x0c\x1b;nonchar\xef\xbf\xbe 1\n' }),
   'idle-other-untimed.txt': () => ({
     code: 0,
-    stderr: 'stackcollapse: warning: kept events of type cycles; skipped 1 sample of other types (instructions); choose with --event-filter\n',
+    stderr: 'stackcollapse: warning: kept events of type cycles; left out 1 sample of other types (instructions); choose with --event-filter\n',
     // The sample without a timestamp is a sample to stackcollapse, which needs no time.
     out: 'app;leaf 1\napp;main;leaf 2\nswapper;cpu_idle;default_idle 1\n',
   }),

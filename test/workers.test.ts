@@ -184,7 +184,7 @@ describe('stackcollapse --jobs N = --jobs 1', () => {
     const one = await runMain(collapse, ['--jobs', '1', file]);
     expect(one.stderr).toMatch(/ignored 4 lines: not a frame line \(first at .*events.txt:25: "this is not perf output"\)/);
     expect(one.stderr).toMatch(/ignored 2 lines: frame line outside a sample \(first at .*events.txt:35: /);
-    expect(one.stderr).toMatch(/kept events of type cycles; skipped 999 samples of other types \(instructions\)/);
+    expect(one.stderr).toMatch(/kept events of type cycles; left out 999 samples of other types \(instructions\)/);
     for (const jobs of ['2', '7']) {
       const many = await runMain(collapse, ['--jobs', jobs, file]);
       expect(many.stderr).toBe(one.stderr);

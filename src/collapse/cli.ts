@@ -25,6 +25,7 @@ import {
   type IO,
 } from '../cli.js';
 import { VERSION } from '../version.js';
+import { ignoredLines, leftOut as leftOutMessage, NO_SAMPLES, otherEvents } from '../runtime/counts.js';
 import { Collapser, type CollapseOptions } from './collapse.js';
 import { Addr2LineMissing, checkAddr2line, makeInliner } from './addr2line.js';
 import { parseWindowLength, WindowWriter } from './per-window.js';
@@ -154,7 +155,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
           try {
             const { profile, leftOut } = readProfileBytes(sniffed.kind, Buffer.concat(parts));
             profiles.push({ name: input.name, profile });
-            for (const [why, n] of leftOut) msgs.warn(`${input.name}: left out ${n} ${n === 1 ? 'sample' : 'samples'} ${why}`);
+            for (const [why, n] of leftOut) msgs.warn(`${input.name}: ${leftOutMessage(n, why)}`);
           } catch (e) {
             throw e instanceof ProfileFormatError ? new DataError(e.message, input.name) : e;
           }
@@ -187,7 +188,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         await out.flush();
       }
       await out.end();
-      if (counts.size === 0) msgs.warn('no samples in input');
+      if (counts.size === 0) msgs.warn(NO_SAMPLES);
       return 0;
     }
     if (windows) {
@@ -197,7 +198,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       // Samples before the first timestamp belong to no window (range-perf would not print them either).
       const st = collapser.stats;
       const noWindow = st.samples - st.kept - [...st.otherEvents.values()].reduce((a, b) => a + b, 0);
-      if (noWindow > 0 && !o.quiet) msgs.warn(`left out ${noWindow} ${noWindow === 1 ? 'sample' : 'samples'} before the first timestamp: no window holds them`);
+      if (noWindow > 0 && !o.quiet) msgs.warn(leftOutMessage(noWindow, 'before the first timestamp: no window holds them'));
     } else {
       const out = new OutputSink(io.stdout, 'latin1');
       // Lines are written as latin1 bytes straight into Buffers of OUT_CHUNK that go out
@@ -214,24 +215,20 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     const st = collapser.stats;
     const badLines = bad.size;
     if (!o.quiet) {
-      bad.flush(msgs, (reason, n) => `ignored ${n} ${n === 1 ? 'line' : 'lines'}: ${reason}`);
+      bad.flush(msgs, (reason, n) => ignoredLines(n, reason));
       if (st.hugePeriods > 0) {
-        msgs.warn(`ignored ${st.hugePeriods} ${st.hugePeriods === 1 ? 'sample' : 'samples'} whose period is past 1.8e308, the largest number counted; consider --weight samples`);
+        msgs.warn(leftOutMessage(st.hugePeriods, 'whose period is past 1.8e308, the largest number counted; consider --weight samples'));
       }
       if (collapser.capped) msgs.warn('some counts exceed 1.8e308 and are capped at it; consider --weight samples');
       else if (collapser.inexact) msgs.warn('some counts exceed 2^53 and are rounded to 53 significant bits; consider --weight samples');
       const other = [...st.otherEvents.values()].reduce((a, b) => a + b, 0);
       if (other > 0) {
-        const names = [...st.otherEvents.keys()].map(showName).join(', ');
-        msgs.warn(
-          `kept events of type ${showName(st.event ?? '')}; skipped ${other} ${other === 1 ? 'sample' : 'samples'} of other types (${names})` +
-            (opts.eventFilter === null ? '; choose with --event-filter' : ''),
-        );
+        msgs.warn(otherEvents(showName(st.event ?? ''), other, [...st.otherEvents.keys()].map(showName), opts.eventFilter !== null));
       }
     }
     if (st.samples === 0) {
       if (badLines > 0) throw new DataError('no samples found: is this perf script output?');
-      if (!o.quiet) msgs.warn('no samples in input');
+      if (!o.quiet) msgs.warn(NO_SAMPLES);
     } else if (st.kept === 0 && st.hugePeriods === 0) {
       throw new DataError(`no samples of event ${showName(st.event ?? '')}; events seen: ${[...st.otherEvents.keys()].map(showName).join(', ')}`);
     }

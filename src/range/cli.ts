@@ -19,6 +19,7 @@ import {
 } from '../cli.js';
 import { parseSeconds, type Instant } from '../parse/perf-script.js';
 import { VERSION } from '../version.js';
+import { NO_SAMPLES } from '../runtime/counts.js';
 import { RangeFilter, type TimeOrigin } from './range.js';
 import { seekRange } from './seek.js';
 
@@ -110,7 +111,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     await out.end();
     if (filter.headers > 0 && filter.timedHeaders === 0) throw new DataError(NO_TIMESTAMPS_HINT);
     if (filter.headers === 0 && filter.strayLines > 0) throw new DataError('no perf script samples found in the input');
-    if (filter.headers === 0 && !o.quiet) msgs.warn('no samples in input');
+    if (filter.headers === 0 && !o.quiet) msgs.warn(NO_SAMPLES);
     return 0;
   });
 }
