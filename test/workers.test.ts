@@ -4,7 +4,8 @@
 // 5 pieces under each option set, collapsed and merged in this process (the pieces run
 // through collapseInProcess, what a worker runs, without the worker): the same planner,
 // splitter and merge as the tool, many inputs, no thread start-up each.
-// Two cases run the real tool with real worker threads, stdout and stderr compared.
+// Two cases run the real tool (bin/stackcollapse.js) with real worker threads, stdout and
+// stderr compared.
 //
 // The worker threads run dist/collapse/worker.js: `npm test` builds first.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -12,11 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { main as collapse } from '../src/collapse/cli.js';
 import { Collapser, type CollapseOptions } from '../src/collapse/collapse.js';
 import { collapseInProcess, collapseThreaded, planThreads, readRangeBytes, splitFile } from '../src/collapse/parallel.js';
 import { resolveInputs } from '../src/runtime/input.js';
-import { CONFORMANCE, FIXTURES, HAVE_CONFORMANCE, ROOT, runMain } from './helpers.js';
+import { CONFORMANCE, FIXTURES, HAVE_CONFORMANCE, ROOT, spawnBin } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'flamekit-workers-'));
 
@@ -151,8 +151,8 @@ describe('stackcollapse --jobs N = --jobs 1', () => {
 
   it('the real tool on real worker threads: a demo slice, every option set', async () => {
     for (const [flags] of OPTION_SETS) {
-      const one = await runMain(collapse, ['--jobs', '1', ...flags, sliceInputs[0]]);
-      const many = await runMain(collapse, ['--jobs', '2', ...flags, sliceInputs[0]]);
+      const one = await spawnBin('stackcollapse', ['--jobs', '1', ...flags, sliceInputs[0]]);
+      const many = await spawnBin('stackcollapse', ['--jobs', '2', ...flags, sliceInputs[0]]);
       expect({ flags, code: many.code, stderr: many.stderr }).toEqual({ flags, code: one.code, stderr: one.stderr });
       expect(many.stdout.equals(one.stdout), `${flags.join(' ')} stdout`).toBe(true);
     }
@@ -181,12 +181,12 @@ describe('stackcollapse --jobs N = --jobs 1', () => {
     const file = join(tmp, 'events.txt');
     writeFileSync(file, text);
     expect(splitFile(file, statSync(file).size, 7).length).toBe(7);
-    const one = await runMain(collapse, ['--jobs', '1', file]);
+    const one = await spawnBin('stackcollapse', ['--jobs', '1', file]);
     expect(one.stderr).toMatch(/ignored 4 lines: not a frame line \(first at .*events.txt:25: "this is not perf output"\)/);
     expect(one.stderr).toMatch(/ignored 2 lines: frame line outside a sample \(first at .*events.txt:35: /);
     expect(one.stderr).toMatch(/kept events of type cycles; left out 999 samples of other types \(instructions\)/);
     for (const jobs of ['2', '7']) {
-      const many = await runMain(collapse, ['--jobs', jobs, file]);
+      const many = await spawnBin('stackcollapse', ['--jobs', jobs, file]);
       expect(many.stderr).toBe(one.stderr);
       expect(many.stdout.equals(one.stdout)).toBe(true);
     }

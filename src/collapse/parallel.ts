@@ -256,15 +256,6 @@ export function tallyBad(tally: BadTally): (b: BadLine) => void {
   };
 }
 
-/**
- * The worker script. Under vitest this module runs from src/*.ts, which a worker cannot
- * load, so the compiled one in dist/ is used: `npm test` builds first.
- */
-function workerUrl(): URL {
-  const here = import.meta.url;
-  return here.endsWith('.ts') ? new URL('../../dist/collapse/worker.js', here) : new URL('./worker.js', here);
-}
-
 /** How the pieces after the first are collapsed: each to its PieceResult. */
 export type PieceRunner = (path: string, piece: Piece, opts: CollapseOptions) => Promise<PieceResult>;
 
@@ -280,7 +271,7 @@ export async function collapseOnWorker(path: string, piece: Piece, opts: Collaps
   // Loaded only when threads are used: start-up of a small run does not pay for it.
   const { Worker } = await import('node:worker_threads');
   return new Promise((resolve, reject) => {
-    const w = new Worker(workerUrl(), { workerData: { path, piece, opts: { ...opts, inline: null } } });
+    const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: { path, piece, opts: { ...opts, inline: null } } });
     let done = false;
     w.once('message', (r: PieceResult) => {
       done = true;
