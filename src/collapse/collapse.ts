@@ -21,6 +21,9 @@ import { copyString, PerfScriptScanner, type BadLine, type FrameSpan, type Heade
 import { rootFrameName, tidyFrameName } from '../parse/frame-name.js';
 import { StackScanner, type SampleHeader } from '../parse/stack-scanner.js';
 import { StackTable } from './stack-table.js';
+import { WindowCutter, type ClosedWindow, type WindowOptions } from './windows.js';
+
+export type { ClosedWindow, WindowOptions } from './windows.js';
 import { cutLines } from '../runtime/lines.js';
 import { formatFoldedLines, writeFoldedChunks } from './folded-writer.js';
 
@@ -60,37 +63,6 @@ export interface CollapseOptions {
    * null to keep the frame as it is. Used for --inline; default none.
    */
   inline?: ((pc: string, sym: string, dso: string) => string | null) | null;
-}
-
-/**
- * Per-window collapsing (stackcollapse --per-window). Windows are those of
- * `range-perf --timezerosecs`: time 0 is the whole second of the first timestamp, and
- * window k holds the samples whose time t (from there) has k*W <= t < (k+1)*W. They are
- * half-open, so that each sample is in exactly one window (range-perf's bounds are both
- * inclusive: window k equals `range-perf --timezerosecs kW (k+1)W-1ns`). A sample without
- * a timestamp belongs to the window of the sample before it, as range-perf prints it.
- */
-export interface WindowOptions {
-  /** Window length W in nanoseconds, a positive integer. */
-  lengthNs: number;
-  /**
-   * Windows kept open behind the newest one, for samples a little out of time order.
-   * Default 2. A sample for a window already closed reopens it (see ClosedWindow.reopened).
-   */
-  slack?: number;
-}
-
-/** A window that will get no more samples (unless reopened by a late one). */
-export interface ClosedWindow {
-  /** Window number k: it starts at k * W nanoseconds. */
-  index: number;
-  /** Its stacks (frame ids shared with the Collapser's table). */
-  table: StackTable;
-  /**
-   * It was closed before and got a late sample: what was written for it must be merged
-   * with this table.
-   */
-  reopened: boolean;
 }
 
 export interface CollapseStats {
@@ -155,17 +127,9 @@ export class Collapser {
   private linePc: string[] = [];
   private lineIds: (number | number[] | undefined)[] = [];
 
-  // Per-window mode: the open windows by number, the table of the current sample, the
-  // newest window seen, the windows closed so far, and those closed but not yet taken.
-  private readonly windowNs: number;
-  private readonly slack: number;
-  private windows = new Map<number, StackTable>();
+  /** Per-window mode: the windows being cut (null otherwise), and the table of the current sample. */
+  private readonly windows: WindowCutter | null;
   private current: StackTable;
-  private originSec: number | null = null;
-  private sampleWindow: number | null = null;
-  private newest = -Infinity;
-  private closedSet = new Set<number>();
-  private closed: ClosedWindow[] = [];
 
   constructor(
     opts: CollapseOptions = {},
@@ -186,8 +150,7 @@ export class Collapser {
       window: opts.window ?? null,
     };
     if (this.o.eventFilter !== null) this.stats.event = this.o.eventFilter;
-    this.windowNs = opts.window?.lengthNs ?? 0;
-    this.slack = opts.window?.slack ?? 2;
+    this.windows = opts.window ? new WindowCutter(opts.window, this.table) : null;
     this.current = this.table;
     if (!this.o.srcline && !this.o.inline && !this.o.addrs) {
       this.fast = new StackScanner({
@@ -290,7 +253,7 @@ export class Collapser {
       this.stats.hugePeriods++;
       return;
     }
-    if (this.windowNs > 0 && !this.selectWindow(h)) return;
+    if (this.windows !== null && !this.selectWindow(h)) return;
     let info = this.rootInfo[h.root];
     if (info === undefined) {
       const { comm, pid, tid } = this.fast!.root(h.root);
@@ -314,7 +277,7 @@ export class Collapser {
     const java = info.java ? 1 : 0;
     let ids = this.stackIds[java][stack];
     if (ids === undefined) ids = this.stackIds[java][stack] = this.stackFrameIds(stack, java);
-    if (this.windowNs > 0) {
+    if (this.windows !== null) {
       this.current.add(info.ids, ids, ids.length, this.weight);
       return;
     }
@@ -348,59 +311,22 @@ export class Collapser {
     return Int32Array.from(out);
   }
 
-  /**
-   * Per-window mode: picks the table of the sample that `h` starts. false: the sample
-   * belongs to no window (no timestamp yet).
-   */
+  /** Per-window mode: the table of the sample `h` starts; false when it belongs to no window. */
   private selectWindow(h: { hasTime: boolean; sec: number; ns: number }): boolean {
-    let k: number;
-    if (h.hasTime) {
-      if (this.originSec === null) this.originSec = h.sec;
-      const t = (h.sec - this.originSec) * 1e9 + h.ns;
-      const w = this.windowNs;
-      k = Math.floor(t / w);
-      // Exact floor division: t/w is a rounded double.
-      if (k * w > t) k--;
-      else if ((k + 1) * w <= t) k++;
-      this.sampleWindow = k;
-    } else if (this.sampleWindow !== null) {
-      k = this.sampleWindow;
-    } else {
-      return false;
-    }
-    let table = this.windows.get(k);
-    if (table === undefined) {
-      table = new StackTable(this.table);
-      this.windows.set(k, table);
-    }
-    this.current = table;
-    if (k > this.newest) {
-      // Windows never seen between the newest and this one are empty: closed as such, so
-      // that the output has one file per window however sparse the samples.
-      if (this.newest !== -Infinity) for (let e = this.newest + 1; e < k; e++) if (!this.windows.has(e)) this.windows.set(e, new StackTable(this.table));
-      this.newest = k;
-      for (const [e, t] of this.windows) if (e < k - this.slack) this.close(e, t);
-    }
+    const t = this.windows!.select(h);
+    if (t === null) return false;
+    this.current = t;
     return true;
-  }
-
-  private close(index: number, table: StackTable): void {
-    this.windows.delete(index);
-    this.closed.push({ index, table, reopened: this.closedSet.has(index) });
-    this.closedSet.add(index);
   }
 
   /** Per-window mode: the windows closed since the last call, in order of closing. */
   takeClosedWindows(): ClosedWindow[] {
-    const out = this.closed;
-    this.closed = [];
-    return out;
+    return this.windows?.take() ?? [];
   }
 
   /** Per-window mode, at the end of all input: closes every open window and returns them all. */
   finishWindows(): ClosedWindow[] {
-    for (const k of [...this.windows.keys()].sort((a, b) => a - b)) this.close(k, this.windows.get(k)!);
-    return this.takeClosedWindows();
+    return this.windows?.finish() ?? [];
   }
 
   /** Distinct stacks so far. */
@@ -453,7 +379,7 @@ export class Collapser {
       this.root = null;
       return;
     }
-    if (this.windowNs > 0 && !this.selectWindow(h)) {
+    if (this.windows !== null && !this.selectWindow(h)) {
       this.root = null;
       return;
     }
