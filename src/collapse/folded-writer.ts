@@ -1,6 +1,7 @@
 // The writer of folded stacks from a stack table: `root;...;leaf count` lines, sorted
-// byte-wise (the names are latin1, so code units are bytes), one line per stack. stdout and
-// the --per-window files are written by it; src/parse/folded.ts is the reader.
+// byte-wise (the names are latin1, so code units are bytes), one line per stack: as bytes
+// for stdout (writeFoldedChunks), as strings for the --per-window files (formatFoldedLines,
+// cheaper for many small tables). src/parse/folded.ts is the reader.
 //
 //   java;start_thread;java_start;GCTaskThread::run;StealTask::do_it;SpinPause 7
 //   swapper;start_secondary;cpu_idle;default_idle 1315
