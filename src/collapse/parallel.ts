@@ -203,7 +203,7 @@ function isHeaderLine(line: string): boolean {
 
 /**
  * Collapses one piece of a file: what a worker thread runs, and what the main thread runs
- * on the first piece. `opts.eventFilter` must be decided already (see firstEvent).
+ * on the first piece. `opts.eventFilter` must be decided already (see decideEvent).
  */
 export function collapsePiece(path: string, piece: Piece, opts: CollapseOptions, onBad?: (b: BadLine) => void): { collapser: Collapser; lines: number } {
   const collapser = new Collapser(opts, onBad);
