@@ -4,7 +4,7 @@
 // Linux the bytes are still in /proc/self/cmdline: bin/run.js reads them and hands the
 // tools each such argument with every byte that is not part of valid UTF-8 as a lone
 // surrogate U+DC80..U+DCFF (as Python's "surrogateescape"). No argument Node decodes can
-// hold a lone surrogate, so the escaped form is unambiguous; fsPath() in src/cli.ts turns
+// hold a lone surrogate, so the escaped form is unambiguous; fsPath() in src/runtime/input.ts turns
 // it back into bytes to open the file, and showArg() into `\xNN` for messages.
 //   caf\xe9.txt   ->  'caf\uDCE9.txt'
 //   \xff\xfe.txt  ->  '\uDCFF\uDCFE.txt'

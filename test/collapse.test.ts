@@ -113,7 +113,7 @@ describe('stackcollapse core', () => {
     const r = await runMain(main, [], sample(huge, 'f') + sample('5', 'g') + sample(huge, 'f'));
     expect(r.code).toBe(0);
     expect(r.stdout.toString('latin1')).toBe('a;g 5\n');
-    expect(r.stderr).toBe('stackcollapse: warning: ignored 2 samples whose period is past 1.8e308, the largest number counted; consider --weight samples\n');
+    expect(r.stderr).toBe('stackcollapse: warning: left out 2 samples whose period is past 1.8e308, the largest number counted; consider --weight samples\n');
     const near = '9'.repeat(308);
     const s = await runMain(main, [], sample(near, 'f') + sample(near, 'f'));
     expect(s.code).toBe(0);
@@ -220,13 +220,13 @@ describe('stackcollapse command', () => {
     const r = await runMain(main, [], fixture('edge-cases.txt'));
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(
-      'stackcollapse: warning: kept events of type cycles; skipped 2 samples of other types (syscalls:sys_enter_read, instructions); choose with --event-filter\n',
+      'stackcollapse: warning: kept events of type cycles; left out 2 samples of other types (syscalls:sys_enter_read, instructions); choose with --event-filter\n',
     );
   });
 
   it('quotes event names holding control bytes, so they cannot drive the terminal', async () => {
     const r = await runMain(main, [], 'a 1 [0] 1.0: cyc\x1bles:\n\t1 f (/x)\n\na 1 [0] 2.0: cycles:\n\t1 f (/x)\n');
-    expect(r.stderr).toBe('stackcollapse: warning: kept events of type "cyc\\x1bles"; skipped 1 sample of other types (cycles); choose with --event-filter\n');
+    expect(r.stderr).toBe('stackcollapse: warning: kept events of type "cyc\\x1bles"; left out 1 sample of other types (cycles); choose with --event-filter\n');
   });
 
   it('summarises unparseable lines once, with a count and the first place', async () => {

@@ -1,4 +1,4 @@
-// Every SVG made from the hostile-input corpus (scripts/gen-hostile.mjs), opened from file://
+// Every SVG made from the hostile-input corpus (test/gen/hostile.ts), opened from file://
 // in headless Chromium: flamegraph-svg's (folded cases, and perf cases through stackcollapse,
 // and its error SVG) and heatmap-svg's (perf cases). On each page: no dialog opens, nothing
 // is fetched, no script error, the document is SVG that Chromium's XML parser accepts, and
@@ -14,19 +14,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { main as collapse } from '../src/collapse/cli.js';
 import { main as flamegraph } from '../src/flamegraph/cli.js';
 import { main as heatmap } from '../src/heatmap/cli.js';
-// @ts-expect-error: a plain .mjs script, without types
-import { largeCases, smallCases, writeCases } from '../scripts/gen-hostile.mjs';
+import { smallCases } from './gen/hostile.js';
 import { haveChromium, launchChromium, openWatchedPage, xmlParseError, type Watched } from './browser/chromium.js';
 import { FIXTURES, runMain } from './helpers.js';
 
 if (!haveChromium) console.warn('hostile-input browser tests skipped: no Chromium at /usr/bin/chromium');
 
 const DIR = join(FIXTURES, 'hostile');
-const LARGE = join(DIR, 'large');
+/** The large cases, made once per run by test/global-setup.ts (not in the source tree). */
+const LARGE = inject('hostileLarge');
 const SMALL: string[] = Object.keys(smallCases()).sort();
 
 /** Tags each kind of SVG may hold, before and after interaction; nothing else may appear. */
@@ -58,12 +58,10 @@ describe.skipIf(!haveChromium)('SVGs made from hostile input, in Chromium', () =
   }
 
   beforeAll(async () => {
-    writeCases(DIR, smallCases());
-    writeCases(LARGE, largeCases());
     dir = mkdtempSync(join(tmpdir(), 'hostile-browser-'));
     const cases = [...SMALL.map((n) => join(DIR, n)), ...['deep-10000.folded', 'long-line-10mb.folded', 'distinct-1m.folded', 'deep-10000.txt', 'long-line-10mb.txt'].map((n) => join(LARGE, n))];
     for (const f of cases) {
-      const name = f.slice(DIR.length + 1);
+      const name = f.startsWith(LARGE) ? `large/${f.slice(LARGE.length + 1)}` : f.slice(DIR.length + 1);
       // flamegraph-svg: folded input directly (an SVG, or the error SVG: also for a few perf
       // cases given directly), perf input through stackcollapse.
       if (f.endsWith('.folded') || ['binary-garbage.bin', 'empty.txt', 'only-comments.txt', 'markup-names.txt'].includes(name)) {

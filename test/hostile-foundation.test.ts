@@ -1,23 +1,23 @@
-// The hostile-input corpus (scripts/gen-hostile.mjs) through range-perf and stackcollapse:
+// The hostile-input corpus (test/gen/hostile.ts) through range-perf and stackcollapse:
 // for every case, the exit code, the exact stderr, and the output.
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { main as collapse } from '../src/collapse/cli.js';
 import { main as range } from '../src/range/cli.js';
-// @ts-expect-error: a plain .mjs script, without types
-import { largeCases, smallCases, writeCases } from '../scripts/gen-hostile.mjs';
+import { smallCases } from './gen/hostile.js';
 import { AS_NOBODY, FIXTURES, NOBODY_CAN_RUN, ROOT, runMain } from './helpers.js';
 
 const DIR = join(FIXTURES, 'hostile');
-const LARGE = join(DIR, 'large');
+/** The large cases, made once per run by test/global-setup.ts (not in the source tree). */
+const LARGE = inject('hostileLarge');
 const file = (name: string) => join(DIR, name);
 
 beforeAll(() => {
-  writeCases(DIR, smallCases());
-  writeCases(LARGE, largeCases());
+  // The committed small cases are what test/gen/hostile.ts makes.
+  for (const [name, bytes] of Object.entries(smallCases())) expect(readFileSync(join(DIR, name)).equals(bytes), name).toBe(true);
 });
 
 interface Want {
@@ -76,7 +76,7 @@ const collapseCases: Record<string, (f: string) => Want> = {
   'xml-invalid-chars.txt': () => ({ code: 0, stderr: '', out: 'app;main;surrogate\xed\xa0\x80;ctl\x01\x0b\x0c\x1b;nonchar\xef\xbf\xbe 1\n' }),
   'idle-other-untimed.txt': () => ({
     code: 0,
-    stderr: 'stackcollapse: warning: kept events of type cycles; skipped 1 sample of other types (instructions); choose with --event-filter\n',
+    stderr: 'stackcollapse: warning: kept events of type cycles; left out 1 sample of other types (instructions); choose with --event-filter\n',
     // The sample without a timestamp is a sample to stackcollapse, which needs no time.
     out: 'app;leaf 1\napp;main;leaf 2\nswapper;cpu_idle;default_idle 1\n',
   }),

@@ -1,30 +1,30 @@
-// The hostile-input corpus (scripts/gen-hostile.mjs) through flamegraph-svg and heatmap-svg:
+// The hostile-input corpus (test/gen/hostile.ts) through flamegraph-svg and heatmap-svg:
 // for every case, the exit code, the exact stderr, and the output: a well-formed SVG (the
 // strict checker of test/flamegraph-io.ts) holding the names as they should read, the
 // error SVG, or nothing. Perf script cases also go through stackcollapse into flamegraph-svg.
-import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { main as collapse } from '../src/collapse/cli.js';
 import { main as flamegraph } from '../src/flamegraph/cli.js';
 import { main as heatmap } from '../src/heatmap/cli.js';
-// @ts-expect-error: a plain .mjs script, without types
-import { largeCases, smallCases, writeCases } from '../scripts/gen-hostile.mjs';
+import { smallCases } from './gen/hostile.js';
 import { xmlProblem } from './flamegraph-io.js';
 import { AS_NOBODY, FIXTURES, NOBODY_CAN_RUN, ROOT, runMain, spawnBin } from './helpers.js';
 
 const DIR = join(FIXTURES, 'hostile');
-const LARGE = join(DIR, 'large');
+/** The large cases, made once per run by test/global-setup.ts (not in the source tree). */
+const LARGE = inject('hostileLarge');
 const file = (name: string) => join(DIR, name);
 const SMALL: string[] = Object.keys(smallCases()).sort();
 const FOLDED = SMALL.filter((n) => n.endsWith('.folded'));
 const PERF = SMALL.filter((n) => !n.endsWith('.folded'));
 
 beforeAll(() => {
-  writeCases(DIR, smallCases());
-  writeCases(LARGE, largeCases());
+  // The committed small cases are what test/gen/hostile.ts makes.
+  for (const [name, bytes] of Object.entries(smallCases())) expect(readFileSync(join(DIR, name)).equals(bytes), name).toBe(true);
 });
 
 const FG = 'flamegraph-svg';
@@ -145,7 +145,7 @@ describe('flamegraph-svg on hostile input', () => {
     checkFg(await runMain(flamegraph, [f], ''), fgDirect[name](f));
   });
   it.each(FOLDED)('%s: the same SVG from stdin, in chunks of 1 and 7 bytes', async (name) => {
-    const { readFileSync } = await import('node:fs');
+
     const input = readFileSync(file(name));
     const whole = await runMain(flamegraph, [], input);
     for (const size of [1, 7]) {
@@ -345,7 +345,7 @@ describe('heatmap-svg on hostile input', () => {
   });
 
   it('the same SVG from stdin in chunks of 1, 7 and 4096 bytes', async () => {
-    const { readFileSync } = await import('node:fs');
+
     for (const name of ['markup-names.txt', 'mixed-line-endings.txt', 'nul-bytes.txt', 'xml-invalid-chars.txt', 'time-backwards.txt']) {
       const input = readFileSync(file(name));
       const whole = await runMain(heatmap, [], input);

@@ -103,7 +103,7 @@ describe('every sample left out is counted', () => {
   it('stackcollapse names the event it kept and counts the samples of others', async () => {
     const r = await runMain(collapse, [], sample('1.0') + sample('1.1').replace('cycles', 'instructions'));
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe('stackcollapse: warning: kept events of type cycles; skipped 1 sample of other types (instructions); choose with --event-filter\n');
+    expect(r.stderr).toBe('stackcollapse: warning: kept events of type cycles; left out 1 sample of other types (instructions); choose with --event-filter\n');
     expect(r.stdout.toString('latin1')).toBe('app;main;leaf 1\n');
   });
 });

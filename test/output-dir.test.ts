@@ -46,6 +46,21 @@ describe('flamegraph-svg --output-dir', () => {
     expect(readFileSync(join(out, '000001.000.svg'), 'utf8')).toContain('Flame Graph: 1 s to 2 s');
   });
 
+  it('titles a window before the origin, whose name has a sign, with its window', async () => {
+    // stackcollapse --per-window writes a window before the first sample's second (a late
+    // sample from another CPU) as -000001.000.folded: read back with its sign.
+    const dir = tmp();
+    writeFileSync(join(dir, '-000001.000.folded'), 'a;b 3\n');
+    writeFileSync(join(dir, '000000.000.folded'), 'a;c 2\n');
+    writeFileSync(join(dir, '-000000.500.folded'), 'a;d 1\n');
+    const out = tmp();
+    const r = await spawnBin('flamegraph-svg', ['--output-dir', out, dir]);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(readFileSync(join(out, '-000001.000.svg'), 'utf8')).toContain('Flame Graph: -1 s to -0.5 s');
+    expect(readFileSync(join(out, '-000000.500.svg'), 'utf8')).toContain('Flame Graph: -0.5 s to 0 s');
+    expect(readFileSync(join(out, '000000.000.svg'), 'utf8')).toContain('Flame Graph: 0 s to 0.5 s');
+  });
+
   it.each([
     [['--diff'], "flamegraph-svg: '--output-dir' does not go with '--diff'"],
     [[], "flamegraph-svg: '--output-dir' wants input files or directories"],
@@ -57,16 +72,22 @@ describe('flamegraph-svg --output-dir', () => {
 });
 
 describe('Ctrl-C leaves whole files only', () => {
+  // No race with the tool's speed: each run is interrupted while it waits for input that
+  // never comes (a pipe kept open, a FIFO nobody writes), once the files before that wait
+  // are on disk. A finished run cannot happen, so fewer files than a full run is certain.
   let big = '';
   beforeAll(() => {
     big = join(tmp(), 'big.txt');
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'gen-corpus.mjs'), '--mb', '40', '--seconds', '300', '--out', big], { stdio: 'ignore' });
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'gen-corpus.mjs'), '--mb', '10', '--seconds', '300', '--out', big], { stdio: 'ignore' });
   });
 
-  /** Starts `tool args`, sends SIGINT once `ready()` holds, and waits for the exit. */
-  function interrupt(tool: string, args: string[], ready: () => boolean): Promise<NodeJS.Signals | null> {
+  /** Starts `tool args` (stdin a pipe, fed `input`), sends SIGINT once `ready()` holds, and waits for the exit. */
+  function interrupt(tool: string, args: string[], input: Buffer | null, ready: () => boolean): Promise<NodeJS.Signals | null> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, [join(ROOT, 'bin', `${tool}.js`), ...args], { stdio: 'ignore' });
+      const child = spawn(process.execPath, [join(ROOT, 'bin', `${tool}.js`), ...args], { stdio: ['pipe', 'ignore', 'ignore'] });
+      child.stdin.on('error', () => {});
+      // Never ended: the tool waits for more once it has read this.
+      if (input) child.stdin.write(input);
       const timer = setInterval(() => {
         if (ready()) {
           clearInterval(timer);
@@ -83,8 +104,12 @@ describe('Ctrl-C leaves whole files only', () => {
   it('stackcollapse --per-window', async () => {
     const full = tmp();
     execFileSync(process.execPath, [join(ROOT, 'bin', 'stackcollapse.js'), '--per-window', '1s', '--output-dir', full, big]);
+    // The first half of the input on a pipe that stays open: windows of the first half are
+    // written, and the run cannot end.
+    const text = readFileSync(big);
+    const half = text.subarray(0, text.indexOf('\n\n', text.length >> 1) + 2);
     const cut = tmp();
-    const signal = await interrupt('stackcollapse', ['--per-window', '1s', '--output-dir', cut, big], () => existsSync(cut) && readdirSync(cut).length > 20);
+    const signal = await interrupt('stackcollapse', ['--per-window', '1s', '--output-dir', cut], half, () => existsSync(cut) && readdirSync(cut).length > 20);
     expect(signal).toBe('SIGINT');
     const left = readdirSync(cut);
     expect(left.filter((n) => !n.endsWith('.folded'))).toEqual([]);
@@ -97,8 +122,15 @@ describe('Ctrl-C leaves whole files only', () => {
     execFileSync(process.execPath, [join(ROOT, 'bin', 'stackcollapse.js'), '--per-window', '1s', '--output-dir', windows, big]);
     const full = tmp();
     execFileSync(process.execPath, [join(ROOT, 'bin', 'flamegraph-svg.js'), '--output-dir', full, windows]);
+    // The same windows, with a FIFO that no one writes sorted among them (not a window
+    // name, so the titles stay those of the full run): drawing stops there.
+    const names = readdirSync(windows).sort();
+    const before = names.slice(0, 10);
+    const mixed = tmp();
+    for (const n of names) writeFileSync(join(mixed, n), readFileSync(join(windows, n)));
+    execFileSync('mkfifo', [join(mixed, `${before[before.length - 1].replace(/\.folded$/, '')}x.folded`)]);
     const cut = tmp();
-    const signal = await interrupt('flamegraph-svg', ['--output-dir', cut, windows], () => existsSync(cut) && readdirSync(cut).length > 5);
+    const signal = await interrupt('flamegraph-svg', ['--output-dir', cut, mixed], null, () => before.every((n) => existsSync(join(cut, n.replace(/\.folded$/, '.svg')))));
     expect(signal).toBe('SIGINT');
     const left = readdirSync(cut);
     expect(left.filter((n) => !n.endsWith('.svg'))).toEqual([]);

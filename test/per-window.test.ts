@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { main as collapse } from '../src/collapse/cli.js';
 import { decideEvent } from '../src/collapse/parallel.js';
 import { formatWindowStart, parseWindowLength, windowFileName } from '../src/collapse/per-window.js';
+import { formatSeconds, parseWindowFileName } from '../src/window-name.js';
 import { main as range } from '../src/range/cli.js';
 import { statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -180,5 +181,31 @@ describe('per-window usage', () => {
     const r = await runMain(collapse, ['--per-window', '1s', '--output-dir', newDir(), join(FIXTURES, 'perf', 'no-timestamps.txt')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^stackcollapse: --per-window needs timestamps: re-run perf script with time among its fields/);
+  });
+});
+
+describe('window file names, written and read back', () => {
+  it.each([
+    [0, 1e9, '000000.000.folded', 0],
+    [12, 1e9, '000012.000.folded', 12e9],
+    [-1, 1e9, '-000001.000.folded', -1e9],
+    [-3, 2.5e8, '-000000.750.folded', -7.5e8],
+    [3, 250000, '000000.000750.folded', 750000],
+    [-7, 1, '-000000.000000007.folded', -7],
+  ])('window %i of %d ns: %s', (index, lengthNs, name, startNs) => {
+    expect(windowFileName(index, lengthNs)).toBe(name);
+    expect(parseWindowFileName(name)).toBe(startNs);
+  });
+  it.each(['a.folded', '12.folded.txt', '+000001.000.folded', '--1.000.folded', '000001.000.svg'])('%s is not a window file', (name) => {
+    expect(parseWindowFileName(name)).toBe(null);
+  });
+  it.each([
+    [0, '0'],
+    [-1e9, '-1'],
+    [-5e8, '-0.5'],
+    [12.25e9, '12.25'],
+    [250000, '0.00025'],
+  ])('%d ns reads %s s in a title', (ns, text) => {
+    expect(formatSeconds(ns)).toBe(text);
   });
 });

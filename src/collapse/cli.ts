@@ -1,10 +1,9 @@
 // stackcollapse [options] [file ...]: perf script text -> folded stacks.
 // Maps the command line onto CollapseOptions; the work is in collapse.ts.
 import { sniffStream } from '../input-check.js';
-import { INPUT_KIND_NAMES, sniffInputKind } from '../parse/input-kind.js';
+import { INPUT_KIND_NAMES } from '../parse/input-kind.js';
 import { foldProfileInto, formatFoldedCounts, ProfileFormatError, readProfileBytes } from '../parse/profile-input.js';
 import type { SampledProfile } from '../parse/sampled-profile.js';
-import { Option } from 'commander';
 import {
   DataError,
   describeFsError,
@@ -22,26 +21,49 @@ import {
   runMain,
   UsageError,
   WarningTally,
+  writeFileAtomic,
   type IO,
-  type Input,
 } from '../cli.js';
 import { VERSION } from '../version.js';
-import { Collapser, type CollapseOptions, type Weight } from './collapse.js';
+import { ignoredLines, leftOut as leftOutMessage, NO_SAMPLES, otherEvents } from '../runtime/counts.js';
+import { Collapser, type CollapseOptions } from './collapse.js';
 import { Addr2LineMissing, checkAddr2line, makeInliner } from './addr2line.js';
 import { parseWindowLength, WindowWriter } from './per-window.js';
-import { collapseOnWorker, decideEvent, readRangeBytes, splitFile, type PieceResult } from './parallel.js';
-import { availableParallelism } from 'node:os';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { collapseThreaded, PARALLEL_MIN_BYTES, planThreads } from './parallel.js';
+import {
+  addEventFilterFlag,
+  addFrameNamingFlags,
+  addWeightFlag,
+  toEventFilter,
+  toFrameNaming,
+  toWeight,
+  type EventFilterFlags,
+  type FrameNamingFlags,
+  type WeightFlags,
+} from '../runtime/flag-groups.js';
 
 const NO_TIMESTAMPS_HINT =
   '--per-window needs timestamps: re-run perf script with time among its fields, e.g. perf script -F comm,pid,tid,cpu,time,period,event,ip,sym,dso';
 
-/** Below this much input, threads cost more to start than they save. */
-const PARALLEL_MIN_BYTES = 64 << 20;
-
 const PROG = 'stackcollapse';
 const OUT_CHUNK = 1 << 20;
 const USAGE = `usage: ${PROG} [options] [file ...]`;
+
+/** stackcollapse's flags as commander parses them. */
+interface CollapseFlags extends FrameNamingFlags, EventFilterFlags, WeightFlags {
+  inline?: boolean;
+  context?: boolean;
+  srcline?: boolean;
+  perWindow?: string;
+  outputDir?: string;
+  jobs?: string;
+  quiet?: boolean;
+}
+
+/** The flags as core options (--inline and --per-window are set up by main, which checks them). */
+export function toOptions(o: CollapseFlags): CollapseOptions {
+  return { ...toFrameNaming(o), eventFilter: toEventFilter(o), weight: toWeight(o), srcline: Boolean(o.srcline) };
+}
 
 export async function main(argv: string[], io: IO = processIO()): Promise<number> {
   return runMain(PROG, io, () => USAGE, async ({ msgs }) => {
@@ -52,40 +74,26 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
           'as FlameGraph\'s stackcollapse-perf.pl does. Reads the files named (- for stdin, .gz accepted) or stdin.\n' +
           'Counts are weighted by the sample period, as stackcollapse-perf.pl does, unless --weight samples.',
       )
-      .argument('[file...]', 'perf script output; - or nothing for stdin')
-      .option('--pid', 'root frame is comm-PID')
-      .option('--tid', 'root frame is comm-PID/TID (implies --pid)')
-      .option('--kernel', 'annotate kernel frames with _[k]')
-      .option('--jit', 'annotate JIT frames with _[j]')
-      .option('--all', 'same as --kernel --jit')
-      .option('--addrs', 'show the address of unknown symbols: [dso <addr>]')
-      .option('--event-filter <event>', 'keep samples of this event only (default: the first event seen)')
-      .addOption(new Option('--weight <how>', 'count the sample period, or 1 per sample').choices(['period', 'samples']).default('period'))
+      .argument('[file...]', 'perf script output; - or nothing for stdin');
+    addFrameNamingFlags(program);
+    addEventFilterFlag(program);
+    addWeightFlag(program)
       .option('--inline', "un-inline frames with binutils' addr2line (slow)")
       .option('--context', 'with --inline: add file:line to each inlined function')
       .option('--srcline', 'input has a source line under each frame (perf script -F+srcline)')
       .option('--per-window <length>', 'one folded file per time window of this length (1s, 500ms, 2.5s, or seconds) in --output-dir')
       .option('--output-dir <dir>', 'with --per-window: where the window files go (created if missing)')
-      .option('-j, --jobs <n>', 'threads for file inputs (default: 2 for files over 64 MB on 2+ cores, else 1; stdin and .gz: 1)')
+      .option('-j, --jobs <n>', `threads for file inputs (default: 2 for files over ${PARALLEL_MIN_BYTES >> 20} MB on 2+ cores, else 1; stdin and .gz: 1)`)
       .option('-q, --quiet', 'print no warnings, and no progress line');
     program.parse(argv, { from: 'user' });
-    const o = program.opts();
+    const o = program.opts<CollapseFlags>();
     const files = program.args;
     if (o.context && !o.inline) throw new UsageError('--context goes with --inline');
 
     const inputs = resolveInputs(files);
     refuseTerminalStdin(inputs, io, 'perf script output');
 
-    const opts: CollapseOptions = {
-      pid: Boolean(o.pid || o.tid),
-      tid: Boolean(o.tid),
-      kernel: Boolean(o.kernel || o.all),
-      jit: Boolean(o.jit || o.all),
-      addrs: Boolean(o.addrs),
-      eventFilter: o.eventFilter ?? null,
-      weight: o.weight as Weight,
-      srcline: Boolean(o.srcline),
-    };
+    const opts = toOptions(o);
     if (o.inline) {
       try {
         checkAddr2line();
@@ -106,6 +114,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     } else if (o.outputDir !== undefined) {
       throw new UsageError('--output-dir goes with --per-window');
     }
+    const outputDir = o.outputDir ?? '';
 
     const bad = new WarningTally();
     let where = '';
@@ -116,9 +125,9 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     const collapser = new Collapser(plan ? { ...opts, eventFilter: plan.event } : opts, (b) =>
       bad.add(b.reason, `${where}:${b.line}: ${quoteInput(b.text)}`),
     );
-    const windows = opts.window ? new WindowWriter(o.outputDir, opts.window.lengthNs, collapser) : null;
+    const windows = opts.window ? new WindowWriter(outputDir, opts.window.lengthNs, collapser, writeFileAtomic) : null;
     await windows?.open().catch((e) => {
-      throw new DataError(`cannot create the output directory: ${describeFsError(e)}`, o.outputDir);
+      throw new DataError(`cannot create the output directory: ${describeFsError(e)}`, outputDir);
     });
     const progress = new Progress(io, PROG, Progress.totalOf(inputs), Boolean(o.quiet));
     let done = 0; // bytes of the inputs before this one
@@ -146,7 +155,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
           try {
             const { profile, leftOut } = readProfileBytes(sniffed.kind, Buffer.concat(parts));
             profiles.push({ name: input.name, profile });
-            for (const [why, n] of leftOut) msgs.warn(`${input.name}: left out ${n} ${n === 1 ? 'sample' : 'samples'} ${why}`);
+            for (const [why, n] of leftOut) msgs.warn(`${input.name}: ${leftOutMessage(n, why)}`);
           } catch (e) {
             throw e instanceof ProfileFormatError ? new DataError(e.message, input.name) : e;
           }
@@ -179,7 +188,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         await out.flush();
       }
       await out.end();
-      if (counts.size === 0) msgs.warn('no samples in input');
+      if (counts.size === 0) msgs.warn(NO_SAMPLES);
       return 0;
     }
     if (windows) {
@@ -189,7 +198,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       // Samples before the first timestamp belong to no window (range-perf would not print them either).
       const st = collapser.stats;
       const noWindow = st.samples - st.kept - [...st.otherEvents.values()].reduce((a, b) => a + b, 0);
-      if (noWindow > 0 && !o.quiet) msgs.warn(`left out ${noWindow} ${noWindow === 1 ? 'sample' : 'samples'} before the first timestamp: no window holds them`);
+      if (noWindow > 0 && !o.quiet) msgs.warn(leftOutMessage(noWindow, 'before the first timestamp: no window holds them'));
     } else {
       const out = new OutputSink(io.stdout, 'latin1');
       // Lines are written as latin1 bytes straight into Buffers of OUT_CHUNK that go out
@@ -206,114 +215,23 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     const st = collapser.stats;
     const badLines = bad.size;
     if (!o.quiet) {
-      bad.flush(msgs, (reason, n) => `ignored ${n} ${n === 1 ? 'line' : 'lines'}: ${reason}`);
+      bad.flush(msgs, (reason, n) => ignoredLines(n, reason));
       if (st.hugePeriods > 0) {
-        msgs.warn(`ignored ${st.hugePeriods} ${st.hugePeriods === 1 ? 'sample' : 'samples'} whose period is past 1.8e308, the largest number counted; consider --weight samples`);
+        msgs.warn(leftOutMessage(st.hugePeriods, 'whose period is past 1.8e308, the largest number counted; consider --weight samples'));
       }
       if (collapser.capped) msgs.warn('some counts exceed 1.8e308 and are capped at it; consider --weight samples');
       else if (collapser.inexact) msgs.warn('some counts exceed 2^53 and are rounded to 53 significant bits; consider --weight samples');
       const other = [...st.otherEvents.values()].reduce((a, b) => a + b, 0);
       if (other > 0) {
-        const names = [...st.otherEvents.keys()].map(showName).join(', ');
-        msgs.warn(
-          `kept events of type ${showName(st.event ?? '')}; skipped ${other} ${other === 1 ? 'sample' : 'samples'} of other types (${names})` +
-            (opts.eventFilter === null ? '; choose with --event-filter' : ''),
-        );
+        msgs.warn(otherEvents(showName(st.event ?? ''), other, [...st.otherEvents.keys()].map(showName), opts.eventFilter !== null));
       }
     }
     if (st.samples === 0) {
       if (badLines > 0) throw new DataError('no samples found: is this perf script output?');
-      if (!o.quiet) msgs.warn('no samples in input');
+      if (!o.quiet) msgs.warn(NO_SAMPLES);
     } else if (st.kept === 0 && st.hugePeriods === 0) {
       throw new DataError(`no samples of event ${showName(st.event ?? '')}; events seen: ${[...st.otherEvents.keys()].map(showName).join(', ')}`);
     }
     return 0;
   });
-}
-
-interface ThreadPlan {
-  jobs: number;
-  event: string | null;
-  opts: CollapseOptions;
-}
-
-/**
- * Whether to collapse on several threads, and with which event filter. Threads need plain
- * files (a pipe or a gzip stream cannot be cut), and no --inline (addr2line runs per
- * frame, in this thread). The default is 2 threads for files over 64 MB on a machine with
- * 2 cores or more: past 2, the main thread's merge and the memory bus gain little.
- */
-function planThreads(inputs: Input[], jobs: number | null, opts: CollapseOptions): ThreadPlan | null {
-  if (opts.inline) return null;
-  if (inputs.some((i) => i.path === null || i.size === null || notPlainText(i.path))) return null;
-  const total = inputs.reduce((a, i) => a + i.size!, 0);
-  const n = jobs ?? (total >= PARALLEL_MIN_BYTES ? Math.min(2, availableParallelism()) : 1);
-  if (n < 2) return null;
-  let event = opts.eventFilter ?? null;
-  if (event === null) {
-    const d = decideEvent(inputs.map((i) => ({ path: i.path!, size: i.size! })));
-    if (!d.decided) return null;
-    event = d.event;
-  }
-  return { jobs: n, event, opts: { ...opts, eventFilter: event } };
-}
-
-/**
- * Whether a file is not plain perf script text (gzip, perf.data, a JSON or protobuf
- * profile), so: one thread; true when it cannot be read, so that the usual path reports the error.
- */
-function notPlainText(path: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return true;
-  }
-  try {
-    const b = Buffer.alloc(4096);
-    const got = readSync(fd, b, 0, b.length, 0);
-    if (got >= 2 && b[0] === 0x1f && b[1] === 0x8b) return true;
-    const kind = sniffInputKind(b.subarray(0, got));
-    return kind !== 'perf-script' && kind !== 'text' && kind !== 'folded' && kind !== 'empty';
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * One file on `plan.jobs` threads: this thread collapses the first piece into `collapser`
- * while workers take the others; their results are merged in file order, and `onPiece`
- * gets each with the number of lines before it (for bad-line numbers). `onShare` gets the
- * estimated fraction of the file read, for progress.
- */
-async function collapseThreaded(
-  collapser: Collapser,
-  path: string,
-  size: number,
-  plan: ThreadPlan,
-  onShare: (fraction: number) => void,
-  onPiece: (r: PieceResult, lineBase: number) => void,
-): Promise<void> {
-  // Equal pieces. (The merge and the output wait for the last piece whoever reads it, and
-  // a worker starts ~60 ms late, so a smaller first piece would only idle this thread.)
-  const pieces = splitFile(path, size, plan.jobs);
-  const pending = pieces.slice(1).map((p) => collapseOnWorker(path, p, plan.opts));
-  // Failures are reported in order below; until then a rejection is not unhandled.
-  for (const p of pending) p.catch(() => {});
-  // Progress: the pieces are of about equal size and read at about the same speed, so this
-  // thread's share of its own piece stands for the share of the whole file.
-  const first = pieces[0].end - pieces[0].start;
-  let read = 0;
-  readRangeBytes(path, pieces[0], (b) => {
-    collapser.pushBytes(b);
-    read += b.length;
-    onShare(read / first);
-  });
-  let lineBase = collapser.endInput();
-  for (const p of pending) {
-    const r = await p;
-    collapser.merge(r);
-    onPiece(r, lineBase);
-    lineBase += r.lines;
-  }
 }

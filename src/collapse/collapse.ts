@@ -21,9 +21,17 @@ import { copyString, PerfScriptScanner, type BadLine, type FrameSpan, type Heade
 import { rootFrameName, tidyFrameName } from '../parse/frame-name.js';
 import { StackScanner, type SampleHeader } from '../parse/stack-scanner.js';
 import { StackTable } from './stack-table.js';
-import type { PieceResult } from './parallel.js';
+import { WindowCutter, type ClosedWindow, type WindowOptions } from './windows.js';
 
-export type Weight = 'period' | 'samples';
+export type { ClosedWindow, WindowOptions } from './windows.js';
+import { cutLines } from '../runtime/lines.js';
+import { formatFoldedLines, writeFoldedChunks } from './folded-writer.js';
+
+export { formatCount } from './folded-writer.js';
+
+import { EVENT_FILTER_DEFAULT, FRAME_NAMING_DEFAULTS, WEIGHT_DEFAULT, type Weight } from '../runtime/flag-groups.js';
+
+export type { Weight };
 
 /** Memoised frame lines kept at most (about 100 bytes each). */
 const MAX_LINES = 1 << 18;
@@ -55,37 +63,6 @@ export interface CollapseOptions {
    * null to keep the frame as it is. Used for --inline; default none.
    */
   inline?: ((pc: string, sym: string, dso: string) => string | null) | null;
-}
-
-/**
- * Per-window collapsing (stackcollapse --per-window). Windows are those of
- * `range-perf --timezerosecs`: time 0 is the whole second of the first timestamp, and
- * window k holds the samples whose time t (from there) has k*W <= t < (k+1)*W. They are
- * half-open, so that each sample is in exactly one window (range-perf's bounds are both
- * inclusive: window k equals `range-perf --timezerosecs kW (k+1)W-1ns`). A sample without
- * a timestamp belongs to the window of the sample before it, as range-perf prints it.
- */
-export interface WindowOptions {
-  /** Window length W in nanoseconds, a positive integer. */
-  lengthNs: number;
-  /**
-   * Windows kept open behind the newest one, for samples a little out of time order.
-   * Default 2. A sample for a window already closed reopens it (see ClosedWindow.reopened).
-   */
-  slack?: number;
-}
-
-/** A window that will get no more samples (unless reopened by a late one). */
-export interface ClosedWindow {
-  /** Window number k: it starts at k * W nanoseconds. */
-  index: number;
-  /** Its stacks (frame ids shared with the Collapser's table). */
-  table: StackTable;
-  /**
-   * It was closed before and got a late sample: what was written for it must be merged
-   * with this table.
-   */
-  reopened: boolean;
 }
 
 export interface CollapseStats {
@@ -150,38 +127,30 @@ export class Collapser {
   private linePc: string[] = [];
   private lineIds: (number | number[] | undefined)[] = [];
 
-  // Per-window mode: the open windows by number, the table of the current sample, the
-  // newest window seen, the windows closed so far, and those closed but not yet taken.
-  private readonly windowNs: number;
-  private readonly slack: number;
-  private windows = new Map<number, StackTable>();
+  /** Per-window mode: the windows being cut (null otherwise), and the table of the current sample. */
+  private readonly windows: WindowCutter | null;
   private current: StackTable;
-  private originSec: number | null = null;
-  private sampleWindow: number | null = null;
-  private newest = -Infinity;
-  private closedUpTo = -Infinity;
-  private closedSet = new Set<number>();
-  private closed: ClosedWindow[] = [];
 
   constructor(
     opts: CollapseOptions = {},
     private readonly onBad: (b: BadLine) => void = () => {},
   ) {
+    // Defaults from the shared tables (runtime/flag-groups.ts), which the help text reads.
+    const d = FRAME_NAMING_DEFAULTS;
     this.o = {
-      pid: opts.pid ?? false,
-      tid: opts.tid ?? false,
-      kernel: opts.kernel ?? false,
-      jit: opts.jit ?? false,
-      addrs: opts.addrs ?? false,
-      eventFilter: opts.eventFilter ?? null,
-      weight: opts.weight ?? 'period',
+      pid: opts.pid ?? d.pid,
+      tid: opts.tid ?? d.tid,
+      kernel: opts.kernel ?? d.kernel,
+      jit: opts.jit ?? d.jit,
+      addrs: opts.addrs ?? d.addrs,
+      eventFilter: opts.eventFilter ?? EVENT_FILTER_DEFAULT,
+      weight: opts.weight ?? WEIGHT_DEFAULT,
       srcline: opts.srcline ?? false,
       inline: opts.inline ?? null,
       window: opts.window ?? null,
     };
     if (this.o.eventFilter !== null) this.stats.event = this.o.eventFilter;
-    this.windowNs = opts.window?.lengthNs ?? 0;
-    this.slack = opts.window?.slack ?? 2;
+    this.windows = opts.window ? new WindowCutter(opts.window, this.table) : null;
     this.current = this.table;
     if (!this.o.srcline && !this.o.inline && !this.o.addrs) {
       this.fast = new StackScanner({
@@ -221,19 +190,13 @@ export class Collapser {
       this.fast.push(bytes);
       return;
     }
-    // Line by line: whole lines as latin1 text, in chunks of about 64 KiB (see splitLines
-    // in src/cli.ts for why strings stay small).
+    // Line by line: whole lines as latin1 text, in chunks of about 64 KiB (see LINE_CHUNK
+    // for why strings stay small).
     let b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     if (this.carry.length > 0) b = Buffer.concat([this.carry, b]);
-    let from = 0;
-    for (;;) {
-      let nl = b.lastIndexOf(10, Math.min(b.length, from + (64 << 10)) - 1);
-      if (nl < from) nl = b.indexOf(10, from);
-      if (nl < 0) break;
-      (this.scanner as PerfScriptScanner).push(b.toString('latin1', from, nl + 1));
-      from = nl + 1;
-    }
-    this.carry = Buffer.from(b.subarray(from));
+    const scanner = this.scanner as PerfScriptScanner;
+    const rest = cutLines(b, 0, b.length, (s, e) => scanner.push(b.toString('latin1', s, e)));
+    this.carry = Buffer.from(b.subarray(rest));
   }
   private carry = Buffer.alloc(0);
 
@@ -290,7 +253,7 @@ export class Collapser {
       this.stats.hugePeriods++;
       return;
     }
-    if (this.windowNs > 0 && !this.selectWindow(h)) return;
+    if (this.windows !== null && !this.selectWindow(h)) return;
     let info = this.rootInfo[h.root];
     if (info === undefined) {
       const { comm, pid, tid } = this.fast!.root(h.root);
@@ -314,7 +277,7 @@ export class Collapser {
     const java = info.java ? 1 : 0;
     let ids = this.stackIds[java][stack];
     if (ids === undefined) ids = this.stackIds[java][stack] = this.stackFrameIds(stack, java);
-    if (this.windowNs > 0) {
+    if (this.windows !== null) {
       this.current.add(info.ids, ids, ids.length, this.weight);
       return;
     }
@@ -348,81 +311,22 @@ export class Collapser {
     return Int32Array.from(out);
   }
 
-  /**
-   * Adds what a piece of the input, collapsed on another thread, found (see parallel.ts):
-   * its stacks by frame name, and its counts of samples.
-   */
-  merge(r: PieceResult): void {
-    const ids = r.names.map((name) => this.table.intern(name));
-    const seq: number[] = [];
-    for (let s = 0, at = 0; s < r.lengths.length; s++) {
-      const len = r.lengths[s];
-      seq.length = len;
-      for (let i = 0; i < len; i++) seq[i] = ids[r.ids[at + i]];
-      at += len;
-      this.table.addSequence(seq, r.counts[s]);
-    }
-    const st = this.stats;
-    st.samples += r.samples;
-    st.kept += r.kept;
-    for (const [event, n] of r.otherEvents) st.otherEvents.set(event, (st.otherEvents.get(event) ?? 0) + n);
-    st.timed ||= r.timed;
-    st.hugePeriods += r.hugePeriods;
-  }
-
-  /**
-   * Per-window mode: picks the table of the sample that `h` starts. false: the sample
-   * belongs to no window (no timestamp yet).
-   */
+  /** Per-window mode: the table of the sample `h` starts; false when it belongs to no window. */
   private selectWindow(h: { hasTime: boolean; sec: number; ns: number }): boolean {
-    let k: number;
-    if (h.hasTime) {
-      if (this.originSec === null) this.originSec = h.sec;
-      const t = (h.sec - this.originSec) * 1e9 + h.ns;
-      const w = this.windowNs;
-      k = Math.floor(t / w);
-      // Exact floor division: t/w is a rounded double.
-      if (k * w > t) k--;
-      else if ((k + 1) * w <= t) k++;
-      this.sampleWindow = k;
-    } else if (this.sampleWindow !== null) {
-      k = this.sampleWindow;
-    } else {
-      return false;
-    }
-    let table = this.windows.get(k);
-    if (table === undefined) {
-      table = new StackTable(this.table);
-      this.windows.set(k, table);
-    }
-    this.current = table;
-    if (k > this.newest) {
-      // Windows never seen between the newest and this one are empty and get no file: the
-      // work is bounded by the samples, not by the time between them (a corrupt timestamp
-      // days ahead would otherwise mean millions of empty windows).
-      this.newest = k;
-      for (const [e, t] of this.windows) if (e < k - this.slack) this.close(e, t);
-    }
+    const t = this.windows!.select(h);
+    if (t === null) return false;
+    this.current = t;
     return true;
-  }
-
-  private close(index: number, table: StackTable): void {
-    this.windows.delete(index);
-    this.closed.push({ index, table, reopened: this.closedSet.has(index) });
-    this.closedSet.add(index);
   }
 
   /** Per-window mode: the windows closed since the last call, in order of closing. */
   takeClosedWindows(): ClosedWindow[] {
-    const out = this.closed;
-    this.closed = [];
-    return out;
+    return this.windows?.take() ?? [];
   }
 
   /** Per-window mode, at the end of all input: closes every open window and returns them all. */
   finishWindows(): ClosedWindow[] {
-    for (const k of [...this.windows.keys()].sort((a, b) => a - b)) this.close(k, this.windows.get(k)!);
-    return this.takeClosedWindows();
+    return this.windows?.finish() ?? [];
   }
 
   /** Distinct stacks so far. */
@@ -430,7 +334,7 @@ export class Collapser {
     return this.table.size;
   }
 
-  /** The table of stacks, for merging (see mergeFrom). */
+  /** The table of stacks, for merging (see mergePiece in parallel.ts). */
   get stacks(): StackTable {
     return this.table;
   }
@@ -450,48 +354,12 @@ export class Collapser {
    * Buffer): no string is made per line, each frame name is encoded once.
    */
   *foldedChunks(size: number, t: StackTable = this.table): Generator<Buffer> {
-    const order = t.sorted();
-    const bytes = t.nameBytes();
-    let buf = Buffer.allocUnsafe(size);
-    let pos = 0;
-    for (const s of order) {
-      let n = t.count(s);
-      if (n === Infinity) {
-        this.capped = true;
-        n = Number.MAX_VALUE;
-      }
-      if (n > Number.MAX_SAFE_INTEGER) this.inexact = true;
-      const count = formatCount(n);
-      for (;;) {
-        const end = t.writeText(s, buf, pos, bytes);
-        if (end >= 0 && end + count.length + 2 <= buf.length) {
-          buf[end] = 32;
-          pos = end + 1 + buf.write(count, end + 1, 'latin1');
-          buf[pos++] = 10;
-          break;
-        }
-        // Does not fit: out with what is there, and on in a new Buffer (big enough for any line).
-        if (pos > 0) yield buf.subarray(0, pos);
-        else size *= 2;
-        buf = Buffer.allocUnsafe(size);
-        pos = 0;
-      }
-    }
-    if (pos > 0) yield buf.subarray(0, pos);
+    yield* writeFoldedChunks(t, size, this);
   }
 
   /** The folded lines one at a time, sorted, so that the whole output is never one array. */
   *foldedLines(t: StackTable = this.table): Generator<string> {
-    const order = t.sorted();
-    if (order.some((s) => t.count(s) > Number.MAX_SAFE_INTEGER)) this.inexact = true;
-    for (const s of order) {
-      let n = t.count(s);
-      if (n === Infinity) {
-        this.capped = true;
-        n = Number.MAX_VALUE;
-      }
-      yield `${t.text(s)} ${formatCount(n)}`;
-    }
+    yield* formatFoldedLines(t, this);
   }
 
   private onHeader(h: Header): void {
@@ -511,7 +379,7 @@ export class Collapser {
       this.root = null;
       return;
     }
-    if (this.windowNs > 0 && !this.selectWindow(h)) {
+    if (this.windows !== null && !this.selectWindow(h)) {
       this.root = null;
       return;
     }
@@ -658,14 +526,4 @@ export class Collapser {
     }
     return tidyFrameName(pc, rawfunc, mod, { kernel: this.o.kernel, jit: this.o.jit, addrs: this.o.addrs, java: this.java });
   }
-}
-
-/** Byte-wise order of latin1 strings, as Perl's `sort { $a cmp $b }`. */
-export function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Counts print as integers; sums past 2^53 print exactly what the double holds. */
-export function formatCount(n: number): string {
-  return Number.isSafeInteger(n) ? String(n) : BigInt(Math.round(n)).toString();
 }

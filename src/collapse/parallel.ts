@@ -1,5 +1,7 @@
-// stackcollapse on several threads: one plain file cut at sample boundaries, each piece
-// collapsed on its own thread, the tables merged. The output is byte-identical to one
+// stackcollapse on several threads, as a layer over the collapser (which knows nothing of
+// threads): the planner (whether to use threads, and with which event filter), the
+// splitter (one plain file cut at sample boundaries), the piece contract (what a worker
+// sends back) and the merge. The model is inferno's collapse/common.rs over perf.rs. The output is byte-identical to one
 // thread's, warnings and line numbers included (test/workers.test.ts proves it on every
 // fixture and conformance input).
 //
@@ -20,8 +22,15 @@
 // nothing else to do, and a reused buffer makes no garbage per read.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { PerfScriptScanner, type BadLine } from '../parse/perf-script.js';
+import { availableParallelism } from 'node:os';
+import { sniffInputKind } from '../parse/input-kind.js';
+import type { Input } from '../runtime/input.js';
 import { Collapser, type CollapseOptions } from './collapse.js';
+import { cutLines, LINE_CHUNK } from '../runtime/lines.js';
 import type { StackTable } from './stack-table.js';
+
+/** Below this much input, threads cost more to start than they save. */
+export const PARALLEL_MIN_BYTES = 64 << 20;
 
 /** A byte range of a file: [start, end). */
 export interface Piece {
@@ -48,7 +57,6 @@ export interface PieceResult {
 }
 
 const READ_SIZE = 1 << 20;
-const TEXT_CHUNK = 64 * 1024;
 
 /**
  * Feeds the byte range [start, end) of a file to `push` as latin1 chunks of whole lines
@@ -58,7 +66,7 @@ const TEXT_CHUNK = 64 * 1024;
 export function readRange(path: string, piece: Piece, push: (text: string) => boolean | void): void {
   const fd = openSync(path, 'r');
   try {
-    let buf = Buffer.allocUnsafe(READ_SIZE + TEXT_CHUNK);
+    let buf = Buffer.allocUnsafe(READ_SIZE + LINE_CHUNK);
     let have = 0; // bytes at the start of buf not yet pushed (a partial line)
     let at = piece.start;
     while (at < piece.end) {
@@ -72,21 +80,12 @@ export function readRange(path: string, piece: Piece, push: (text: string) => bo
       if (n === 0) break;
       at += n;
       have += n;
-      // Whole lines, in chunks of about TEXT_CHUNK bytes (see splitLines in src/cli.ts
-      // for why chunks stay small).
-      let from = 0;
-      while (from < have) {
-        let nl = buf.lastIndexOf(10, Math.min(have, from + TEXT_CHUNK) - 1);
-        if (nl < from) {
-          nl = buf.indexOf(10, from);
-          if (nl < 0 || nl >= have) break;
-        }
-        if (push(buf.toString('latin1', from, nl + 1)) === false) return;
-        from = nl + 1;
-      }
-      if (from > 0) {
-        buf.copy(buf, 0, from, have);
-        have -= from;
+      // Whole lines, in chunks of about LINE_CHUNK bytes.
+      const rest = cutLines(buf, 0, have, (s, e) => push(buf.toString('latin1', s, e)));
+      if (rest < 0) return;
+      if (rest > 0) {
+        buf.copy(buf, 0, rest, have);
+        have -= rest;
       }
     }
     if (have > 0) push(buf.toString('latin1', 0, have));
@@ -204,7 +203,7 @@ function isHeaderLine(line: string): boolean {
 
 /**
  * Collapses one piece of a file: what a worker thread runs, and what the main thread runs
- * on the first piece. `opts.eventFilter` must be decided already (see firstEvent).
+ * on the first piece. `opts.eventFilter` must be decided already (see decideEvent).
  */
 export function collapsePiece(path: string, piece: Piece, opts: CollapseOptions, onBad?: (b: BadLine) => void): { collapser: Collapser; lines: number } {
   const collapser = new Collapser(opts, onBad);
@@ -257,13 +256,14 @@ export function tallyBad(tally: BadTally): (b: BadLine) => void {
   };
 }
 
-/**
- * The worker script. Under vitest this module runs from src/*.ts, which a worker cannot
- * load, so the compiled one in dist/ is used: `npm test` builds first.
- */
-function workerUrl(): URL {
-  const here = import.meta.url;
-  return here.endsWith('.ts') ? new URL('../../dist/collapse/worker.js', here) : new URL('./worker.js', here);
+/** How the pieces after the first are collapsed: each to its PieceResult. */
+export type PieceRunner = (path: string, piece: Piece, opts: CollapseOptions) => Promise<PieceResult>;
+
+/** Collapses a piece on this thread: what a worker does, without the worker. */
+export async function collapseInProcess(path: string, piece: Piece, opts: CollapseOptions): Promise<PieceResult> {
+  const bad: BadTally = new Map();
+  const { collapser, lines } = collapsePiece(path, piece, opts, tallyBad(bad));
+  return pieceResult(collapser, lines, bad);
 }
 
 /** Collapses a piece on a worker thread. */
@@ -271,7 +271,7 @@ export async function collapseOnWorker(path: string, piece: Piece, opts: Collaps
   // Loaded only when threads are used: start-up of a small run does not pay for it.
   const { Worker } = await import('node:worker_threads');
   return new Promise((resolve, reject) => {
-    const w = new Worker(workerUrl(), { workerData: { path, piece, opts: { ...opts, inline: null } } });
+    const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: { path, piece, opts: { ...opts, inline: null } } });
     let done = false;
     w.once('message', (r: PieceResult) => {
       done = true;
@@ -282,4 +282,106 @@ export async function collapseOnWorker(path: string, piece: Piece, opts: Collaps
       if (!done) reject(new Error(`stackcollapse worker exited with code ${code}`));
     });
   });
+}
+
+/**
+ * Adds what a piece of the input, collapsed on another thread, found into `collapser`:
+ * its stacks by frame name, and its counts of samples.
+ */
+export function mergePiece(collapser: Collapser, r: PieceResult): void {
+  const table = collapser.stacks;
+  const ids = r.names.map((name) => table.intern(name));
+  const seq: number[] = [];
+  for (let s = 0, at = 0; s < r.lengths.length; s++) {
+    const len = r.lengths[s];
+    seq.length = len;
+    for (let i = 0; i < len; i++) seq[i] = ids[r.ids[at + i]];
+    at += len;
+    table.addSequence(seq, r.counts[s]);
+  }
+  const st = collapser.stats;
+  st.samples += r.samples;
+  st.kept += r.kept;
+  for (const [event, n] of r.otherEvents) st.otherEvents.set(event, (st.otherEvents.get(event) ?? 0) + n);
+  st.timed ||= r.timed;
+  st.hugePeriods += r.hugePeriods;
+}
+
+export interface ThreadPlan {
+  jobs: number;
+  event: string | null;
+  opts: CollapseOptions;
+}
+
+/**
+ * Whether to collapse on several threads, and with which event filter. Threads need plain
+ * files (a pipe or a gzip stream cannot be cut), and no --inline (addr2line runs per
+ * frame, in this thread). The default is 2 threads for files over 64 MB on a machine with
+ * 2 cores or more: past 2, the main thread's merge and the memory bus gain little.
+ */
+export function planThreads(inputs: Input[], jobs: number | null, opts: CollapseOptions): ThreadPlan | null {
+  if (opts.inline) return null;
+  if (inputs.some((i) => i.path === null || i.size === null || notPlainText(i))) return null;
+  const total = inputs.reduce((a, i) => a + i.size!, 0);
+  const n = jobs ?? (total >= PARALLEL_MIN_BYTES ? Math.min(2, availableParallelism()) : 1);
+  if (n < 2) return null;
+  let event = opts.eventFilter ?? null;
+  if (event === null) {
+    const d = decideEvent(inputs.map((i) => ({ path: i.path!, size: i.size! })));
+    if (!d.decided) return null;
+    event = d.event;
+  }
+  return { jobs: n, event, opts: { ...opts, eventFilter: event } };
+}
+
+/**
+ * Whether a file is not plain perf script text (gzip, perf.data, a JSON or protobuf
+ * profile), so: one thread; true when it could not be read, so that the usual path reports
+ * the error. Decided on the first bytes read when the input was resolved.
+ */
+function notPlainText(input: Input): boolean {
+  if (input.head === undefined || input.gzip !== false) return true;
+  const kind = sniffInputKind(input.head);
+  return kind !== 'perf-script' && kind !== 'text' && kind !== 'folded' && kind !== 'empty';
+}
+
+/**
+ * One file on `plan.jobs` threads: this thread collapses the first piece into `collapser`
+ * while workers take the others; their results are merged in file order, and `onPiece`
+ * gets each with the number of lines before it (for bad-line numbers). `onShare` gets the
+ * estimated fraction of the file read, for progress. `runPiece` collapses the other pieces:
+ * on worker threads by default; collapseInProcess runs them here, one after the other,
+ * with the same result (what the equivalence tests run on many inputs).
+ */
+export async function collapseThreaded(
+  collapser: Collapser,
+  path: string,
+  size: number,
+  plan: ThreadPlan,
+  onShare: (fraction: number) => void,
+  onPiece: (r: PieceResult, lineBase: number) => void,
+  runPiece: PieceRunner = collapseOnWorker,
+): Promise<void> {
+  // Equal pieces. (The merge and the output wait for the last piece whoever reads it, and
+  // a worker starts ~60 ms late, so a smaller first piece would only idle this thread.)
+  const pieces = splitFile(path, size, plan.jobs);
+  const pending = pieces.slice(1).map((p) => runPiece(path, p, plan.opts));
+  // Failures are reported in order below; until then a rejection is not unhandled.
+  for (const p of pending) p.catch(() => {});
+  // Progress: the pieces are of about equal size and read at about the same speed, so this
+  // thread's share of its own piece stands for the share of the whole file.
+  const first = pieces[0].end - pieces[0].start;
+  let read = 0;
+  readRangeBytes(path, pieces[0], (b) => {
+    collapser.pushBytes(b);
+    read += b.length;
+    onShare(read / first);
+  });
+  let lineBase = collapser.endInput();
+  for (const p of pending) {
+    const r = await p;
+    mergePiece(collapser, r);
+    onPiece(r, lineBase);
+    lineBase += r.lines;
+  }
 }

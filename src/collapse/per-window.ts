@@ -1,17 +1,16 @@
 // stackcollapse --per-window W --output-dir DIR: the files side of per-window collapsing
 // (the windows themselves are cut by Collapser, see WindowOptions in collapse.ts).
 //
-// One folded file per window, named by the window's start in seconds from time 0 of
-// `range-perf --timezerosecs`, zero-padded so that names sort in time order:
+// One folded file per window, named by the window's start (src/window-name.ts):
 //   DIR/000000.000.folded  DIR/000001.000.folded  ...  DIR/000599.000.folded
 // The file for start S holds what
 //   range-perf --timezerosecs S S+W-0.000000001 FILE | stackcollapse
 // prints (README, "One folded file per window"). Files are written whole to a temporary name in DIR, then
 // renamed, so a reader never sees half a file.
 import { mkdir, readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../cli.js';
 import { join } from 'node:path';
 import { parseSeconds } from '../parse/perf-script.js';
+import { windowFileName } from '../window-name.js';
 import type { Collapser, ClosedWindow } from './collapse.js';
 
 /** Window files being written at once, at most. */
@@ -36,27 +35,14 @@ export function parseWindowLength(text: string): number | null {
   return ns > 0 && Number.isSafeInteger(ns) ? ns : null;
 }
 
+export { formatWindowStart, windowDecimals, windowFileName } from '../window-name.js';
+
 /**
- * The digits after the point in window names: 3, or more when the window length needs
- * them (a 250us window starts at 0.000250 s).
+ * Writes a file whole (to a temporary name, then renamed), as the CLI edge's
+ * writeFileAtomic does: the edge passes it in, since removing half-written files on a
+ * signal is process state, which this module never touches.
  */
-export function windowDecimals(lengthNs: number): number {
-  return lengthNs % 1e6 === 0 ? 3 : lengthNs % 1e3 === 0 ? 6 : 9;
-}
-
-/** A window's start in seconds, exactly, e.g. '000012.000' (6 integer digits at least). */
-export function formatWindowStart(index: number, lengthNs: number): string {
-  const start = index * lengthNs;
-  const sign = start < 0 ? '-' : '';
-  const abs = Math.abs(start);
-  const sec = Math.floor(abs / 1e9);
-  const ns = abs - sec * 1e9;
-  return `${sign}${String(sec).padStart(6, '0')}.${String(ns).padStart(9, '0').slice(0, windowDecimals(lengthNs))}`;
-}
-
-export function windowFileName(index: number, lengthNs: number): string {
-  return `${formatWindowStart(index, lengthNs)}.folded`;
-}
+export type WriteWhole = (path: string, data: Buffer) => Promise<void>;
 
 /** Writes windows to `dir` as they close. */
 export class WindowWriter {
@@ -67,6 +53,7 @@ export class WindowWriter {
     private readonly dir: string,
     private readonly lengthNs: number,
     private readonly collapser: Collapser,
+    private readonly writeWhole: WriteWhole,
   ) {}
 
   async open(): Promise<void> {
@@ -87,10 +74,12 @@ export class WindowWriter {
         await this.pending.get(name);
         await this.mergeWritten(path, w);
       }
+      // As strings: the byte writer (foldedChunks) encodes every name of the shared
+      // dictionary per call, which for hundreds of small windows cost a third more time.
       const lines = [...this.collapser.foldedLines(w.table)];
       const bytes = Buffer.from(lines.length > 0 ? lines.join('\n') + '\n' : '', 'latin1');
       // Written whole, then renamed: readers see the old file or the new one, never half.
-      const done = (this.pending.get(name) ?? Promise.resolve()).then(() => writeFileAtomic(path, bytes));
+      const done = (this.pending.get(name) ?? Promise.resolve()).then(() => this.writeWhole(path, bytes));
       this.pending.set(name, done);
       this.inFlight.add(done);
       // The first failure is kept and thrown by the next write or flush.

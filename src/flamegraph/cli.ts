@@ -7,8 +7,7 @@
 //
 // This file maps flags onto FlamegraphOptions (typed, with flamegraph.pl's defaults),
 // reads the inputs in chunks, and prints the warnings; the drawing is src/flamegraph/*.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   DataError,
   EXIT_DATA,
@@ -27,24 +26,24 @@ import {
   resolveInputs,
   runMain,
   writeFileAtomic,
-  type Input,
   type IO,
-  type Messages,
 } from '../cli.js';
 import { showArg } from '../argv.js';
 import { expectFoldedStacks } from '../input-check.js';
-import { parseSeconds } from '../parse/perf-script.js';
 import { parseCssColor } from '../svg.js';
 import { VERSION } from '../version.js';
 import { BGCOLOR_RE, PALETTES, type Palette } from './colors.js';
 import { FlamegraphBuilder, type DiffOptions } from './flamegraph.js';
 import { NameAttributesError, parseNameAttributes, type NameAttributesWarning } from './name-attributes.js';
 import { DEFAULT_OPTIONS, type FlamegraphOptions, type NameAttributes } from './options.js';
+import { drawEach, expandDirectories } from './output-dir.js';
+import { formatPaletteMap, PALETTE_FILE, parsePaletteMap } from './palette-map.js';
+import { flushFlamegraphWarnings } from './warnings.js';
+
+export { formatPaletteMap, PALETTE_FILE, parsePaletteMap } from './palette-map.js';
 
 const PROG = 'flamegraph-svg';
 const USAGE = `Usage: ${PROG} [options] [file ...]`;
-/** --cp keeps colours here, in the current directory, as flamegraph.pl does. */
-export const PALETTE_FILE = 'palette.map';
 
 interface RawOptions {
   title?: string;
@@ -161,34 +160,6 @@ function positive(name: string, v: string): number {
 
 // --- --cp and --nameattr files ---------------------------------------------------------
 
-/**
- * palette.map lines are `name->rgb(r,g,b)`, as flamegraph.pl reads and writes them. A
- * colour that is not a plain CSS colour (`url(...)` would make the SVG fetch it) is
- * dropped, and the name gets a fresh colour.
- */
-export function parsePaletteMap(text: string, onBad?: (line: number) => void): Map<string, string> {
-  const m = new Map<string, string>();
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line === '') continue;
-    const parts = line.split('->');
-    const colour = parts.length >= 2 ? parseCssColor(parts[1]) : null;
-    if (colour === null) {
-      onBad?.(i + 1);
-      continue;
-    }
-    m.set(parts[0], colour);
-  }
-  return m;
-}
-
-/** Sorted by code point, as Perl's `sort keys` sorts text. */
-export function formatPaletteMap(m: Map<string, string>): string {
-  const keys = [...m.keys()].sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
-  return keys.map((k) => `${k}->${m.get(k)}\n`).join('');
-}
-
 /** Reads --nameattr FILE; a line it cannot use stops the run (exit 1) with its FILE:LINE. */
 function readNameAttributes(file: string, warn: (kind: NameAttributesWarning, where: string) => void): Map<string, NameAttributes> {
   const name = showArg(file);
@@ -220,31 +191,31 @@ function buildProgram(io: IO) {
     .argument('[file...]', "folded stack files; '-' or none for stdin")
     .option('--title <text>', 'title text (default "Flame Graph", "Icicle Graph" or "Flame Chart")')
     .option('--subtitle <text>', 'second line of the title (default none)')
-    .option('--width <px>', 'width of the image (default 1200)')
-    .option('--height <px>', 'height of each frame (default 16)')
-    .option('--minwidth <px|N%>', 'leave out frames narrower than this, in px or % of the total (default 0.1)')
-    .option('--fonttype <font>', 'font family (default Verdana)')
-    .option('--fontsize <size>', 'font size (default 12)')
-    .option('--fontwidth <fraction>', 'average character width / font size, for fitting labels (default 0.59)')
-    .option('--countname <name>', 'what a count counts (default samples)')
-    .option('--nametype <text>', 'prefix of the hover details (default "Function:")')
+    .option('--width <px>', `width of the image (default ${DEFAULT_OPTIONS.width})`)
+    .option('--height <px>', `height of each frame (default ${DEFAULT_OPTIONS.frameHeight})`)
+    .option('--minwidth <px|N%>', `leave out frames narrower than this, in px or % of the total (default ${DEFAULT_OPTIONS.minWidth})`)
+    .option('--fonttype <font>', `font family (default ${DEFAULT_OPTIONS.fontType})`)
+    .option('--fontsize <size>', `font size (default ${DEFAULT_OPTIONS.fontSize})`)
+    .option('--fontwidth <fraction>', `average character width / font size, for fitting labels (default ${DEFAULT_OPTIONS.fontWidth})`)
+    .option('--countname <name>', `what a count counts (default ${DEFAULT_OPTIONS.countName})`)
+    .option('--nametype <text>', `prefix of the hover details (default "${DEFAULT_OPTIONS.nameType}")`)
     .option('--notes <text>', 'notes stored in the SVG (default none)')
-    .option('--colors <palette>', `palette: ${PALETTES.join(', ')} (default hot)`)
+    .option('--colors <palette>', `palette: ${PALETTES.join(', ')} (default ${DEFAULT_OPTIONS.palette})`)
     .option('--bgcolors <color>', 'background: yellow, blue, green, grey or #rrggbb (default by palette)')
     .option('--hash', 'colour by a hash of the first characters of the name')
     .option('--random', 'random colours (reproducible: a fixed seed, see --seed)')
-    .option('--seed <n>', 'seed of --random (default 0)')
+    .option('--seed <n>', `seed of --random (default ${DEFAULT_OPTIONS.seed})`)
     .option('--cp', `consistent colours across graphs: read and update ./${PALETTE_FILE}`)
     .option('--reverse', 'reverse each stack (leaf first) before merging')
     .option('--inverted', 'icicle graph: root at the top')
     .option('--flamechart', 'flame chart: input order is the x axis, no sorting')
     .option('--negate', 'swap the differential colours and the sign of the delta')
     .option('--total <n>', 'total to scale widths by, when larger than the input total')
-    .option('--factor <n>', 'multiply the displayed counts by this (default 1)')
+    .option('--factor <n>', `multiply the displayed counts by this (default ${DEFAULT_OPTIONS.factor})`)
     .option('--nameattr <file>', 'per-function attributes: lines of name<TAB>key=value...')
     .option('--encoding <name>', 'encoding named in the XML declaration (output is then ASCII)')
-    .option('--search-color <color>', 'fill of frames a search matches (default rgb(230,0,230))')
-    .option('--max-frames <n>', 'draw at most the n widest frames; 0 for no limit, as flamegraph.pl (default 10000)')
+    .option('--search-color <color>', `fill of frames a search matches (default ${DEFAULT_OPTIONS.searchColor})`)
+    .option('--max-frames <n>', `draw at most the n widest frames; 0 for no limit, as flamegraph.pl (default ${DEFAULT_OPTIONS.maxFrames})`)
     .option('--truncate-text-right', 'cut long labels on the right, keeping the start (default)')
     .option('--truncate-text-left', 'cut long labels on the left, keeping the end')
     .option('--no-javascript', 'write a static SVG: no script (no hover, zoom or search)')
@@ -286,7 +257,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       if (diff) throw new UsageError("'--output-dir' does not go with '--diff'");
       if (raw.cp) throw new UsageError("'--output-dir' does not go with '--cp'");
       if (files.length === 0) throw new UsageError("'--output-dir' wants input files or directories");
-      return drawEach(expandDirectories(files), raw, options, raw.outputDir, io, msgs);
+      return drawEach(expandDirectories(files), raw.title, options, raw.outputDir, io, msgs, writeFileAtomic);
     }
     if (diff && files.length !== 2) throw new UsageError(`'--diff' wants two files, BEFORE and AFTER, not ${files.length}`);
     const inputs = resolveInputs(files);
@@ -318,7 +289,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     }
     const result = builder.finish();
 
-    flushWarnings(tally, msgs);
+    flushFlamegraphWarnings(tally, msgs);
     for (const w of result.warnings) msgs.warn(w);
 
     const sink = new OutputSink(io.stdout, 'utf8');
@@ -337,110 +308,5 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     }
     if (result.error !== undefined && refused < inputs.length) msgs.error(result.error);
     return result.error !== undefined || refused > 0 ? EXIT_DATA : 0;
-  });
-}
-
-/** Input arguments with each directory replaced by its .folded files, in name order. */
-function expandDirectories(files: string[]): string[] {
-  const out: string[] = [];
-  for (const f of files) {
-    let dir = false;
-    try {
-      dir = f !== '-' && statSync(f).isDirectory();
-    } catch {
-      // resolveInputs names the problem.
-    }
-    if (!dir) out.push(f);
-    else {
-      const names = readdirSync(f).filter((n) => n.endsWith('.folded')).sort();
-      if (names.length === 0) throw new DataError('no .folded files in this directory', f);
-      for (const n of names) out.push(join(f, n));
-    }
-  }
-  return out;
-}
-
-/** `000012.500.folded` (stackcollapse --per-window) -> its start in nanoseconds. */
-function windowStartNs(name: string): number | null {
-  const m = /^(\d+(?:\.\d+)?)\.folded$/.exec(name);
-  const t = m ? parseSeconds(m[1]) : null;
-  return t ? t.sec * 1e9 + t.ns : null;
-}
-
-function formatNs(ns: number): string {
-  const s = Math.floor(ns / 1e9);
-  const f = String(ns - s * 1e9).padStart(9, '0').replace(/0+$/, '');
-  return f ? `${s}.${f}` : String(s);
-}
-
-/**
- * --output-dir: one SVG per input file, each drawn on its own, in one process (the shell
- * loop over flamegraph.pl starts an interpreter per window). The window of a per-window
- * file is its name's start, and its length the smallest step between consecutive names
- * (stackcollapse writes every window from the first to the last, empty ones included).
- */
-async function drawEach(files: string[], raw: RawOptions, base: FlamegraphOptions, outDir: string, io: IO, msgs: Messages): Promise<number> {
-  const inputs = resolveInputs(files);
-  if (inputs.some((i) => i.path === null)) throw new UsageError("'--output-dir' reads named files, not stdin");
-  try {
-    mkdirSync(outDir, { recursive: true });
-  } catch (e) {
-    throw new DataError(`cannot create: ${describeFsError(e)}`, outDir);
-  }
-  const starts = inputs.map((i) => windowStartNs(basename(i.name)));
-  const sorted = starts.filter((x): x is number => x !== null).sort((a, b) => a - b);
-  let step = Infinity;
-  for (let k = 1; k < sorted.length; k++) if (sorted[k] > sorted[k - 1]) step = Math.min(step, sorted[k] - sorted[k - 1]);
-  const titleBase = raw.title ?? (base.inverted ? 'Icicle Graph' : base.flamechart ? 'Flame Chart' : 'Flame Graph');
-
-  const tally = new WarningTally();
-  let empty = 0;
-  let failed = 0;
-  for (let k = 0; k < inputs.length; k++) {
-    const input: Input = inputs[k];
-    const options: FlamegraphOptions = { ...base };
-    const start = starts[k];
-    if (start !== null) {
-      options.title = Number.isFinite(step)
-        ? `${titleBase}: ${formatNs(start)} s to ${formatNs(start + step)} s`
-        : `${titleBase}: from ${formatNs(start)} s`;
-    }
-    const builder = new FlamegraphBuilder(options, undefined, (where, text, reason) => tally.add(reason === 'overflow' ? 'overflow' : 'invalid', `${where}: ${quoteInput(text)}`), input.size ?? 0);
-    builder.beginInput(input.name);
-    for await (const chunk of readLineChunks(expectFoldedStacks(readBytes(input, io), input.name, PROG, (problem) => msgs.error(problem, input.name)), input.name)) builder.addChunk(chunk.text);
-    const result = builder.finish();
-    if (result.error !== undefined) {
-      // An empty window is normal in a series; a file with lines but none valid is not.
-      if (input.size === 0) empty++;
-      else {
-        failed++;
-        msgs.error(result.error, input.name);
-      }
-    }
-    let svg = '';
-    for (const c of result.chunks()) svg += c;
-    const name = basename(input.name).replace(/\.folded$/, '') + '.svg';
-    await writeFileAtomic(join(outDir, name), Buffer.from(svg, 'utf8'));
-  }
-  flushWarnings(tally, msgs);
-  if (empty > 0) msgs.warn(`${empty} of ${inputs.length} ${inputs.length === 1 ? 'file was' : 'files were'} empty: drawn as graphs saying so`);
-  return failed > 0 ? EXIT_DATA : 0;
-}
-
-function flushWarnings(tally: WarningTally, msgs: Messages): void {
-  tally.flush(msgs, (kind, n) => {
-    const s = n === 1 ? '' : 's';
-    switch (kind) {
-      case 'invalid':
-        return `ignored ${n} line${s} with invalid format`;
-      case 'overflow':
-        return `ignored ${n} line${s} whose count is too large to add up (the total would pass 1.8e308)`;
-      case 'palette':
-        return `ignored ${n} ${PALETTE_FILE} line${s} without a colour`;
-      case 'unsafe':
-        return `dropped ${n} unsafe --nameattr attribute${s} (event handlers, script links, url())`;
-      default:
-        return `ignored ${n} unknown --nameattr attribute${s}`;
-    }
   });
 }

@@ -243,7 +243,6 @@ export class StackMerger {
     let end = to;
     while (end > from && text.charCodeAt(end - 1) === 59) end--;
     const tree = this.tree;
-    const names = tree.names;
     const path = this.path;
 
     // Frames shared with the previous stack (its nodes are on `path`, its frame ends on

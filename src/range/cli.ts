@@ -19,6 +19,7 @@ import {
 } from '../cli.js';
 import { parseSeconds, type Instant } from '../parse/perf-script.js';
 import { VERSION } from '../version.js';
+import { NO_SAMPLES } from '../runtime/counts.js';
 import { RangeFilter, type TimeOrigin } from './range.js';
 import { seekRange } from './seek.js';
 
@@ -27,6 +28,41 @@ const USAGE = `usage: ${PROG} [options] START END [file ...]`;
 
 export const NO_TIMESTAMPS_HINT =
   'the input has no timestamps: re-run perf script with time among its fields, e.g. perf script -F comm,pid,tid,cpu,time,period,event,ip,sym,dso';
+
+/** range-perf's flags as commander parses them. */
+interface RangeFlags {
+  timezerosecs?: boolean;
+  /** range-perf.pl's spelling, hidden. */
+  timezerosec?: boolean;
+  timeraw?: boolean;
+  unsorted?: boolean;
+  quiet?: boolean;
+}
+
+/** The options of a run: the window and its time origin, from START, END and the flags. */
+export interface RangeRunOptions {
+  begin: Instant;
+  end: Instant;
+  /** Default 'first-sample', as range-perf.pl; --timezerosecs wins over --timeraw. */
+  origin: TimeOrigin;
+  /** Default false: input in time order (stop past END, bisect a file). */
+  unsorted: boolean;
+  /** Default false. */
+  quiet: boolean;
+}
+
+/** Maps START, END and the flags onto typed options; bad values are usage errors. */
+export function toOptions(startArg: string, endArg: string, o: RangeFlags): RangeRunOptions {
+  const begin = parseBound('START', startArg);
+  const end = parseBound('END', endArg);
+  // An empty window is a mistake, not a question: say so rather than print nothing.
+  if (begin.sec > end.sec || (begin.sec === end.sec && begin.ns > end.ns)) {
+    throw new UsageError(`START (${startArg}) is after END (${endArg}): the window is empty; give START first`);
+  }
+  // As range-perf.pl: --timezerosecs wins over --timeraw.
+  const origin: TimeOrigin = o.timezerosecs || o.timezerosec ? 'first-second' : o.timeraw ? 'raw' : 'first-sample';
+  return { begin, end, origin, unsorted: Boolean(o.unsorted), quiet: Boolean(o.quiet) };
+}
 
 function parseBound(name: string, s: string): Instant {
   const t = parseSeconds(s);
@@ -55,16 +91,9 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       .option('--unsorted', 'input may be out of time order: test every sample and read all of it')
       .option('-q, --quiet', 'print no warnings, and no progress line (shown only on a terminal, for long runs)');
     program.parse(argv, { from: 'user' });
-    const o = program.opts();
     const [startArg, endArg, ...files] = program.args;
-    const begin = parseBound('START', startArg);
-    const end = parseBound('END', endArg);
-    // An empty window is a mistake, not a question: say so rather than print nothing.
-    if (begin.sec > end.sec || (begin.sec === end.sec && begin.ns > end.ns)) {
-      throw new UsageError(`START (${startArg}) is after END (${endArg}): the window is empty; give START first`);
-    }
-    // As range-perf.pl: --timezerosecs wins over --timeraw.
-    const origin: TimeOrigin = o.timezerosecs || o.timezerosec ? 'first-second' : o.timeraw ? 'raw' : 'first-sample';
+    const o = toOptions(startArg, endArg, program.opts<RangeFlags>());
+    const { begin, end, origin } = o;
 
     const inputs = resolveInputs(files);
     refuseTerminalStdin(inputs, io, 'perf script output');
@@ -82,7 +111,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     await out.end();
     if (filter.headers > 0 && filter.timedHeaders === 0) throw new DataError(NO_TIMESTAMPS_HINT);
     if (filter.headers === 0 && filter.strayLines > 0) throw new DataError('no perf script samples found in the input');
-    if (filter.headers === 0 && !o.quiet) msgs.warn('no samples in input');
+    if (filter.headers === 0 && !o.quiet) msgs.warn(NO_SAMPLES);
     return 0;
   });
 }

@@ -22,7 +22,12 @@
 // and --unsorted reads every sample.
 import { isPerfData } from '../perf-data.js';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { BrokenPipe, DataError, describeFsError, MAX_LINE_BYTES, type Input, type IO, type OutputSink, type Progress } from '../cli.js';
+import { BrokenPipe, DataError, describeFsError } from '../runtime/errors.js';
+import { isGzip, type Input } from '../runtime/input.js';
+import type { IO } from '../runtime/io.js';
+import { MAX_LINE_BYTES } from '../runtime/lines.js';
+import type { OutputSink } from '../runtime/output.js';
+import type { Progress } from '../runtime/progress.js';
 import { compareInstants, PerfScriptScanner, type Instant } from '../parse/perf-script.js';
 import { absoluteWindow, RangeFilter, type RangeOptions } from './range.js';
 
@@ -222,9 +227,9 @@ function openSeekable(input: Input, io: IO): SeekableFile | null {
     } else {
       // stdin redirected from a file (`range-perf 10 20 < out.stacks`), read from where its
       // offset is (Linux says where in /proc; elsewhere, read it as a stream).
-      if (io.stdin !== process.stdin) return null;
-      fd = 0;
-      const info = readFileSync('/proc/self/fdinfo/0', 'latin1');
+      if (io.stdinFd === undefined) return null;
+      fd = io.stdinFd;
+      const info = readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1');
       const m = /^pos:\s*(\d+)/m.exec(info);
       if (m === null) return null;
       base = Number(m[1]);
@@ -232,7 +237,7 @@ function openSeekable(input: Input, io: IO): SeekableFile | null {
     const st = fstatSync(fd);
     // Neither gzip nor perf.data: those are read as a stream (gunzipped, or through perf script).
     const head = readAt(fd, base, 8);
-    if (st.isFile() && st.size > base && !(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) && !isPerfData(head)) {
+    if (st.isFile() && st.size > base && !(input.gzip ?? isGzip(head)) && !isPerfData(head)) {
       return { fd, base, size: st.size, name: input.name, close };
     }
   } catch {

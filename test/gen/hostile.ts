@@ -1,22 +1,17 @@
-#!/usr/bin/env node
-// Writes the hostile-input corpus: inputs that production machines really produce
-// (truncated files, every encoding, binary junk, huge lines and stacks) and inputs crafted
-// to break markup. Small cases are committed in fixtures/hostile/; large ones are written
-// to fixtures/hostile/large/ (git-ignored) by `node scripts/gen-hostile.mjs --large`, and
-// by the tests that need them. Deterministic: no randomness, no dates.
-//
-//   node scripts/gen-hostile.mjs [--large] [DIR]
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The hostile-input corpus: inputs that production machines really produce (truncated
+// files, every encoding, binary junk, huge lines and stacks) and inputs crafted to break
+// markup. Small cases are committed in fixtures/hostile/ (the tests check they still match
+// this file); large ones are written once per test run by test/global-setup.ts into a
+// temporary directory, never into the source tree. Deterministic: no randomness, no dates.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const here = dirname(fileURLToPath(import.meta.url));
 
-const sample = (comm, t, frames, { period = 1, event = 'cycles', sep = '\n' } = {}) =>
+const sample = (comm: string, t: string, frames: string[], { period = 1 as number | string, event = 'cycles', sep = '\n' } = {}): string =>
   `${comm} 100/101 [000] ${t}: ${period} ${event}:${sep}` + frames.map((f) => `\t    ${f}${sep}`).join('') + sep;
-const frame = (addr, sym, dso = '/usr/bin/app') => `${addr} ${sym} (${dso})`;
-const good = (t) => sample('app', t, [frame('400100', 'leaf'), frame('400200', 'main')]);
+const frame = (addr: string, sym: string, dso = '/usr/bin/app'): string => `${addr} ${sym} (${dso})`;
+const good = (t: string): string => sample('app', t, [frame('400100', 'leaf'), frame('400200', 'main')]);
 
 /** Names that have broken SVG writers and viewers. */
 export const HOSTILE_NAMES = [
@@ -31,12 +26,15 @@ export const HOSTILE_NAMES = [
   'ctl\x01\x1b[31m\x7f',
 ];
 
+/** A case's bytes, or a function that makes them (so that a case not written costs nothing). */
+export type CaseBytes = Buffer | (() => Buffer);
+
 /** Small cases: name -> bytes. */
-export function smallCases() {
-  const c = {};
+export function smallCases(): Record<string, Buffer> {
+  const c: Record<string, Buffer> = {};
   c['empty.txt'] = Buffer.alloc(0);
   c['only-comments.txt'] = Buffer.from('# ========\n# cmdline : perf record -g\n#\n');
-  let junk = Buffer.alloc(4096);
+  const junk = Buffer.alloc(4096);
   let x = 12345;
   for (let i = 0; i < junk.length; i++) {
     x = (Math.imul(x, 1103515245) + 12345) >>> 0;
@@ -60,7 +58,7 @@ export function smallCases() {
     sample('app', '1.000000', [frame('400100', 'big')], { period: '18446744073709551615' }) +
       sample('app', '2.000000', [frame('400100', 'big')], { period: '9007199254740993' }),
   );
-  const many = [];
+  const many: string[] = [];
   for (let i = 0; i < 400; i++) many.push(sample('app', `${1 + i / 100}`, [frame((0x400000 + i * 7).toString(16), `fn_${(i * 7919) % 1000}`), frame('400200', 'main')]));
   const gz = gzipSync(Buffer.from(many.join('')));
   c['truncated.txt.gz'] = gz.subarray(0, gz.length >> 1);
@@ -108,13 +106,13 @@ export function smallCases() {
 }
 
 /** Large cases, generated (not committed): name -> bytes, or a function that makes them. */
-export function largeCases() {
-  const c = {};
+export function largeCases(): Record<string, CaseBytes> {
+  const c: Record<string, CaseBytes> = {};
   c['long-line-10mb.txt'] = Buffer.from(good('1.000000') + 'app 100/101 [000] 2.000000: 1 cycles:\n\t    400100 ' + 'x'.repeat(10 << 20) + ' (/usr/bin/app)\n\n' + good('3.000000'));
-  const deep = [];
+  const deep: string[] = [];
   for (let i = 0; i < 10000; i++) deep.push(frame((0x400000 + i).toString(16), `f${i}`));
   c['deep-10000.txt'] = Buffer.from(sample('app', '1.000000', deep) + good('2.000000'));
-  const parts = [];
+  const parts: string[] = [];
   for (let i = 0; i < 1_000_000; i++) parts.push(`root;mid${i % 1000};leaf${i} ${1 + (i % 7)}\n`);
   c['distinct-1m.folded'] = Buffer.from(parts.join(''));
   // Folded forms of the two big perf cases, for flamegraph-svg.
@@ -123,7 +121,7 @@ export function largeCases() {
   // A million distinct stacks in perf script text, for heatmap-svg: one sample each, 10 ms
   // apart, each with a leaf of its own.
   c['distinct-1m.txt'] = () => {
-    const out = [];
+    const out: string[] = [];
     for (let i = 0; i < 1_000_000; i++) {
       const t = 1000 + i / 100;
       out.push(`app 100/101 [000] ${t.toFixed(6)}: 1 cycles:\n\t    ${(0x400000 + i).toString(16)} leaf${i} (/a)\n\t    400200 mid${i % 1000} (/a)\n\n`);
@@ -133,7 +131,8 @@ export function largeCases() {
   return c;
 }
 
-export function writeCases(dir, cases) {
+/** Writes the cases missing from `dir`; returns `dir`. */
+export function writeCases(dir: string, cases: Record<string, CaseBytes>): string {
   mkdirSync(dir, { recursive: true });
   // A case may be a function that makes its bytes, so that files already written cost nothing.
   for (const [name, bytes] of Object.entries(cases)) {
@@ -141,13 +140,4 @@ export function writeCases(dir, cases) {
     if (!existsSync(file)) writeFileSync(file, typeof bytes === 'function' ? bytes() : bytes);
   }
   return dir;
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2);
-  const large = args.includes('--large');
-  const dir = args.find((a) => !a.startsWith('--')) ?? join(here, '..', 'fixtures', 'hostile');
-  writeCases(dir, smallCases());
-  if (large) writeCases(join(dir, 'large'), largeCases());
-  console.log(`wrote ${dir}`);
 }

@@ -1,0 +1,97 @@
+// The shared runtime's pieces on their own: gzip decided by content (not by name), and
+// the one way input is cut into chunks of whole lines.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { isGzip, resolveInputs } from '../src/runtime/input.js';
+import { cutLines, LINE_CHUNK, splitLines } from '../src/runtime/lines.js';
+import { Progress } from '../src/runtime/progress.js';
+import { addFrameNamingFlags, addWeightFlag, frameNamingArgs, toFrameNaming, WEIGHT_DEFAULT } from '../src/runtime/flag-groups.js';
+import { Command } from 'commander';
+
+const tmp = mkdtempSync(join(tmpdir(), 'flamekit-runtime-'));
+
+describe('gzip by content', () => {
+  const text = Buffer.from('a;b 1\n'.repeat(1000));
+  const cases: [string, Buffer, boolean][] = [
+    ['plain.txt', text, false],
+    ['plain.gz', text, false],
+    ['packed.txt', gzipSync(text), true],
+    ['packed', gzipSync(text), true],
+    ['packed.gz', gzipSync(text), true],
+  ];
+  for (const [name, bytes, gz] of cases) {
+    it(`${name}: gzip ${gz}`, () => {
+      const path = join(tmp, name);
+      writeFileSync(path, bytes);
+      const [input] = resolveInputs([path]);
+      expect(input.gzip).toBe(gz);
+      expect(isGzip(input.head!)).toBe(gz);
+      // A gzip file's size is not what is read: no ETA for it, whatever its name.
+      expect(Progress.totalOf([input])).toBe(gz ? null : bytes.length);
+    });
+  }
+  it('one byte is never gzip', () => {
+    expect(isGzip(Buffer.from([0x1f]))).toBe(false);
+  });
+});
+
+describe('cutLines', () => {
+  const line = (n: number) => 'x'.repeat(n) + '\n';
+  const inputs = [
+    '',
+    'a\n',
+    'a\nb',
+    line(10).repeat(20000),
+    line(LINE_CHUNK * 2) + line(3),
+    line(5) + 'tail without a break',
+  ];
+  it.each(inputs.map((s, i) => [i, s] as const))('input %i: runs of whole lines, in order, nothing lost', (_i, s) => {
+    const b = Buffer.from(s, 'latin1');
+    const runs: string[] = [];
+    const rest = cutLines(b, 0, b.length, (from, to) => {
+      runs.push(b.toString('latin1', from, to));
+    });
+    for (const r of runs) {
+      expect(r.endsWith('\n')).toBe(true);
+      // At most LINE_CHUNK unless the run is one line.
+      if (r.length > LINE_CHUNK) expect(r.indexOf('\n')).toBe(r.length - 1);
+    }
+    expect(runs.join('') + b.toString('latin1', rest)).toBe(s);
+    expect(s.slice(rest).includes('\n')).toBe(false);
+  });
+  it('stops when push says so', () => {
+    const b = Buffer.from(line(LINE_CHUNK).repeat(3), 'latin1');
+    let n = 0;
+    expect(cutLines(b, 0, b.length, () => ++n < 2)).toBe(-1);
+    expect(n).toBe(2);
+  });
+  it('splitLines gives the same lines', () => {
+    const s = line(100).repeat(3000);
+    const got = [...splitLines(Buffer.from(s, 'latin1'))];
+    expect(got.length).toBeGreaterThan(1);
+    expect(got.map((c) => c.text).join('')).toBe(s);
+  });
+});
+
+describe('shared flag groups', () => {
+  it.each([
+    [[], []],
+    [['--tid'], ['--tid']],
+    [['--pid', '--tid'], ['--tid']],
+    [['--kernel', '--jit'], ['--all']],
+    [['--all', '--addrs', '--pid'], ['--pid', '--all', '--addrs']],
+    [['--jit'], ['--jit']],
+  ])('%j: options, and the flags that give them back', (flags, back) => {
+    const parse = (argv: string[]) => addFrameNamingFlags(new Command()).parse(argv, { from: 'user' }).opts();
+    const naming = toFrameNaming(parse(flags));
+    expect(frameNamingArgs(naming)).toEqual(back);
+    expect(toFrameNaming(parse(back))).toEqual(naming);
+  });
+  it('--weight shows its default from the table', () => {
+    const help = addWeightFlag(new Command()).helpInformation();
+    expect(help).toContain(`default: "${WEIGHT_DEFAULT}")`);
+  });
+});
