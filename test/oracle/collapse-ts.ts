@@ -251,9 +251,8 @@ export class Collapser {
     }
     this.current = table;
     if (k > this.newest) {
-      // Windows never seen between the newest and this one are empty: closed as such, so
-      // that the output has one file per window however sparse the samples.
-      if (this.newest !== -Infinity) for (let e = this.newest + 1; e < k; e++) if (!this.windows.has(e)) this.windows.set(e, new StackTable(this.table));
+      // Windows never seen between the newest and this one are empty and get no file (as
+      // the product since issue 16: work bounded by the samples, not the time span).
       this.newest = k;
       for (const [e, t] of this.windows) if (e < k - this.slack) this.close(e, t);
     }
