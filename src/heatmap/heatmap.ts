@@ -559,6 +559,53 @@ export class HeatmapBuilder {
     };
   }
 
+  // --- samples that are not perf script text ---------------------------------------
+
+  /**
+   * The leaf node of a stack named in full, for samples that are not perf script text
+   * (src/heatmap/profile-samples.ts): the root (process or thread) name, then the frames
+   * root first, all byte strings as perf's names are. -1 without stacks.
+   */
+  stackNode(root: string, frames: readonly string[]): number {
+    if (!this.stacks) return -1;
+    let node = this.child(-1, this.nameId(root));
+    for (let i = 0; i < frames.length; i++) node = this.child(node, this.nameId(frames[i]));
+    return node;
+  }
+
+  /**
+   * One timed sample that is not perf script text: its second and nanoseconds, the CPU (or
+   * thread) that took it (`rows: 'auto'` measures the rate per key), its stack's leaf node
+   * from `stackNode`, and whether it is idle (left out unless the idle filter is off).
+   * Such samples have no event: the event filter does not apply.
+   */
+  addTimedSample(sec: number, ns: number, cpuKey: string, node: number, idle: boolean): void {
+    this.stats.read++;
+    if (sec < this.maxSec || (sec === this.maxSec && ns < this.maxNs)) this.stats.unsorted = true;
+    else {
+      this.maxSec = sec;
+      this.maxNs = ns;
+    }
+    if (this.inputFirst === null) {
+      this.inputFirst = sec;
+      if (this.origin === null || sec < this.origin) this.origin = sec;
+    }
+    if (idle && this.idleMode !== null) {
+      this.stats.idle++;
+      return;
+    }
+    this.sec = sec;
+    this.ns = ns;
+    this.cpuKey = cpuKey;
+    if (this.rows === 0) this.holdBack(node);
+    else this.place(sec, ns, node);
+  }
+
+  /** The idle filter: 'flamescope', an --idle-regex, or null (idle samples kept). */
+  get idleFilter(): 'flamescope' | RegExp | null {
+    return this.idleMode;
+  }
+
   // --- scanning ---------------------------------------------------------------------
 
   private onComment(text: string, s: number, e: number): void {
