@@ -184,16 +184,13 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
           }
           if (columns) columns.push(chunk.text);
           else {
-            b.push(chunk.text);
-            if (span.first === Infinity) span.first = sampleTime(chunk.text, false);
-            const t = sampleTime(chunk.text, true);
-            if (t > span.last) span.last = t;
+            b.push(chunk.text, chunk.bytes);
           }
           read += chunk.bytes.length;
           progress.update(read, null);
         }
         if (columns) columns.endInput();
-        else b.endInput();
+        else Object.assign(span, b.endInput());
       }
     } finally {
       progress.done();
@@ -356,20 +353,6 @@ function latencyOptions(o: Record<string, string | boolean | undefined>, rows: n
     grid: Boolean(o.grid),
     accstats: Boolean(o.accstats),
   };
-}
-
-/** The time of the first (or last) sample header in a chunk of perf script text, in seconds; ±Infinity if none. */
-function sampleTime(text: string, last: boolean): number {
-  // A header's `sec.frac:` (perf pads the comm on the left, so not by indentation).
-  const re = /^[^\n]*? (\d+)\.(\d{1,9}):(?=[ \t]|$)/gm;
-  // The last one: only the chunk's tail is searched.
-  if (last) re.lastIndex = Math.max(0, text.lastIndexOf('\n', Math.max(0, text.length - 65536)));
-  let t = last ? -Infinity : Infinity;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    t = Number(m[1]) + Number('0.' + m[2]);
-    if (!last) break;
-  }
-  return t;
 }
 
 function fmtBytes(n: number): string {
