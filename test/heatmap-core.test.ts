@@ -5,7 +5,7 @@
 // lines are read; and on generated samples that put 'swapper' and idle names in every
 // place FlameScope's idle test looks (comm, trailing header text, a frame on the header
 // line, symbols, dsos, offsets). Longer: FC_RUNS=5000 npx vitest run test/heatmap-core.test.ts
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
@@ -65,7 +65,7 @@ function inputs(): [string, Buffer][] {
   const out: [string, Buffer][] = [];
   for (const d of dirs) {
     for (const f of readdirSync(d).sort()) {
-      if (f.endsWith('.c')) continue;
+      if (f.endsWith('.c') || !statSync(join(d, f)).isFile()) continue;
       let bytes = readFileSync(join(d, f));
       if (f.endsWith('.gz')) {
         try {

@@ -114,6 +114,16 @@ interface RootInfo {
   id: number;
   java: boolean;
   nodes: Int32Array;
+  /** The root's own node (-1 until made), and its last new stack with the nodes along it, root first. */
+  node: number;
+  prevPairs: Int32Array;
+  prevPath: Int32Array;
+}
+
+function grownInt(a: Int32Array, n: number): Int32Array {
+  const b = new Int32Array(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
 }
 
 /** `a` grown to hold index `i` (zeros added). */
@@ -421,7 +431,7 @@ export class HeatmapBuilder {
       const name = rootFrameName(comm, pid, tid, { pid: this.pidRoot, tid: this.tidRoot });
       let named = this.rootsByName.get(name);
       if (named === undefined) {
-        named = { id: this.nameId(name), java: name.startsWith('java'), nodes: new Int32Array(0) };
+        named = { id: this.nameId(name), java: name.startsWith('java'), nodes: new Int32Array(0), node: -1, prevPairs: new Int32Array(0), prevPath: new Int32Array(0) };
         this.rootsByName.set(name, named);
       }
       info = this.rootInfo[h.root] = named;
@@ -466,24 +476,47 @@ export class HeatmapBuilder {
     else this.place(this.sec, this.ns, node);
   }
 
-  /** The tree node of stack `stack` (pair ids, leaf first) under root `info`. */
+  /**
+   * The tree node of stack `stack` (pair ids, leaf first) under root `info`. The root's
+   * previous new stack usually shares its first (root-side) frames: their nodes are taken
+   * from it by comparing pair ids, without a probe of the tree's table per frame.
+   */
   private stackLeaf(info: RootInfo, stack: number): number {
-    const pairs = this.fast!.stack(stack);
+    const pairs = this.pairsOf(stack);
+    const n = pairs.length;
+    const prev = info.prevPairs;
+    const m = prev.length;
+    let k = 0;
+    while (k < n && k < m && pairs[n - 1 - k] === prev[m - 1 - k]) k++;
+    const path = info.prevPath.length >= n ? info.prevPath : (info.prevPath = grownInt(info.prevPath, n));
+    let node = k > 0 ? path[k - 1] : info.node >= 0 ? info.node : (info.node = this.child(-1, info.id));
     const java = info.java ? 1 : 0;
     const names = this.pairIds[java];
-    let node = this.child(-1, info.id);
-    for (let i = pairs.length - 1; i >= 0; i--) {
+    for (let i = n - 1 - k; i >= 0; i--) {
       let ids = names[pairs[i]];
       if (ids === undefined) {
         const { sym, dso } = this.fast!.pair(pairs[i]);
         this.names.java = java === 1;
         const name = tidyStrippedName(sym, dso, this.names);
-        ids = names[pairs[i]] = name === '' ? [] : name.split(';').map((n) => this.nameId(n));
+        ids = names[pairs[i]] = name === '' ? [] : name.split(';').map((x) => this.nameId(x));
       }
       for (let j = 0; j < ids.length; j++) node = this.child(node, ids[j]);
+      path[n - 1 - i] = node;
     }
+    info.prevPairs = pairs;
     return node;
   }
+
+  /** Stack `stack`'s pair ids, leaf first (the last one asked for is kept: the idle test and the tree both read it). */
+  private pairsOf(stack: number): Int32Array {
+    if (stack !== this.lastStackId) {
+      this.lastStackId = stack;
+      this.lastStackPairs = this.fast!.stack(stack);
+    }
+    return this.lastStackPairs;
+  }
+  private lastStackId = -1;
+  private lastStackPairs: Int32Array = new Int32Array(0);
 
   /**
    * FlameScope's idle test over a stack's frames, leaf first as perf prints them, from the
@@ -497,7 +530,7 @@ export class HeatmapBuilder {
     const shift = 2 * ((seen ? 2 : 0) + (skip ? 1 : 0));
     const known = (this.stackIdle[stack] >> shift) & 3;
     if (known !== 0) return known === 2;
-    const pairs = this.fast!.stack(stack);
+    const pairs = this.pairsOf(stack);
     let idle = false;
     for (let i = skip ? 1 : 0; i < pairs.length && !idle; i++) {
       const bits = this.pairIdleBits(pairs[i]);
