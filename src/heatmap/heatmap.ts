@@ -23,89 +23,10 @@ import { copyString, PerfScriptScanner, type BadLine, type FrameSpan, type Heade
 import { StackScanner, type SampleHeader } from '../parse/stack-scanner.js';
 import { rootFrameName, tidyFrameName, tidyStrippedName, type FrameNameOptions } from '../parse/frame-name.js';
 import { ChildTable, ColumnStacks, OPEN_COLUMNS } from './stack-tree.js';
+import { formatCellsTsv, nearestRows, ROW_CHOICES, type Heatmap, type HeatmapOptions, type HeatmapStats, type RateInfo, type StackTree } from './heatmap-model.js';
+import { FLAMESCOPE_IDLE, IDLE_AFTER_SWAPPER, IDLE_ANY, IDLE_KNOWN, IDLE_NAMES, IDLE_SWAPPER, idleBits, lineOf, rstrip } from './idle.js';
 
-export { ColumnStacks };
-
-/** FlameScope's idle pattern (app/perf/regexp.py). */
-export const FLAMESCOPE_IDLE = /swapper.*(cpuidle|cpu_idle|cpu_bringup_and_idle|native_safe_halt|xen_hypercall_sched_op|xen_hypercall_vcpu_op)/;
-const IDLE_NAMES = ['cpuidle', 'cpu_idle', 'cpu_bringup_and_idle', 'native_safe_halt', 'xen_hypercall_sched_op', 'xen_hypercall_vcpu_op'];
-
-/** Rows FlameScope offers; `rows: 'auto'` picks the one nearest the sampling rate. */
-export const ROW_CHOICES = [10, 25, 49, 50, 99, 100];
-
-export interface HeatmapOptions {
-  /** Offset buckets per second, or 'auto' (from the recorded or measured rate). Default 50. */
-  rows?: number | 'auto';
-  /** Keep only this event; null keeps the first event seen (as stackcollapse). Default null. */
-  eventFilter?: string | null;
-  /**
-   * Idle samples are left out: 'flamescope' tests FlameScope's pattern on the sample's
-   * text, a RegExp tests that instead, null keeps every sample. Default 'flamescope'.
-   */
-  idle?: 'flamescope' | RegExp | null;
-  /** Keep the stack table and per-cell stack counts. Default true. */
-  stacks?: boolean;
-  /** Root frame naming and frame annotations, as stackcollapse's flags. Default all off. */
-  pid?: boolean;
-  tid?: boolean;
-  kernel?: boolean;
-  jit?: boolean;
-  addrs?: boolean;
-}
-
-export interface HeatmapStats {
-  /** Sample headers read. */
-  read: number;
-  /** Samples counted in the grid. */
-  samples: number;
-  /** Samples left out as idle. */
-  idle: number;
-  /** Samples of other events, by event name. */
-  otherEvents: Map<string, number>;
-  /** Samples without a timestamp (they cannot be placed). */
-  untimed: number;
-  /** The event kept (null before the first sample; '' when headers name none). */
-  event: string | null;
-  /**
-   * Whether some sample is earlier than one before it (inputs taken in the order given):
-   * then range-perf must read to the end (--unsorted) to find every sample of a range.
-   */
-  unsorted: boolean;
-}
-
-/** How rows were chosen with `rows: 'auto'`. */
-export interface RateInfo {
-  /** Samples per second per CPU (or thread), as recorded or measured. */
-  hz: number;
-  source: 'cmdline' | 'header' | 'measured' | 'default';
-}
-
-/** The distinct stacks, as a tree: node i is frame `frame[i]` under node `parent[i]` (-1: a root). */
-export interface StackTree {
-  names: string[];
-  parent: Int32Array;
-  frame: Int32Array;
-  size: number;
-}
-
-/** A finished heat map. Columns are absolute whole seconds; `origin` is column 0. */
-export interface Heatmap {
-  rows: number;
-  rate: RateInfo | null;
-  /** The first sample's whole second (the earliest over several inputs), or null if none. */
-  origin: number | null;
-  /** Lowest and highest absolute second holding a counted sample (null when none). */
-  minSec: number | null;
-  maxSec: number | null;
-  /** Absolute second -> counts per row (row 0 = the first 1/rows of the second). */
-  columns: Map<number, Uint32Array>;
-  /** Absolute second -> its cells' stack counts; empty without stacks. */
-  cellStacks: Map<number, ColumnStacks>;
-  tree: StackTree | null;
-  stats: HeatmapStats;
-  /** The largest cell count. */
-  maxCount: number;
-}
+export { ColumnStacks, FLAMESCOPE_IDLE, formatCellsTsv, nearestRows, ROW_CHOICES, type Heatmap, type HeatmapOptions, type HeatmapStats, type RateInfo, type StackTree };
 
 const MEASURE_SAMPLES = 20000;
 
@@ -755,62 +676,4 @@ export class HeatmapBuilder {
     }
     return id;
   }
-}
-
-/** The FlameScope row choice nearest a rate in Hz (ties go to the larger). */
-export function nearestRows(hz: number): number {
-  let best = ROW_CHOICES[0];
-  for (const r of ROW_CHOICES) if (Math.abs(r - hz) <= Math.abs(best - hz)) best = r;
-  return best;
-}
-
-const IDLE_SWAPPER = 1;
-const IDLE_AFTER_SWAPPER = 2;
-const IDLE_ANY = 4;
-/** Set on a pair's bits once they are worked out (so 0 means not yet). */
-const IDLE_KNOWN = 8;
-
-/** What FlameScope's idle test needs of one line: 'swapper' in it, an idle name after it, any idle name. */
-function idleBits(line: string): number {
-  let bits = 0;
-  const has = (from: number) => IDLE_NAMES.some((n) => line.indexOf(n, from) >= 0);
-  if (has(0)) bits |= IDLE_ANY;
-  const p = line.indexOf('swapper');
-  if (p >= 0) {
-    bits |= IDLE_SWAPPER;
-    if (has(p + 7)) bits |= IDLE_AFTER_SWAPPER;
-  }
-  return bits;
-}
-
-function rstrip(text: string, s: number, e: number): string {
-  while (e > s) {
-    const c = text.charCodeAt(e - 1);
-    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) break;
-    e--;
-  }
-  return text.slice(s, e);
-}
-
-/** The whole line around position p, right-stripped. */
-function lineOf(text: string, p: number): string {
-  const s = text.lastIndexOf('\n', p) + 1;
-  let e = text.indexOf('\n', p);
-  if (e < 0) e = text.length;
-  return rstrip(text, s, e);
-}
-
-/** The cells as `--format tsv` prints them (the format of ../shared/conformance/heatmap). */
-export function formatCellsTsv(hm: Heatmap): string {
-  const st = hm.stats;
-  let other = 0;
-  for (const n of st.otherEvents.values()) other += n;
-  let out = `#origin\t${hm.origin ?? ''}\n#samples\t${st.samples}\n#idle\t${st.idle}\n#other\t${other}\n`;
-  const secs = [...hm.columns.keys()].sort((a, b) => a - b);
-  const origin = hm.origin ?? 0;
-  for (const s of secs) {
-    const col = hm.columns.get(s)!;
-    for (let r = 0; r < col.length; r++) if (col[r] > 0) out += `${s - origin}\t${r}\t${col[r]}\n`;
-  }
-  return out;
 }
