@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 import { run } from './run.js';
-await run('heatmap', ['--max-semi-space-size=4']);
+await run('heatmap');

@@ -1,6 +1,6 @@
 // The real binaries, spawned: file against stdin, --help, a bad flag, a closed pipe, and
 // the classic pipeline range-perf | stackcollapse.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -84,7 +84,7 @@ describe('the bin shims run as executables, through their #! line', () => {
   });
 });
 
-describe('heatmap-svg starts node again with its V8 flags (bin/run.js)', () => {
+describe('heatmap-svg runs in one node process (bin/run.js starts no second one)', () => {
   const childPids = (pid: number): number[] =>
     readdirSync('/proc')
       .filter((d) => /^\d+$/.test(d))
@@ -106,46 +106,20 @@ describe('heatmap-svg starts node again with its V8 flags (bin/run.js)', () => {
       }
     });
 
-  it.skipIf(process.platform !== 'linux')('the work runs in a child node with --max-semi-space-size=4, and its exit status is the tool\'s', async () => {
+  it.skipIf(process.platform !== 'linux')('no child node while it reads, and its exit status is the tool\'s', async () => {
     const child = spawn(process.execPath, [join(ROOT, 'bin', 'heatmap-svg.js'), '--format', 'tsv'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
-    // While stdin stays open, the tool waits: look at its process tree then.
-    let seen: string[] = [];
-    for (let i = 0; i < 100 && seen.length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      seen = childrenOf(child.pid!);
-    }
-    expect(seen).toHaveLength(1);
-    expect(seen[0]).toContain('--max-semi-space-size=4');
-    expect(seen[0]).toContain('heatmap-svg.js --format tsv');
+    // While stdin stays open, the tool waits: look at its process tree then (node's own
+    // threads are not processes; a second node would be).
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(childrenOf(child.pid!)).toEqual([]);
     child.stdin.end(readFileSync(recorded));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(0);
     expect(Buffer.concat(out).toString()).toMatch(/^#origin\t/);
-    // An error in the child is the tool's exit status too.
     const bad = await spawnBin('heatmap-svg', ['--rows', 'x']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^heatmap-svg: /);
-  });
-
-  it.skipIf(process.platform !== 'linux')('a signal sent to the tool reaches the child, and the tool dies of it', async () => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'heatmap-svg.js')], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let kids: number[] = [];
-    for (let i = 0; i < 100 && kids.length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      kids = childPids(child.pid!);
-    }
-    expect(kids).toHaveLength(1);
-    child.kill('SIGTERM');
-    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_c, s) => resolve(s)));
-    expect(signal).toBe('SIGTERM');
-    // The child went with it (it was killed, not left reading stdin).
-    let alive = true;
-    for (let i = 0; i < 40 && alive; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      alive = existsSync(`/proc/${kids[0]}`) && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${kids[0]}/stat`, 'latin1'));
-    }
-    expect(alive).toBe(false);
   });
 });

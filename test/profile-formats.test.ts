@@ -1,8 +1,8 @@
 // The readers of profiles that are not perf script text: V8 .cpuprofile and Chrome traces
 // recorded here at test time, nflxprofile against its conformance fixture, and the sniffer
 // that tells input kinds apart by content.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,16 +13,10 @@ import type { SampledProfile } from '../src/parse/sampled-profile.js';
 import { ProfileFormatError, readChromeTrace, readCpuProfile, v8FrameName } from '../src/parse/v8-profile.js';
 import { CONFORMANCE, FIXTURES, HAVE_CONFORMANCE } from './helpers.js';
 import { CHROMIUM_PATH, haveChromium } from './browser/chromium.js';
+import { namesPerSample, recordTwoPhases as recordIn, TWO_PHASES, type RawNode } from './profile-recordings.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'flamekit-formats-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** A program that spends ~250 ms in phaseA and then ~250 ms in phaseB. */
-const TWO_PHASES = `
-function phaseA() { const t = Date.now(); let x = 0; while (Date.now() - t < 250) x += Math.sqrt(x + 1); return x; }
-function phaseB() { const t = Date.now(); let s = ''; while (Date.now() - t < 250) s = (s + 'ab').slice(-50); return s; }
-phaseA(); phaseB();
-`;
 
 /** Folded lines sorted byte-wise, as stackcollapse writes them. */
 function folded(p: SampledProfile, keepIdle = false): string[] {
@@ -36,36 +30,9 @@ function foldedLines(p: SampledProfile, o: FoldOptions): string[] {
   return formatFoldedCounts(counts);
 }
 
-interface RawNode {
-  id: number;
-  callFrame: { functionName: string };
-  children?: number[];
-  parent?: number;
-}
-
-/** Per sample, the function names from its node up to the root, read straight from the JSON. */
-function namesPerSample(nodes: RawNode[], samples: number[]): string[][] {
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of nodes) {
-    if (n.parent !== undefined) parent.set(n.id, n.parent);
-    for (const c of n.children ?? []) parent.set(c, n.id);
-  }
-  return samples.map((s) => {
-    const names: string[] = [];
-    for (let id: number | undefined = s; id !== undefined && byId.has(id); id = parent.get(id)) names.push(byId.get(id)!.callFrame.functionName);
-    return names;
-  });
-}
-
 /** Records TWO_PHASES with node --cpu-prof: the .cpuprofile's path and its JSON. */
-function recordTwoPhases(name: string): { file: string; json: { samples: number[]; timeDeltas: number[]; startTime: number; nodes: RawNode[] } } {
-  const script = join(tmp, `${name}.js`);
-  writeFileSync(script, TWO_PHASES);
-  const dir = join(tmp, name);
-  execFileSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '500', script]);
-  const file = join(dir, readdirSync(dir)[0]);
-  return { file, json: JSON.parse(readFileSync(file, 'utf8')) };
+function recordTwoPhases(name: string) {
+  return recordIn(tmp, name);
 }
 
 describe('V8 .cpuprofile from node --cpu-prof', () => {

@@ -22,12 +22,16 @@ import {
 } from '../cli.js';
 import { decodeUtf8Bytes } from '../svg.js';
 import { parseSeconds } from '../parse/perf-script.js';
+import { ProfileFormatError, readProfileBytes } from '../parse/profile-input.js';
+import { sniffStream } from '../input-check.js';
+import { shellQuote } from '../shell-word.js';
 import { VERSION } from '../version.js';
 import { formatCellsTsv, HeatmapBuilder, type HeatmapOptions } from './heatmap.js';
 import { encodeHeatmap, heatmapAxis } from './embed.js';
 import { describeBreaks } from './breaks.js';
 import { secondText } from './viewer/time-axis.js';
 import { renderHeatmapSvgParts } from './render.js';
+import { addProfileSamples } from './profile-samples.js';
 import { LATENCY_DEFAULTS, LatencyBuilder, looksLikeColumns, renderLatencySvg, type LatencyOptions } from './latency.js';
 
 const PROG = 'heatmap-svg';
@@ -47,7 +51,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         'Draw a subsecond-offset heat map of perf script output (recorded with timestamps) as one\n' +
           'self-contained SVG: columns are seconds, rows the offset within the second, as in FlameScope.\n' +
           'Select cells in the SVG to see the flame graph of those samples. Several files are merged on\n' +
-          'one timeline. Reads the files named (- for stdin, .gz accepted) or stdin.',
+          'one timeline. Reads the files named (- for stdin, .gz accepted) or stdin. Also reads V8\n' +
+          '.cpuprofile, Chrome trace events and nflxprofile (told by content).',
       )
       .argument('[file...]', 'perf script output; - or nothing for stdin')
       .option('--rows <n>', 'offset buckets per second, or auto (from -F in the header, or measured)', '50')
@@ -146,29 +151,52 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     let read = 0;
     // Each input's first and last sample time, to print the reproduce command's files in time order.
     const spans: { name: string; first: number; last: number }[] = [];
+    // Inputs that were profiles (not perf script text), and those that were text.
+    const profiles: { name: string; kind: string }[] = [];
+    const textInputs: string[] = [];
     try {
       for (const input of inputs) {
         where = input.name;
         const span = { name: input.path ?? '', first: Infinity, last: -Infinity };
         spans.push(span);
         // Only the decoded text of a chunk is read (and it is a copy): one Buffer serves all reads.
-        for await (const chunk of readLineChunks(readBytes(input, io, undefined, { blockingFile: true, reuse: true, perfData: (cmd) => msgs.info(`${input.name}: a perf.data file: reading it through '${cmd}'`) }), input.name)) {
+        const sniffed = await sniffStream(readBytes(input, io, undefined, { blockingFile: true, reuse: true, perfData: (cmd) => msgs.info(`${input.name}: a perf.data file: reading it through '${cmd}'`) }));
+        if (!columns && (sniffed.kind === 'json' || sniffed.kind === 'nflxprofile')) {
+          // A V8/Chrome profile or an nflxprofile: one document, read whole.
+          const parts: Buffer[] = [];
+          for await (const bytes of sniffed.bytes) {
+            parts.push(Buffer.from(bytes));
+            read += bytes.length;
+            progress.update(read, null);
+          }
+          let got: ReturnType<typeof readProfileBytes>;
+          try {
+            got = readProfileBytes(sniffed.kind, Buffer.concat(parts));
+          } catch (e) {
+            throw e instanceof ProfileFormatError ? new DataError(e.message, input.name) : e;
+          }
+          for (const [why, n] of got.leftOut) msgs.warn(`${input.name}: left out ${n} ${n === 1 ? 'sample' : 'samples'} ${why}`);
+          profiles.push({ name: input.name, kind: got.profile.kind });
+          Object.assign(span, addProfileSamples(b, got.profile, { pid: opts.pid, tid: opts.tid }));
+          b.endInput();
+          decided = true;
+          continue;
+        }
+        if (sniffed.kind !== 'empty') textInputs.push(input.name);
+        for await (const chunk of readLineChunks(sniffed.bytes, input.name)) {
           if (!decided && chunk.text.trim() !== '') {
             decided = true;
             if (looksLikeColumns(chunk.text)) columns = new LatencyBuilder(latencyOptions(o, rows));
           }
           if (columns) columns.push(chunk.text);
           else {
-            b.push(chunk.text);
-            if (span.first === Infinity) span.first = sampleTime(chunk.text, false);
-            const t = sampleTime(chunk.text, true);
-            if (t > span.last) span.last = t;
+            b.push(chunk.text, chunk.bytes);
           }
           read += chunk.bytes.length;
           progress.update(read, null);
         }
         if (columns) columns.endInput();
-        else b.endInput();
+        else Object.assign(span, b.endInput());
       }
     } finally {
       progress.done();
@@ -185,6 +213,9 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       sink.write(renderLatencySvg(m, latencyOptions(o, rows)));
       await sink.end();
       return;
+    }
+    if (profiles.length > 0 && textInputs.length > 0) {
+      throw new DataError(`${profiles[0].name} is a profile (${profiles[0].kind}) and ${textInputs[0]} is text: draw them in separate runs`);
     }
     const hm = b.result();
     b.release();
@@ -244,7 +275,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     const details: string[] = [];
     const idleWhat = idle === null ? '' : idle === 'flamescope' ? ' (FlameScope pattern)' : ` (matching ${idle.source})`;
     notes.push(
-      `${st.samples} samples of ${decodeUtf8Bytes(st.event || 'all events')}` +
+      `${st.samples} samples of ${decodeUtf8Bytes(st.event || (profiles.length > 0 ? [...new Set(profiles.map((x) => x.kind))].join(', ') : 'all events'))}` +
         (idle !== null ? `; ${st.idle} idle left out${idleWhat}` : '; idle kept') +
         (other > 0 ? `; ${other} of other events left out (${decodeUtf8Bytes([...st.otherEvents.keys()].join(', '))})` : '') +
         (st.untimed > 0 ? `; ${st.untimed} without timestamps left out` : ''),
@@ -256,6 +287,11 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         (hm.rate ? ` (rows auto: ${hm.rate.source === 'default' ? 'rate unknown' : `${hm.rate.hz} Hz ${hm.rate.source}`})` : '') +
         (breaks.note ? `; ${breaks.note}` : ''),
     );
+    if (profiles.length > 0) {
+      // range-perf and stackcollapse cannot cut a time range of these: this tool can.
+      const files = spans.every((x) => x.name !== '') ? spans.map((x) => shellQuote(x.name)).join(' ') : 'FILE';
+      notes.push(`range-perf reads perf script text only: heatmap-svg --select START,END ${files} > range.svg draws a range of this profile`);
+    }
     details.push(
       (data.names
           ? `embedded: ${data.distinctStacks} distinct stacks (${hm.tree!.size} tree nodes, ${data.names.length} names), ` +
@@ -327,20 +363,6 @@ function latencyOptions(o: Record<string, string | boolean | undefined>, rows: n
     grid: Boolean(o.grid),
     accstats: Boolean(o.accstats),
   };
-}
-
-/** The time of the first (or last) sample header in a chunk of perf script text, in seconds; ±Infinity if none. */
-function sampleTime(text: string, last: boolean): number {
-  // A header's `sec.frac:` (perf pads the comm on the left, so not by indentation).
-  const re = /^[^\n]*? (\d+)\.(\d{1,9}):(?=[ \t]|$)/gm;
-  // The last one: only the chunk's tail is searched.
-  if (last) re.lastIndex = Math.max(0, text.lastIndexOf('\n', Math.max(0, text.length - 65536)));
-  let t = last ? -Infinity : Infinity;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    t = Number(m[1]) + Number('0.' + m[2]);
-    if (!last) break;
-  }
-  return t;
 }
 
 function fmtBytes(n: number): string {

@@ -20,377 +20,58 @@
 // they end; with `rows: 'auto'` the first few thousand are held back until the rate is
 // known.
 import { copyString, PerfScriptScanner, type BadLine, type FrameSpan, type Header } from '../parse/perf-script.js';
-import { rootFrameName, tidyFrameName, type FrameNameOptions } from '../parse/frame-name.js';
+import { StackScanner, type SampleHeader } from '../parse/stack-scanner.js';
+import { rootFrameName, tidyFrameName, tidyStrippedName, type FrameNameOptions } from '../parse/frame-name.js';
+import { ChildTable, ColumnStacks, OPEN_COLUMNS } from './stack-tree.js';
+import { formatCellsTsv, nearestRows, ROW_CHOICES, type Heatmap, type HeatmapOptions, type HeatmapStats, type RateInfo, type StackTree } from './heatmap-model.js';
+import { FLAMESCOPE_IDLE, IDLE_AFTER_SWAPPER, IDLE_ANY, IDLE_KNOWN, IDLE_NAMES, IDLE_SWAPPER, idleBits, lineOf, rstrip } from './idle.js';
 
-/** FlameScope's idle pattern (app/perf/regexp.py). */
-export const FLAMESCOPE_IDLE = /swapper.*(cpuidle|cpu_idle|cpu_bringup_and_idle|native_safe_halt|xen_hypercall_sched_op|xen_hypercall_vcpu_op)/;
-const IDLE_NAMES = ['cpuidle', 'cpu_idle', 'cpu_bringup_and_idle', 'native_safe_halt', 'xen_hypercall_sched_op', 'xen_hypercall_vcpu_op'];
-
-/** Rows FlameScope offers; `rows: 'auto'` picks the one nearest the sampling rate. */
-export const ROW_CHOICES = [10, 25, 49, 50, 99, 100];
-
-export interface HeatmapOptions {
-  /** Offset buckets per second, or 'auto' (from the recorded or measured rate). Default 50. */
-  rows?: number | 'auto';
-  /** Keep only this event; null keeps the first event seen (as stackcollapse). Default null. */
-  eventFilter?: string | null;
-  /**
-   * Idle samples are left out: 'flamescope' tests FlameScope's pattern on the sample's
-   * text, a RegExp tests that instead, null keeps every sample. Default 'flamescope'.
-   */
-  idle?: 'flamescope' | RegExp | null;
-  /** Keep the stack table and per-cell stack counts. Default true. */
-  stacks?: boolean;
-  /** Root frame naming and frame annotations, as stackcollapse's flags. Default all off. */
-  pid?: boolean;
-  tid?: boolean;
-  kernel?: boolean;
-  jit?: boolean;
-  addrs?: boolean;
-  /** Distinct frame lines remembered before the memo starts over (tests lower it). Default 262,144. */
-  memoLines?: number;
-}
-
-export interface HeatmapStats {
-  /** Sample headers read. */
-  read: number;
-  /** Samples counted in the grid. */
-  samples: number;
-  /** Samples left out as idle. */
-  idle: number;
-  /** Samples of other events, by event name. */
-  otherEvents: Map<string, number>;
-  /** Samples without a timestamp (they cannot be placed). */
-  untimed: number;
-  /** The event kept (null before the first sample; '' when headers name none). */
-  event: string | null;
-  /**
-   * Whether some sample is earlier than one before it (inputs taken in the order given):
-   * then range-perf must read to the end (--unsorted) to find every sample of a range.
-   */
-  unsorted: boolean;
-}
-
-/** How rows were chosen with `rows: 'auto'`. */
-export interface RateInfo {
-  /** Samples per second per CPU (or thread), as recorded or measured. */
-  hz: number;
-  source: 'cmdline' | 'header' | 'measured' | 'default';
-}
-
-/** The distinct stacks, as a tree: node i is frame `frame[i]` under node `parent[i]` (-1: a root). */
-export interface StackTree {
-  names: string[];
-  parent: Int32Array;
-  frame: Int32Array;
-  size: number;
-}
-
-/** A finished heat map. Columns are absolute whole seconds; `origin` is column 0. */
-export interface Heatmap {
-  rows: number;
-  rate: RateInfo | null;
-  /** The first sample's whole second (the earliest over several inputs), or null if none. */
-  origin: number | null;
-  /** Lowest and highest absolute second holding a counted sample (null when none). */
-  minSec: number | null;
-  maxSec: number | null;
-  /** Absolute second -> counts per row (row 0 = the first 1/rows of the second). */
-  columns: Map<number, Uint32Array>;
-  /** Absolute second -> its cells' stack counts; empty without stacks. */
-  cellStacks: Map<number, ColumnStacks>;
-  tree: StackTree | null;
-  stats: HeatmapStats;
-  /** The largest cell count. */
-  maxCount: number;
-}
+export { ColumnStacks, FLAMESCOPE_IDLE, formatCellsTsv, nearestRows, ROW_CHOICES, type Heatmap, type HeatmapOptions, type HeatmapStats, type RateInfo, type StackTree };
 
 const MEASURE_SAMPLES = 20000;
-/** Memoised frame lines kept at most (about 100 bytes each); past it the memo starts afresh. */
-const MAX_LINES = 1 << 18;
 
-/**
- * (parent, frame) -> child node: open addressing over one typed array of node ids (4 bytes
- * a slot, no per-entry objects); a slot's key is read back from the tree's own arrays.
- */
-class ChildTable {
-  private mask = (1 << 16) - 1;
-  private slots = new Int32Array(1 << 16).fill(-1);
-  private size = 0;
-
-  /** The tree's arrays, which may be replaced as they grow. */
-  parent = new Int32Array(1024);
-  frame = new Int32Array(1024);
-
-  private static hash(parent: number, frame: number): number {
-    let h = Math.imul(parent + 1, 0x9e3779b1) ^ Math.imul(frame, 0x85ebca77);
-    h ^= h >>> 15;
-    return h;
-  }
-
-  /** The child, or -1. */
-  get(parent: number, frame: number): number {
-    const slots = this.slots;
-    const mask = this.mask;
-    for (let i = ChildTable.hash(parent, frame) & mask; ; i = (i + 1) & mask) {
-      const node = slots[i];
-      if (node < 0) return -1;
-      if (this.parent[node] === parent && this.frame[node] === frame) return node;
-    }
-  }
-
-  /** Adds a node whose parent and frame are already in the tree's arrays (and not in the table). */
-  add(node: number): void {
-    if (2 * (this.size + 1) > this.mask + 1) {
-      const old = this.slots;
-      this.mask = old.length * 2 - 1;
-      this.slots = new Int32Array(old.length * 2).fill(-1);
-      for (let i = 0; i < old.length; i++) if (old[i] >= 0) this.place(old[i]);
-    }
-    this.place(node);
-    this.size++;
-  }
-
-  private place(node: number): void {
-    const mask = this.mask;
-    let i = ChildTable.hash(this.parent[node], this.frame[node]) & mask;
-    while (this.slots[i] >= 0) i = (i + 1) & mask;
-    this.slots[i] = node;
-  }
+/** A root (process) name, as the stacks mode meets it: its name id, and its stacks' leaf nodes + 1 by stack id. */
+interface RootInfo {
+  id: number;
+  java: boolean;
+  nodes: Int32Array;
+  /** The root's own node (-1 until made), and its last new stack with the nodes along it, root first. */
+  node: number;
+  prevPairs: Int32Array;
+  prevPath: Int32Array;
 }
 
-/** Columns of stack counts kept in their open (hash table) form at once. */
-const OPEN_COLUMNS = 4;
-
-/**
- * The stack counts of one column: (node, row) -> count. While samples arrive, an
- * open-addressing table (node + 1, row, count per slot; 0 = empty); once the column is
- * left, packed into (row, node, count) triples sorted by row and node, exactly the order
- * the SVG embeds them in. A packed column that gets samples again is reopened.
- */
-export class ColumnStacks {
-  private table: Int32Array | null = null;
-  private mask = 0;
-  private size = 0;
-  private packed = new Int32Array(0);
-
-  constructor(private readonly rows: number) {}
-
-  /** One more sample of stack `node` in `row`. */
-  add(node: number, row: number): void {
-    if (this.table === null) this.unpack();
-    const t = this.table!;
-    const mask = this.mask;
-    let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(row + 1, 0x85ebca77);
-    h ^= h >>> 15;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const p = 3 * i;
-      const k = t[p];
-      if (k === 0) {
-        t[p] = node + 1;
-        t[p + 1] = row;
-        t[p + 2] = 1;
-        if (2 * ++this.size > mask + 1) this.grow();
-        return;
-      }
-      if (k === node + 1 && t[p + 1] === row) {
-        t[p + 2]++;
-        return;
-      }
-    }
-  }
-
-  private put(node: number, row: number, count: number): void {
-    const t = this.table!;
-    const mask = this.mask;
-    let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(row + 1, 0x85ebca77);
-    h ^= h >>> 15;
-    let i = h & mask;
-    while (t[3 * i] !== 0) i = (i + 1) & mask;
-    t[3 * i] = node + 1;
-    t[3 * i + 1] = row;
-    t[3 * i + 2] = count;
-    this.size++;
-  }
-
-  private alloc(entries: number): void {
-    let n = 16;
-    while (n < 2 * entries + 2) n *= 2;
-    this.table = new Int32Array(3 * n);
-    this.mask = n - 1;
-    this.size = 0;
-  }
-
-  private grow(): void {
-    const old = this.table!;
-    this.alloc(this.size * 2);
-    for (let p = 0; p < old.length; p += 3) if (old[p] !== 0) this.put(old[p] - 1, old[p + 1], old[p + 2]);
-  }
-
-  private unpack(): void {
-    const pk = this.packed;
-    this.alloc(pk.length / 3);
-    for (let p = 0; p < pk.length; p += 3) this.put(pk[p + 1], pk[p], pk[p + 2]);
-    this.packed = new Int32Array(0);
-  }
-
-  /** Packs the open table (see the class comment). */
-  pack(): void {
-    const t = this.table;
-    if (t === null) return;
-    // Sort (row, node) as one exact double; counts are found again in the table.
-    const keys = new Float64Array(this.size);
-    let n = 0;
-    for (let p = 0; p < t.length; p += 3) if (t[p] !== 0) keys[n++] = t[p + 1] * 2 ** 31 + (t[p] - 1);
-    keys.sort();
-    const pk = new Int32Array(3 * n);
-    for (let i = 0; i < n; i++) {
-      const row = Math.floor(keys[i] / 2 ** 31);
-      const node = keys[i] - row * 2 ** 31;
-      pk[3 * i] = row;
-      pk[3 * i + 1] = node;
-      pk[3 * i + 2] = this.count(node, row);
-    }
-    this.packed = pk;
-    this.table = null;
-    this.size = 0;
-  }
-
-  private count(node: number, row: number): number {
-    const t = this.table!;
-    const mask = this.mask;
-    let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(row + 1, 0x85ebca77);
-    h ^= h >>> 15;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const k = t[3 * i];
-      if (k === 0) return 0;
-      if (k === node + 1 && t[3 * i + 1] === row) return t[3 * i + 2];
-    }
-  }
-
-  /** (row, node, count) triples sorted by row, then node. */
-  sorted(): Int32Array {
-    this.pack();
-    return this.packed;
-  }
-
-  /** [node * rows + row, count] pairs, in no particular order. */
-  *[Symbol.iterator](): IterableIterator<[number, number]> {
-    const pk = this.sorted();
-    for (let p = 0; p < pk.length; p += 3) yield [pk[p + 1] * this.rows + pk[p], pk[p + 2]];
-  }
+function grownInt(a: Int32Array, n: number): Int32Array {
+  const b = new Int32Array(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
 }
 
-/**
- * A sample's stack, as its root name id and the memo keys of its frame lines (leaf first),
- * -> the tree node of its leaf. One hash over a few dozen small integers and a sequential
- * compare, where walking the tree costs a probe of a large table per frame. Keys are only
- * valid until the frame-line memo is forgotten: `clear` then.
- */
-class PathCache {
-  private mask = (1 << 12) - 1;
-  private slots = new Int32Array(1 << 12);
-  private hash: Int32Array = new Int32Array(1 << 11);
-  private off: Int32Array = new Int32Array(1 << 11);
-  private node: Int32Array = new Int32Array(1 << 11);
-  private count = 0;
-  /** Per entry: root, length, then the keys. */
-  private pool = new Int32Array(1 << 16);
-  private used = 0;
-  private static readonly MAX_POOL = 1 << 22;
-
-  clear(bits = 12): void {
-    this.mask = (1 << bits) - 1;
-    this.slots = new Int32Array(1 << bits);
-    this.hash = new Int32Array(1 << Math.max(0, bits - 1));
-    this.off = new Int32Array(1 << Math.max(0, bits - 1));
-    this.node = new Int32Array(1 << Math.max(0, bits - 1));
-    this.count = 0;
-    this.pool = new Int32Array(1 << (bits + 4));
-    this.used = 0;
-  }
-
-  private static hashOf(root: number, keys: number[]): number {
-    let h = Math.imul(root + 1, 0x9e3779b1) ^ keys.length;
-    for (let i = 0; i < keys.length; i++) h = Math.imul(h ^ keys[i], 0x01000193);
-    h ^= h >>> 15;
-    return h | 1;
-  }
-
-  /** The leaf node of this stack, or -1. */
-  find(root: number, keys: number[]): number {
-    const h = PathCache.hashOf(root, keys);
-    const n = keys.length;
-    const pool = this.pool;
-    for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
-      const e = this.slots[i] - 1;
-      if (e < 0) return -1;
-      if (this.hash[e] !== h) continue;
-      let o = this.off[e];
-      if (pool[o] !== root || pool[o + 1] !== n) continue;
-      o += 2;
-      let j = 0;
-      while (j < n && pool[o + j] === keys[j]) j++;
-      if (j === n) return this.node[e];
-    }
-  }
-
-  /** Remembers a stack that `find` has just missed. */
-  add(root: number, keys: number[], node: number): void {
-    const n = keys.length;
-    if (this.used + n + 2 > this.pool.length) {
-      if (this.used + n + 2 > PathCache.MAX_POOL) this.clear();
-      else {
-        const p = new Int32Array(Math.max(this.pool.length * 2, this.used + n + 2));
-        p.set(this.pool.subarray(0, this.used));
-        this.pool = p;
-      }
-    }
-    if (n + 2 > this.pool.length) return;
-    const e = this.count;
-    if (e === this.hash.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.hash = grow(this.hash);
-      this.off = grow(this.off);
-      this.node = grow(this.node);
-    }
-    const h = PathCache.hashOf(root, keys);
-    this.hash[e] = h;
-    this.off[e] = this.used;
-    this.node[e] = node;
-    this.count++;
-    const pool = this.pool;
-    let o = this.used;
-    pool[o++] = root;
-    pool[o++] = n;
-    for (let j = 0; j < n; j++) pool[o++] = keys[j];
-    this.used = o;
-    if (2 * this.count > this.mask + 1) {
-      const size = (this.mask + 1) * 2;
-      this.mask = size - 1;
-      this.slots = new Int32Array(size);
-      for (let k = 0; k < this.count; k++) this.place(k);
-    } else this.place(e);
-  }
-
-  private place(e: number): void {
-    let i = this.hash[e] & this.mask;
-    while (this.slots[i] !== 0) i = (i + 1) & this.mask;
-    this.slots[i] = e + 1;
-  }
+/** `a` grown to hold index `i` (zeros added). */
+function grown(a: Uint8Array<ArrayBuffer>, i: number): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(Math.max(i + 1, a.length * 2));
+  b.set(a);
+  return b;
 }
 
 /**
  * Builds a heat map from perf script text. Feed chunks of whole lines (latin1) with
  * `push`, call `endInput` after each input, then `result()`.
+ *
+ * Three ways of reading, by what the options need of each line:
+ * - stacks (the usual case): the core's stacks mode (src/parse/stack-scanner.ts), as
+ *   stackcollapse reads: the core interns each frame as a (symbol, dso) pair and each
+ *   sample's frames as a stack; the naming rules run here once per pair, and the tree
+ *   node of a stack once per (root name, stack);
+ * - no stacks: the core's line records, headers only, frame lines unparsed (they only go
+ *   to the idle test);
+ * - stacks with --addrs (an unknown symbol's name holds its address, which pairs leave
+ *   out) or an --idle-regex (tested on whole lines): line records with each frame parsed.
  */
 export class HeatmapBuilder {
   readonly stats: HeatmapStats = { read: 0, samples: 0, idle: 0, otherEvents: new Map(), untimed: 0, event: null, unsorted: false };
-  private scanner!: PerfScriptScanner;
+  private lines: PerfScriptScanner | null = null;
+  private fast: StackScanner | null = null;
   private readonly stacks: boolean;
   private readonly idleMode: 'flamescope' | RegExp | null;
   private readonly names: FrameNameOptions;
@@ -404,6 +85,9 @@ export class HeatmapBuilder {
 
   private origin: number | null = null;
   private inputFirst: number | null = null;
+  /** This input's first and last sample times (any sample with a time), in seconds. */
+  private spanFirst = Infinity;
+  private spanLast = -Infinity;
   private maxSec = -Infinity;
   private maxNs = 0;
   private readonly columns = new Map<number, Uint32Array>();
@@ -421,34 +105,30 @@ export class HeatmapBuilder {
   private nodes = 0;
   /** Holds the tree's parent and frame arrays. */
   private children = new ChildTable();
-  /** (root name, frame line keys) of samples seen -> their leaf node: most samples repeat a stack. */
-  private readonly paths = new PathCache();
-  private lastRootName = '';
-  private lastRootId = -1;
-  /**
-   * Memoised frame lines (the scanner's `frameKeyed`/`frameSeen`): per key, the line's pc,
-   * symbol and dso, its name ids for a non-Java (2k) and a Java (2k+1) sample, filled on
-   * first use, and what the idle test needs of it (IDLE_* bits).
-   */
-  private linePc: string[] = [];
-  private lineSym: string[] = [];
-  private lineDso: string[] = [];
-  private lineIds: (number[] | undefined)[] = [];
-  private lineIdle: number[] = [];
-  /** With an --idle-regex: the line itself, right-stripped, as FlameScope joins it. */
-  private lineRaw: string[] = [];
 
-  // The sample being read.
+  // Stacks mode: per core id, what is worked out once.
+  private eventNames: string[] = [];
+  /** Per core root id: the root name's info (shared by the roots of one name). */
+  private rootInfo: RootInfo[] = [];
+  private readonly rootsByName = new Map<string, RootInfo>();
+  /** Per pair id, by Java-ness: its frame name ids, root first. */
+  private pairIds: number[][][] = [[], []];
+  /** Per pair id: IDLE_* bits + IDLE_KNOWN once worked out. */
+  private pairIdle = new Uint8Array(1024);
+  /** Per stack id: the idle test's outcome for its 4 starting states (2 bits each; see stackIdle). */
+  private stackIdle = new Uint8Array(1024);
+  private rootNow: RootInfo | null = null;
+  private skipFirst = false;
+
+  // The sample being read (line records).
   private active = false;
   private sec = 0;
   private ns = 0;
   private rootName = '';
   private java = false;
   private cpuKey = '';
-  private readonly memoLines: number;
-  /** Frame line keys of the sample being read, leaf first (-1 - i: headerIds[i]). */
-  private readonly frames: number[] = [];
-  private readonly headerIds: number[][] = [];
+  /** Frame name ids of the sample being read, leaf first, per frame (line records with stacks). */
+  private readonly frames: number[][] = [];
   private swapperSeen = false;
   private isIdle = false;
   private idleText = '';
@@ -463,7 +143,6 @@ export class HeatmapBuilder {
     private readonly onBad: (b: BadLine) => void = () => {},
   ) {
     this.stacks = opts.stacks ?? true;
-    this.memoLines = opts.memoLines ?? MAX_LINES;
     this.idleMode = opts.idle === undefined ? 'flamescope' : opts.idle;
     this.names = { kernel: opts.kernel ?? false, jit: opts.jit ?? false, addrs: opts.addrs ?? false, java: false };
     this.pidRoot = Boolean(opts.pid || opts.tid);
@@ -476,62 +155,73 @@ export class HeatmapBuilder {
   }
 
   private makeScanner(): void {
+    const bad = (b: BadLine) => this.onBad(b);
+    if (this.stacks && !this.names.addrs && !(this.idleMode instanceof RegExp)) {
+      this.fast = new StackScanner({
+        header: (h) => this.onSampleHeader(h),
+        sample: (stack) => this.onSample(stack),
+        bad,
+        comment: (text) => this.onComment(text),
+      });
+      return;
+    }
     const handlers = {
       header: (h: Header, text: string) => this.onHeader(h, text),
       end: () => this.onEnd(),
-      bad: (b: BadLine) => this.onBad(b),
-      comment: (text: string, s: number, e: number) => this.onComment(text, s, e),
+      bad,
+      comment: (text: string, s: number, e: number) => this.onComment(text.slice(s, e)),
     };
-    if (this.stacks) {
-      this.scanner = new PerfScriptScanner({
-        ...handlers,
-        frameKeyed: (f: FrameSpan, text: string) => this.onFrameKeyed(f, text),
-        frameSeen: (key: number) => this.onFrameSeen(key),
-      });
-    } else {
-      this.scanner = new PerfScriptScanner({ ...handlers, other: (text: string, s: number, e: number) => this.onOther(text, s, e) });
-    }
+    if (this.stacks) this.lines = new PerfScriptScanner({ ...handlers, frame: (f: FrameSpan, text: string) => this.onFrame(f, text) });
+    else this.lines = new PerfScriptScanner({ ...handlers, other: (text: string, s: number, e: number) => this.onOther(text, s, e) });
   }
 
-  push(text: string): void {
-    this.scanner.push(text);
-  }
-
-  /** Ends one input: its last sample ends even without a blank line. */
-  endInput(): void {
-    this.scanner.finish();
-    this.scanner.lineNo = 0;
-    this.inputFirst = null;
+  /** Parses a chunk of whole lines; `bytes`, when given, are the bytes `text` was decoded from (latin1). */
+  push(text: string, bytes?: Uint8Array): void {
+    if (this.fast) this.fast.push(bytes !== undefined && bytes.length === text.length ? bytes : Buffer.from(text, 'latin1'));
+    else this.lines!.push(text, bytes);
   }
 
   /**
-   * Drops what only reading needs (the frame-line memo, the stack lookups), keeping what
-   * `result()` returned: call once the input is read, before encoding, to lower the peak.
+   * Ends one input: its last sample ends even without a blank line. Returns the input's
+   * first and last sample times in seconds (±Infinity when it had none).
+   */
+  endInput(): { first: number; last: number } {
+    if (this.fast) {
+      this.fast.finish();
+      this.fast.lineNo = 0;
+    } else {
+      this.lines!.finish();
+      this.lines!.lineNo = 0;
+    }
+    this.inputFirst = null;
+    const span = { first: this.spanFirst, last: this.spanLast };
+    this.spanFirst = Infinity;
+    this.spanLast = -Infinity;
+    return span;
+  }
+
+  /**
+   * Drops what only reading needs (the stack lookups), keeping what `result()` returned:
+   * call once the input is read, before encoding, to lower the peak.
    */
   release(): void {
-    this.forgetLines(0);
     const tree = { parent: this.children.parent, frame: this.children.frame };
     this.children = new ChildTable();
     this.children.parent = tree.parent;
     this.children.frame = tree.frame;
     this.nameIds.clear();
-  }
-
-  /** Forgets the memoised frame lines, and the stacks cached by them. */
-  private forgetLines(cacheBits?: number): void {
-    this.scanner.forgetFrames();
-    this.paths.clear(cacheBits);
-    this.linePc = [];
-    this.lineSym = [];
-    this.lineDso = [];
-    this.lineIds = [];
-    this.lineIdle = [];
-    this.lineRaw = [];
+    this.fast = null;
+    this.lines = null;
+    this.rootInfo = [];
+    this.rootsByName.clear();
+    this.pairIds = [[], []];
+    this.pairIdle = new Uint8Array(0);
+    this.stackIdle = new Uint8Array(0);
   }
 
   /** Whether any sample header carried a timestamp. */
   get timed(): boolean {
-    return this.scanner.timedHeaders > 0;
+    return (this.fast ?? this.lines)!.timedHeaders > 0;
   }
 
   result(): Heatmap {
@@ -559,11 +249,75 @@ export class HeatmapBuilder {
     };
   }
 
-  // --- scanning ---------------------------------------------------------------------
+  // --- samples that are not perf script text ---------------------------------------
 
-  private onComment(text: string, s: number, e: number): void {
+  /**
+   * The leaf node of a stack named in full, for samples that are not perf script text
+   * (src/heatmap/profile-samples.ts): the root (process or thread) name, then the frames
+   * root first, all byte strings as perf's names are. -1 without stacks.
+   */
+  stackNode(root: string, frames: readonly string[]): number {
+    if (!this.stacks) return -1;
+    let node = this.child(-1, this.nameId(root));
+    for (let i = 0; i < frames.length; i++) node = this.child(node, this.nameId(frames[i]));
+    return node;
+  }
+
+  /**
+   * One timed sample that is not perf script text: its second and nanoseconds, the CPU (or
+   * thread) that took it (`rows: 'auto'` measures the rate per key), its stack's leaf node
+   * from `stackNode`, and whether it is idle (left out unless the idle filter is off).
+   * Such samples have no event: the event filter does not apply.
+   */
+  addTimedSample(sec: number, ns: number, cpuKey: string, node: number, idle: boolean): void {
+    this.stats.read++;
+    this.timeSeen(sec, ns);
+    if (idle && this.idleMode !== null) {
+      this.stats.idle++;
+      return;
+    }
+    this.sec = sec;
+    this.ns = ns;
+    this.cpuKey = cpuKey;
+    if (this.rows === 0) this.holdBack(node);
+    else this.place(sec, ns, node);
+  }
+
+  /** The idle filter: 'flamescope', an --idle-regex, or null (idle samples kept). */
+  get idleFilter(): 'flamescope' | RegExp | null {
+    return this.idleMode;
+  }
+
+  // --- reading: what every sample header does ----------------------------------------
+
+  /** A timed sample: order, origin and this input's span. */
+  private timeSeen(sec: number, ns: number): void {
+    if (sec < this.maxSec || (sec === this.maxSec && ns < this.maxNs)) this.stats.unsorted = true;
+    else {
+      this.maxSec = sec;
+      this.maxNs = ns;
+    }
+    if (this.inputFirst === null) {
+      this.inputFirst = sec;
+      if (this.origin === null || sec < this.origin) this.origin = sec;
+    }
+    const t = sec + ns / 1e9;
+    if (t < this.spanFirst) this.spanFirst = t;
+    if (t > this.spanLast) this.spanLast = t;
+  }
+
+  /** Whether a sample of this event is kept (the first event seen, or --event-filter); others are counted. */
+  private keepEvent(event: string): boolean {
+    // Samples whose header names no event cannot be filtered, and count (as stackcollapse).
+    if (event === '') return true;
+    if (this.stats.event === null) this.stats.event = event;
+    if (event === this.stats.event) return true;
+    this.stats.otherEvents.set(event, (this.stats.otherEvents.get(event) ?? 0) + 1);
+    return false;
+  }
+
+  private onComment(line: string): void {
     if (!this.autoRows || this.headerHzSource === 'cmdline') return;
-    const line = text.slice(s, e);
     if (line.startsWith('# cmdline')) {
       const m = /\s(?:-F\s*|--freq[= ])(\d+)/.exec(line);
       if (m) {
@@ -579,6 +333,156 @@ export class HeatmapBuilder {
     }
   }
 
+  // --- reading: the core's stacks mode ----------------------------------------------
+
+  private onSampleHeader(h: SampleHeader): void {
+    this.stats.read++;
+    this.rootNow = null;
+    if (!h.hasTime) {
+      this.stats.untimed++;
+      return;
+    }
+    this.timeSeen(h.sec, h.ns);
+    let event = this.eventNames[h.event];
+    if (event === undefined) event = this.eventNames[h.event] = this.fast!.event(h.event);
+    if (!this.keepEvent(event)) return;
+    let info = this.rootInfo[h.root];
+    if (info === undefined) {
+      const { comm, pid, tid } = this.fast!.root(h.root);
+      const name = rootFrameName(comm, pid, tid, { pid: this.pidRoot, tid: this.tidRoot });
+      let named = this.rootsByName.get(name);
+      if (named === undefined) {
+        named = { id: this.nameId(name), java: name.startsWith('java'), nodes: new Int32Array(0), node: -1, prevPairs: new Int32Array(0), prevPath: new Int32Array(0) };
+        this.rootsByName.set(name, named);
+      }
+      info = this.rootInfo[h.root] = named;
+    }
+    this.rootNow = info;
+    this.sec = h.sec;
+    this.ns = h.ns;
+    if (this.autoRows && this.rows === 0) {
+      if (h.cpu >= 0) this.cpuKey = `c${h.cpu}`;
+      else {
+        const { pid, tid } = this.fast!.root(h.root);
+        this.cpuKey = `t${tid ?? pid}`;
+      }
+    }
+    this.isIdle = false;
+    this.swapperSeen = false;
+    this.skipFirst = h.frameOnHeader;
+    // The header line first (the frame printed on it, if any, included: skipFirst).
+    if (this.idleMode !== null) this.scanIdle(this.fast!.lineText(h.start, h.end), 0, h.end - h.start);
+  }
+
+  private onSample(stack: number): void {
+    const info = this.rootNow;
+    if (info === null) return;
+    this.rootNow = null;
+    if (this.idleMode !== null && (this.isIdle || this.stackIsIdle(stack, this.swapperSeen, this.skipFirst))) {
+      this.stats.idle++;
+      return;
+    }
+    // The leaf node of this stack under this root: worked out once.
+    if (stack >= info.nodes.length) {
+      const bigger = new Int32Array(Math.max(stack + 1, info.nodes.length * 2, 16));
+      bigger.set(info.nodes);
+      info.nodes = bigger;
+    }
+    let node = info.nodes[stack] - 1;
+    if (node < 0) {
+      node = this.stackLeaf(info, stack);
+      info.nodes[stack] = node + 1;
+    }
+    if (this.rows === 0) this.holdBack(node);
+    else this.place(this.sec, this.ns, node);
+  }
+
+  /**
+   * The tree node of stack `stack` (pair ids, leaf first) under root `info`. The root's
+   * previous new stack usually shares its first (root-side) frames: their nodes are taken
+   * from it by comparing pair ids, without a probe of the tree's table per frame.
+   */
+  private stackLeaf(info: RootInfo, stack: number): number {
+    const pairs = this.pairsOf(stack);
+    const n = pairs.length;
+    const prev = info.prevPairs;
+    const m = prev.length;
+    let k = 0;
+    while (k < n && k < m && pairs[n - 1 - k] === prev[m - 1 - k]) k++;
+    const path = info.prevPath.length >= n ? info.prevPath : (info.prevPath = grownInt(info.prevPath, n));
+    let node = k > 0 ? path[k - 1] : info.node >= 0 ? info.node : (info.node = this.child(-1, info.id));
+    const java = info.java ? 1 : 0;
+    const names = this.pairIds[java];
+    for (let i = n - 1 - k; i >= 0; i--) {
+      let ids = names[pairs[i]];
+      if (ids === undefined) {
+        const { sym, dso } = this.fast!.pair(pairs[i]);
+        this.names.java = java === 1;
+        const name = tidyStrippedName(sym, dso, this.names);
+        ids = names[pairs[i]] = name === '' ? [] : name.split(';').map((x) => this.nameId(x));
+      }
+      for (let j = 0; j < ids.length; j++) node = this.child(node, ids[j]);
+      path[n - 1 - i] = node;
+    }
+    info.prevPairs = pairs;
+    return node;
+  }
+
+  /** Stack `stack`'s pair ids, leaf first (the last one asked for is kept: the idle test and the tree both read it). */
+  private pairsOf(stack: number): Int32Array {
+    if (stack !== this.lastStackId) {
+      this.lastStackId = stack;
+      this.lastStackPairs = this.fast!.stack(stack);
+    }
+    return this.lastStackPairs;
+  }
+  private lastStackId = -1;
+  private lastStackPairs: Int32Array = new Int32Array(0);
+
+  /**
+   * FlameScope's idle test over a stack's frames, leaf first as perf prints them, from the
+   * state the header line left (`seen`: 'swapper' was in it), the first pair skipped when
+   * it was printed on the header line (which the header's test has read). Once per stack
+   * and starting state: 2 bits per state (0 unknown, 1 not idle, 2 idle).
+   */
+  private stackIsIdle(stack: number, seen: boolean, skip: boolean): boolean {
+    if (this.idleMode !== 'flamescope') return false;
+    if (stack >= this.stackIdle.length) this.stackIdle = grown(this.stackIdle, stack);
+    const shift = 2 * ((seen ? 2 : 0) + (skip ? 1 : 0));
+    const known = (this.stackIdle[stack] >> shift) & 3;
+    if (known !== 0) return known === 2;
+    const pairs = this.pairsOf(stack);
+    let idle = false;
+    for (let i = skip ? 1 : 0; i < pairs.length && !idle; i++) {
+      const bits = this.pairIdleBits(pairs[i]);
+      if (seen) idle = (bits & IDLE_ANY) !== 0;
+      else if (bits & IDLE_SWAPPER) {
+        seen = true;
+        idle = (bits & IDLE_AFTER_SWAPPER) !== 0;
+      }
+    }
+    this.stackIdle[stack] |= (idle ? 2 : 1) << shift;
+    return idle;
+  }
+
+  /**
+   * What the idle test needs of a frame line, from its pair: the line is `addr sym+0xoff
+   * (dso)`, and no idle name or 'swapper' can lie in the address, the offset or across
+   * the pieces, so the symbol and then the dso tell what the whole line would.
+   */
+  private pairIdleBits(pair: number): number {
+    if (pair >= this.pairIdle.length) this.pairIdle = grown(this.pairIdle, pair);
+    let bits = this.pairIdle[pair];
+    if (bits === 0) {
+      const { sym, dso } = this.fast!.pair(pair);
+      bits = idleBits(`${sym} (${dso}`) | IDLE_KNOWN;
+      this.pairIdle[pair] = bits;
+    }
+    return bits;
+  }
+
+  // --- reading: line records --------------------------------------------------------
+
   private onHeader(h: Header, text: string): void {
     this.stats.read++;
     this.active = false;
@@ -586,24 +490,8 @@ export class HeatmapBuilder {
       this.stats.untimed++;
       return;
     }
-    if (h.sec < this.maxSec || (h.sec === this.maxSec && h.ns < this.maxNs)) this.stats.unsorted = true;
-    else {
-      this.maxSec = h.sec;
-      this.maxNs = h.ns;
-    }
-    if (this.inputFirst === null) {
-      this.inputFirst = h.sec;
-      if (this.origin === null || h.sec < this.origin) this.origin = h.sec;
-    }
-    const event = h.event;
-    // Samples whose header names no event cannot be filtered, and count (as stackcollapse).
-    if (event !== '') {
-      if (this.stats.event === null) this.stats.event = event;
-      if (event !== this.stats.event) {
-        this.stats.otherEvents.set(event, (this.stats.otherEvents.get(event) ?? 0) + 1);
-        return;
-      }
-    }
+    this.timeSeen(h.sec, h.ns);
+    if (!this.keepEvent(h.event)) return;
     this.active = true;
     this.sec = h.sec;
     this.ns = h.ns;
@@ -618,76 +506,18 @@ export class HeatmapBuilder {
       this.rootName = rootFrameName(h.comm, h.pid, h.tid, { pid: this.pidRoot, tid: this.tidRoot });
       this.java = this.rootName.startsWith('java');
       this.frames.length = 0;
-      this.headerIds.length = 0;
     }
   }
 
-  /** A frame line seen for the first time (or printed on the header line). */
-  private onFrameKeyed(f: FrameSpan, text: string): number {
-    if (f.onHeader) {
-      // Part of the header line, which the idle test has read already.
-      if (this.active) {
-        this.headerIds.push(this.tidy(text.slice(f.addrStart, f.addrEnd), text.slice(f.symStart, f.symEnd), text.slice(f.dsoStart, f.dsoEnd), this.java));
-        this.frames.push(-this.headerIds.length);
-      }
-      return -1;
-    }
-    if (this.linePc.length >= this.memoLines) {
-      // The sample in progress refers to lines about to be forgotten: name them now.
-      if (this.active) {
-        for (let i = 0; i < this.frames.length; i++) {
-          const k = this.frames[i];
-          if (k >= 0) {
-            this.headerIds.push(this.lineNameIds(k));
-            this.frames[i] = -this.headerIds.length;
-          }
-        }
-      }
-      this.forgetLines();
-    }
-    const key = this.linePc.length;
-    this.linePc.push(copyString(text, f.addrStart, f.addrEnd));
-    this.lineSym.push(copyString(text, f.symStart, f.symEnd));
-    this.lineDso.push(copyString(text, f.dsoStart, f.dsoEnd));
-    this.lineIds.push(undefined, undefined);
-    this.lineIdle.push(idleBits(text.slice(f.addrStart, f.dsoEnd + 1)));
-    if (this.idleMode instanceof RegExp) {
-      const raw = lineOf(text, f.addrStart);
-      this.lineRaw.push(copyString(raw, 0, raw.length));
-    }
-    this.onFrameSeen(key);
-    return key;
-  }
-
-  /** A frame line of the current sample, by its memo key. */
-  private onFrameSeen(key: number): void {
+  /** A frame line of the current sample (or the frame printed on its header line). */
+  private onFrame(f: FrameSpan, text: string): void {
     if (!this.active) return;
+    this.frames.push(this.tidy(text.slice(f.addrStart, f.addrEnd), text.slice(f.symStart, f.symEnd), text.slice(f.dsoStart, f.dsoEnd), this.java));
+    // A frame on the header line is part of the line the idle test has read already.
+    if (f.onHeader || this.idleMode === null) return;
     if (this.idleMode === 'flamescope') {
-      if (!this.isIdle) {
-        const bits = this.lineIdle[key];
-        if (this.swapperSeen) {
-          if (bits & IDLE_ANY) this.isIdle = true;
-        } else if (bits & IDLE_SWAPPER) {
-          this.swapperSeen = true;
-          if (bits & IDLE_AFTER_SWAPPER) this.isIdle = true;
-        }
-      }
-    } else if (this.idleMode !== null) {
-      this.idleText += this.lineRaw[key];
-    }
-    this.frames.push(key);
-  }
-
-  /** The name ids of a memoised frame line, for a Java sample or not. */
-  private lineNameIds(key: number): number[] {
-    const slot = 2 * key + (this.java ? 1 : 0);
-    let ids = this.lineIds[slot];
-    if (ids === undefined) {
-      ids = this.tidy(this.linePc[key], this.lineSym[key], this.lineDso[key], this.java);
-      // With --addrs an unknown symbol's name holds its address: still one name per line.
-      this.lineIds[slot] = ids;
-    }
-    return ids;
+      if (!this.isIdle) this.scanIdle(text, f.addrStart, f.dsoEnd + 1);
+    } else this.idleText += lineOf(text, f.addrStart);
   }
 
   private tidy(pc: string, sym: string, dso: string, java: boolean): number[] {
@@ -709,7 +539,7 @@ export class HeatmapBuilder {
   private scanIdle(text: string, s: number, e: number): void {
     // A slice bounds each search to the line (a search of the chunk for 'swapper' ran on
     // through the frames of every sample: 5% of the run).
-    let line = text.slice(s, e);
+    let line = s === 0 && e === text.length ? text : text.slice(s, e);
     if (!this.swapperSeen) {
       const p = line.indexOf('swapper');
       if (p < 0) return;
@@ -734,21 +564,11 @@ export class HeatmapBuilder {
     }
     let node = -1;
     if (this.stacks) {
-      const root = this.rootName === this.lastRootName ? this.lastRootId : this.nameId(this.rootName);
-      this.lastRootName = this.rootName;
-      this.lastRootId = root;
-      node = this.paths.find(root, this.frames);
-      if (node < 0) {
-        node = this.child(-1, root);
-        const fr = this.frames;
-        let cacheable = true;
-        for (let i = fr.length - 1; i >= 0; i--) {
-          const k = fr[i];
-          if (k < 0) cacheable = false;
-          const ids = k >= 0 ? this.lineNameIds(k) : this.headerIds[-1 - k];
-          for (let j = 0; j < ids.length; j++) node = this.child(node, ids[j]);
-        }
-        if (cacheable) this.paths.add(root, fr, node);
+      node = this.child(-1, this.nameId(this.rootName));
+      const fr = this.frames;
+      for (let i = fr.length - 1; i >= 0; i--) {
+        const ids = fr[i];
+        for (let j = 0; j < ids.length; j++) node = this.child(node, ids[j]);
       }
     }
     if (this.rows === 0) {
@@ -856,62 +676,4 @@ export class HeatmapBuilder {
     }
     return id;
   }
-}
-
-/** The FlameScope row choice nearest a rate in Hz (ties go to the larger). */
-export function nearestRows(hz: number): number {
-  let best = ROW_CHOICES[0];
-  for (const r of ROW_CHOICES) if (Math.abs(r - hz) <= Math.abs(best - hz)) best = r;
-  return best;
-}
-
-const IDLE_SWAPPER = 1;
-const IDLE_AFTER_SWAPPER = 2;
-const IDLE_ANY = 4;
-
-/** What FlameScope's idle test needs of one line: 'swapper' in it, an idle name after it, any idle name. */
-function idleBits(line: string): number {
-  let bits = 0;
-  const has = (from: number) => IDLE_NAMES.some((n) => line.indexOf(n, from) >= 0);
-  if (has(0)) bits |= IDLE_ANY;
-  const p = line.indexOf('swapper');
-  if (p >= 0) {
-    bits |= IDLE_SWAPPER;
-    if (has(p + 7)) bits |= IDLE_AFTER_SWAPPER;
-  }
-  return bits;
-}
-
-function rstrip(text: string, s: number, e: number): string {
-  while (e > s) {
-    const c = text.charCodeAt(e - 1);
-    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) break;
-    e--;
-  }
-  return text.slice(s, e);
-}
-
-/** The whole line around position p, right-stripped. */
-function lineOf(text: string, p: number): string {
-  const s = text.lastIndexOf('\n', p) + 1;
-  let e = text.indexOf('\n', p);
-  if (e < 0) e = text.length;
-  return rstrip(text, s, e);
-}
-
-/** The cells as `--format tsv` prints them (the format of ../shared/conformance/heatmap). */
-export function formatCellsTsv(hm: Heatmap): string {
-  const st = hm.stats;
-  let other = 0;
-  for (const n of st.otherEvents.values()) other += n;
-  let out = `#origin\t${hm.origin ?? ''}\n#samples\t${st.samples}\n#idle\t${st.idle}\n#other\t${other}\n`;
-  const secs = [...hm.columns.keys()].sort((a, b) => a - b);
-  const origin = hm.origin ?? 0;
-  for (const s of secs) {
-    const col = hm.columns.get(s)!;
-    // Digits, never 1e+26: a corrupt timestamp's second is still a whole number.
-    const sec = Number.isSafeInteger(s - origin) ? String(s - origin) : BigInt(s - origin).toString();
-    for (let r = 0; r < col.length; r++) if (col[r] > 0) out += `${sec}\t${r}\t${col[r]}\n`;
-  }
-  return out;
 }

@@ -27,6 +27,15 @@ const JIT_DSO = /\/tmp\/perf-\d+\.map|\/jitted-\d+-\d+\.so$/;
 const GO_METHOD = /\.\(.*\)\./;
 const OFFSET = /\+0x[\da-f]+$/;
 
+/**
+ * tidyFrameName for a symbol whose trailing `+0x…` offset was stripped already (the core's
+ * pairs, src/parse/stack-scanner.ts): stackcollapse-perf.pl strips one offset, so a symbol
+ * that still ends in one (`f+0x1f` of a line `f+0x1f+0x1f`) keeps it.
+ */
+export function tidyStrippedName(sym: string, mod: string, o: FrameNameOptions): string {
+  return tidyFrameName('', OFFSET.test(sym) ? sym + '+0x0' : sym, mod, o);
+}
+
 /** One frame's name(s), root first, joined with ';'; '' when the frame is dropped. */
 export function tidyFrameName(pc: string, rawfunc: string, mod: string, o: FrameNameOptions): string {
   rawfunc = rawfunc.replace(OFFSET, '');

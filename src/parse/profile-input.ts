@@ -70,23 +70,28 @@ export interface FoldOptions {
 }
 
 /**
+ * What --pid (`-PID`) or --tid (`-PID/TID`) appends to sample i's root (process) name, as
+ * stackcollapse names perf's processes; '' without the option or where the format has no pid.
+ */
+export function rootSuffix(p: SampledProfile, i: number, o: { pid: boolean; tid: boolean }): string {
+  if (!o.pid && !o.tid) return '';
+  const pid = p.samplePid?.[i];
+  if (pid === undefined || pid < 0) return '';
+  const tid = p.sampleTid?.[i];
+  return o.tid && tid !== undefined && tid >= 0 ? `-${pid}/${tid}` : `-${pid}`;
+}
+
+/**
  * Adds a profile's stacks to `counts` as folded keys in byte strings (`frame;frame`):
  * samples, or the format's values where it has them.
  */
 export function foldProfileInto(p: SampledProfile, o: FoldOptions, counts: Map<string, number>): void {
-  const prefix = (i: number): string => {
-    if (!o.pid && !o.tid) return '';
-    const pid = p.samplePid?.[i];
-    if (pid === undefined || pid < 0) return '';
-    const tid = p.sampleTid?.[i];
-    return o.tid && tid !== undefined && tid >= 0 ? `-${pid}/${tid}` : `-${pid}`;
-  };
   const joined = p.stacks.map((names) => names.map(toByteString));
   for (let i = 0; i < p.sampleStack.length; i++) {
     const s = p.sampleStack[i];
     if (!o.keepIdle && p.idle[s]) continue;
     const names = joined[s];
-    const key = names[0] + prefix(i) + (names.length > 1 ? ';' + names.slice(1).join(';') : '');
+    const key = names[0] + rootSuffix(p, i, o) + (names.length > 1 ? ';' + names.slice(1).join(';') : '');
     counts.set(key, (counts.get(key) ?? 0) + (p.sampleWeight ? p.sampleWeight[i] : 1));
   }
 }

@@ -30,6 +30,13 @@ export interface SampleHeader {
   root: number;
   /** Event id: see StackScanner.event. */
   event: number;
+  /** The CPU in brackets, or -1. */
+  cpu: number;
+  /** Whether a frame was printed on the header line: then it is the stack's first (leaf) pair. */
+  frameOnHeader: boolean;
+  /** Offsets of the header line in the chunk ([start, end), no line break): see StackScanner.lineText. */
+  start: number;
+  end: number;
 }
 
 export interface StackHandlers {
@@ -39,15 +46,20 @@ export interface StackHandlers {
   sample(stack: number): void;
   /** A line that is neither a header, a frame, a comment nor blank. */
   bad(b: BadLine): void;
+  /** A comment line ('#' in column 0), without its line break. */
+  comment?(text: string): void;
 }
 
 const REC = 28;
 const K_HEADER = 1;
+const K_COMMENT = 6;
 const K_BAD = 8;
 const K_SAMPLE = 9;
 const F_TIME = 1;
 const F_SEC_BIG = 4;
 const F_PERIOD_BIG = 8;
+const F_CPU_BIG = 16;
+const F_HEADER_FRAME = 32;
 const BAD_REASONS = ['not a frame line', 'frame line outside a sample', 'not a perf script line'];
 const PAIRS = 0;
 const STACKS = 1;
@@ -60,7 +72,7 @@ export class StackScanner {
   timedHeaders = 0;
   private line = 0;
   private readonly core: CoreExports;
-  private readonly h: SampleHeader = { line: 0, hasTime: false, sec: 0, ns: 0, period: 1, root: 0, event: 0 };
+  private readonly h: SampleHeader = { line: 0, hasTime: false, sec: 0, ns: 0, period: 1, root: 0, event: 0, cpu: -1, frameOnHeader: false, start: 0, end: 0 };
 
   constructor(private readonly on: StackHandlers) {
     this.core = instantiateCore();
@@ -125,6 +137,11 @@ export class StackScanner {
     this.line = core.getLineNo();
   }
 
+  /** Bytes [s, e) of the chunk being replayed, as latin1 text: valid only during a handler's call. */
+  lineText(s: number, e: number): string {
+    return this.text(s, e);
+  }
+
   /** Bytes [s, e) of the chunk in the input area, as latin1 text. */
   private text(s: number, e: number): string {
     return Buffer.from(this.core.memory.buffer, this.inputAt + s, e - s).toString('latin1');
@@ -150,9 +167,20 @@ export class StackScanner {
         h.period = (flags & F_PERIOD_BIG) !== 0 ? Number(this.text(r[o + 16], r[o + 17])) : d[o / 2 + 10];
         h.root = r[o + 24];
         h.event = r[o + 25];
+        h.start = r[o + 2];
+        h.end = r[o + 3];
+        h.frameOnHeader = (flags & F_HEADER_FRAME) !== 0;
+        h.cpu = (flags & F_CPU_BIG) !== 0 ? this.bigCpu(r[o + 9] < 0 ? r[o + 7] : r[o + 9], r[o + 3]) : r[o + 23];
         this.headers++;
         if (h.hasTime) this.timedHeaders++;
         on.header(h);
+      } else if (kind === K_COMMENT) {
+        if (on.comment) {
+          let e = r[o + 3];
+          const b = new Uint8Array(core.memory.buffer, this.inputAt, e);
+          while (e > r[o + 2] && (b[e - 1] === 10 || b[e - 1] === 13)) e--;
+          on.comment(this.text(r[o + 2], e));
+        }
       } else if (kind === K_BAD) {
         on.bad({ line: r[o + 1], reason: BAD_REASONS[r[o + 4]], text: this.text(r[o + 2], r[o + 3]) });
       }
@@ -164,6 +192,13 @@ export class StackScanner {
     const core = this.core;
     const e = new Int32Array(core.memory.buffer, core.tableEntries(t) + id * 12, 2);
     return Buffer.from(core.memory.buffer, core.tableArena(t) + e[0], e[1]).toString('latin1');
+  }
+
+  /** The CPU number of a header whose '[cpu]' follows the pid token ending at `from`. */
+  private bigCpu(from: number, end: number): number {
+    const t = this.text(from, end);
+    const open = t.indexOf('[');
+    return parseInt(t.slice(open + 1, t.indexOf(']', open)), 10);
   }
 
   /** Pair `id`: the symbol (its +0x offset stripped) and the dso of a frame. */

@@ -51,6 +51,7 @@ const F_PERIOD: i32 = 2;
 const F_SEC_BIG: i32 = 4; // more than 15 digits of seconds: JavaScript parses them
 const F_PERIOD_BIG: i32 = 8; // more than 15 digits of period: JavaScript parses them
 const F_CPU_BIG: i32 = 16;
+const F_HEADER_FRAME: i32 = 32; // a frame is printed on the header line (it is the stack's first)
 
 // Bad line reasons.
 const R_NOT_FRAME: i32 = 0;
@@ -250,7 +251,8 @@ export function scan(len: i32): i32 {
     }
     const c0 = ch(pos);
     if (c0 == HASH) {
-      if (!optStacks) emitSpan(K_COMMENT, pos, next);
+      // Stacks mode too: heatmap-svg reads the rate from '# cmdline' and '# event'.
+      emitSpan(K_COMMENT, pos, next);
       pos = next;
       continue;
     }
@@ -395,7 +397,7 @@ function emitHeader(start: i32, end: i32): void {
   store<i32>(r, hPidEnd, 28);
   store<i32>(r, hTidStart, 32);
   store<i32>(r, hTidEnd, 36);
-  store<i32>(r, hFlags, 40);
+  store<i32>(r, hFlags | (fOnHeader ? F_HEADER_FRAME : 0), 40);
   store<i32>(r, hNs, 44);
   store<i32>(r, hTimeStart, 48);
   store<i32>(r, hTimeEnd, 52);

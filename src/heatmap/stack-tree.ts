@@ -1,0 +1,181 @@
+// The stack data of a heat map: the tree of distinct stacks (a node is a frame under its
+// parent; open addressing over typed arrays, no object per node) and, per column, the stack
+// counts of its cells, kept open while samples arrive and packed in the order the SVG
+// embeds them (src/heatmap/embed.ts). For example, the samples
+//   java;main;run  in second 5076, row 5
+//   java;main      in second 5076, row 5
+// are nodes 0 java, 1 main (parent 0), 2 run (parent 1), and column 5076 holds
+// (row 5, node 1, 1) and (row 5, node 2, 1).
+
+/**
+ * (parent, frame) -> child node: open addressing over one typed array of node ids (4 bytes
+ * a slot, no per-entry objects); a slot's key is read back from the tree's own arrays.
+ */
+export class ChildTable {
+  private mask = (1 << 16) - 1;
+  private slots = new Int32Array(1 << 16).fill(-1);
+  private size = 0;
+
+  /** The tree's arrays, which may be replaced as they grow. */
+  parent = new Int32Array(1024);
+  frame = new Int32Array(1024);
+
+  private static hash(parent: number, frame: number): number {
+    let h = Math.imul(parent + 1, 0x9e3779b1) ^ Math.imul(frame, 0x85ebca77);
+    h ^= h >>> 15;
+    return h;
+  }
+
+  /** The child, or -1. */
+  get(parent: number, frame: number): number {
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let i = ChildTable.hash(parent, frame) & mask; ; i = (i + 1) & mask) {
+      const node = slots[i];
+      if (node < 0) return -1;
+      if (this.parent[node] === parent && this.frame[node] === frame) return node;
+    }
+  }
+
+  /** Adds a node whose parent and frame are already in the tree's arrays (and not in the table). */
+  add(node: number): void {
+    if (2 * (this.size + 1) > this.mask + 1) {
+      const old = this.slots;
+      this.mask = old.length * 2 - 1;
+      this.slots = new Int32Array(old.length * 2).fill(-1);
+      for (let i = 0; i < old.length; i++) if (old[i] >= 0) this.place(old[i]);
+    }
+    this.place(node);
+    this.size++;
+  }
+
+  private place(node: number): void {
+    const mask = this.mask;
+    let i = ChildTable.hash(this.parent[node], this.frame[node]) & mask;
+    while (this.slots[i] >= 0) i = (i + 1) & mask;
+    this.slots[i] = node;
+  }
+}
+
+/** Columns of stack counts kept in their open (hash table) form at once. */
+export const OPEN_COLUMNS = 4;
+
+/**
+ * The stack counts of one column: (node, row) -> count. While samples arrive, an
+ * open-addressing table (node + 1, row, count per slot; 0 = empty); once the column is
+ * left, packed into (row, node, count) triples sorted by row and node, exactly the order
+ * the SVG embeds them in. A packed column that gets samples again is reopened.
+ */
+export class ColumnStacks {
+  private table: Int32Array | null = null;
+  private mask = 0;
+  private size = 0;
+  private packed = new Int32Array(0);
+
+  constructor(private readonly rows: number) {}
+
+  /** One more sample of stack `node` in `row`. */
+  add(node: number, row: number): void {
+    if (this.table === null) this.unpack();
+    const t = this.table!;
+    const mask = this.mask;
+    let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(row + 1, 0x85ebca77);
+    h ^= h >>> 15;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const p = 3 * i;
+      const k = t[p];
+      if (k === 0) {
+        t[p] = node + 1;
+        t[p + 1] = row;
+        t[p + 2] = 1;
+        if (2 * ++this.size > mask + 1) this.grow();
+        return;
+      }
+      if (k === node + 1 && t[p + 1] === row) {
+        t[p + 2]++;
+        return;
+      }
+    }
+  }
+
+  private put(node: number, row: number, count: number): void {
+    const t = this.table!;
+    const mask = this.mask;
+    let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(row + 1, 0x85ebca77);
+    h ^= h >>> 15;
+    let i = h & mask;
+    while (t[3 * i] !== 0) i = (i + 1) & mask;
+    t[3 * i] = node + 1;
+    t[3 * i + 1] = row;
+    t[3 * i + 2] = count;
+    this.size++;
+  }
+
+  private alloc(entries: number): void {
+    let n = 16;
+    while (n < 2 * entries + 2) n *= 2;
+    this.table = new Int32Array(3 * n);
+    this.mask = n - 1;
+    this.size = 0;
+  }
+
+  private grow(): void {
+    const old = this.table!;
+    this.alloc(this.size * 2);
+    for (let p = 0; p < old.length; p += 3) if (old[p] !== 0) this.put(old[p] - 1, old[p + 1], old[p + 2]);
+  }
+
+  private unpack(): void {
+    const pk = this.packed;
+    this.alloc(pk.length / 3);
+    for (let p = 0; p < pk.length; p += 3) this.put(pk[p + 1], pk[p], pk[p + 2]);
+    this.packed = new Int32Array(0);
+  }
+
+  /** Packs the open table (see the class comment). */
+  pack(): void {
+    const t = this.table;
+    if (t === null) return;
+    // Sort (row, node) as one exact double; counts are found again in the table.
+    const keys = new Float64Array(this.size);
+    let n = 0;
+    for (let p = 0; p < t.length; p += 3) if (t[p] !== 0) keys[n++] = t[p + 1] * 2 ** 31 + (t[p] - 1);
+    keys.sort();
+    const pk = new Int32Array(3 * n);
+    for (let i = 0; i < n; i++) {
+      const row = Math.floor(keys[i] / 2 ** 31);
+      const node = keys[i] - row * 2 ** 31;
+      pk[3 * i] = row;
+      pk[3 * i + 1] = node;
+      pk[3 * i + 2] = this.count(node, row);
+    }
+    this.packed = pk;
+    this.table = null;
+    this.size = 0;
+  }
+
+  private count(node: number, row: number): number {
+    const t = this.table!;
+    const mask = this.mask;
+    let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(row + 1, 0x85ebca77);
+    h ^= h >>> 15;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const k = t[3 * i];
+      if (k === 0) return 0;
+      if (k === node + 1 && t[3 * i + 1] === row) return t[3 * i + 2];
+    }
+  }
+
+  /** (row, node, count) triples sorted by row, then node. */
+  sorted(): Int32Array {
+    this.pack();
+    return this.packed;
+  }
+
+  /** [node * rows + row, count] pairs, in no particular order. */
+  *[Symbol.iterator](): IterableIterator<[number, number]> {
+    const pk = this.sorted();
+    for (let p = 0; p < pk.length; p += 3) yield [pk[p + 1] * this.rows + pk[p], pk[p + 2]];
+  }
+}
+
