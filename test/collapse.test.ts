@@ -133,6 +133,12 @@ describe('stackcollapse core', () => {
     expect(lines).toContain('sleep;__nanosleep;finish_task_switch.isra.0 10101010');
   });
 
+  it('strips one +0x offset from a symbol, as stackcollapse-perf.pl does, not two', async () => {
+    const text = 'app 1 [000] 1.0: 1 cycles:\n\t1 f+0x1f+0x1f (/x)\n\t2 g+0x10 (/x)\n\n';
+    const r = await runMain(main, ['--weight', 'samples'], text);
+    expect(r.stdout.toString('latin1')).toBe('app;g;f+0x1f 1\n');
+  });
+
   it('counts a sample without frames as its comm', () => {
     expect(collapse('java 1 [0] 1.0: cycles:\n\n')).toEqual(['java 1']);
   });

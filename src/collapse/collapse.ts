@@ -18,7 +18,7 @@
 // The text stays latin1 throughout (one char per byte), so names in any encoding reach
 // the output byte for byte, and sorting the strings sorts the bytes.
 import { copyString, PerfScriptScanner, type BadLine, type FrameSpan, type Header } from '../parse/perf-script.js';
-import { rootFrameName, tidyFrameName } from '../parse/frame-name.js';
+import { rootFrameName, tidyFrameName, tidyStrippedName } from '../parse/frame-name.js';
 import { StackScanner, type SampleHeader } from '../parse/stack-scanner.js';
 import { StackTable } from './stack-table.js';
 import { WindowCutter, type ClosedWindow, type WindowOptions } from './windows.js';
@@ -301,7 +301,8 @@ export class Collapser {
       let ids = names[pairs[i]];
       if (ids === undefined) {
         const { sym, dso } = this.fast!.pair(pairs[i]);
-        const name = tidyFrameName('', sym, dso, { kernel: this.o.kernel, jit: this.o.jit, addrs: false, java: java === 1 });
+        // The core stripped the symbol's +0x offset already: strip no second one.
+        const name = tidyStrippedName(sym, dso, { kernel: this.o.kernel, jit: this.o.jit, addrs: false, java: java === 1 });
         ids = names[pairs[i]] = name === '' ? [] : name.indexOf(';') < 0 ? this.table.intern(name) : name.split(';').map((p) => this.table.intern(p));
       }
       // Pieces are root first; frames are leaf first.
