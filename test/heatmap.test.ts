@@ -328,13 +328,13 @@ describe('range flame graph layout', () => {
     expect(layoutFlame(t.names, t.parent, t.frame, t.self, 1200, 'alpha', 0).frames).toHaveLength(22);
   });
 
-  it('names a sample right when the frame-line memo starts over in the middle of it', () => {
+  it('builds each sample's stack root first, sharing a frame line between stacks', () => {
     const text = [
       'app 1 [000] 1.100000: 1 cycles:\n\t    1 a (/x)\n\t    2 b (/x)\n\t    3 c (/x)\n\t    4 d (/x)\n\t    5 e (/x)\n\n',
       'app 1 [000] 1.200000: 1 cycles:\n\t    6 f (/x)\n\t    2 b (/x)\n\t    7 g (/x)\n\n',
     ].join('');
-    const stacksOf = (memoLines?: number) => {
-      const b = new HeatmapBuilder({ memoLines });
+    const stacksOf = () => {
+      const b = new HeatmapBuilder({});
       b.push(text);
       b.endInput();
       const t = b.result().tree!;
@@ -349,8 +349,6 @@ describe('range flame graph layout', () => {
       return out.sort();
     };
     expect(stacksOf()).toEqual(['app;e;d;c;b;a', 'app;g;b;f']);
-    // A memo of 2 lines starts over twice within the first sample.
-    expect(stacksOf(2)).toEqual(stacksOf());
   });
 
   it('colours as flamegraph.pl (hot, seeded)', () => {

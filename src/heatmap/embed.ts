@@ -13,17 +13,6 @@ import { axisSegments, TimeAxis } from './viewer/time-axis.js';
 const MORE = '0123456789abcdefghijklmnopqrstuv';
 const LAST = 'ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz_-';
 
-/** Appends the encoding of a non-negative integer. */
-export function encodeVarint(n: number): string {
-  let s = '';
-  while (n >= 32) {
-    const d = n % 32;
-    s += MORE[d];
-    n = (n - d) / 32;
-  }
-  return s + LAST[n];
-}
-
 export function encodeVarints(ns: ArrayLike<number>): string {
   const w = new VarintWriter();
   for (let i = 0; i < ns.length; i++) w.int(ns[i]);

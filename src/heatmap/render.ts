@@ -94,10 +94,6 @@ function fmt(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/\.?0+$/, '');
 }
 
-export function renderHeatmapSvg(hm: Heatmap, data: EmbeddedData, o: RenderOptions): string {
-  return [...renderHeatmapSvgParts(hm, data, o)].map((p) => (typeof p === 'string' ? p : p.toString('latin1'))).join('');
-}
-
 /**
  * The SVG as a sequence of pieces, so that a caller can write them as they come: the
  * embedded data (several MB for long profiles) is never one string with its escaped copy.
