@@ -328,7 +328,7 @@ describe('range flame graph layout', () => {
     expect(layoutFlame(t.names, t.parent, t.frame, t.self, 1200, 'alpha', 0).frames).toHaveLength(22);
   });
 
-  it('builds each sample's stack root first, sharing a frame line between stacks', () => {
+  it("builds each sample's stack root first, sharing a frame line between stacks", () => {
     const text = [
       'app 1 [000] 1.100000: 1 cycles:\n\t    1 a (/x)\n\t    2 b (/x)\n\t    3 c (/x)\n\t    4 d (/x)\n\t    5 e (/x)\n\n',
       'app 1 [000] 1.200000: 1 cycles:\n\t    6 f (/x)\n\t    2 b (/x)\n\t    7 g (/x)\n\n',
