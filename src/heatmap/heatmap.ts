@@ -22,9 +22,8 @@
 import { copyString, PerfScriptScanner, type BadLine, type FrameSpan, type Header } from '../parse/perf-script.js';
 import { rootFrameName, tidyFrameName, type FrameNameOptions } from '../parse/frame-name.js';
 
-/** FlameScope's idle pattern (app/perf/regexp.py). */
-export const FLAMESCOPE_IDLE = /swapper.*(cpuidle|cpu_idle|cpu_bringup_and_idle|native_safe_halt|xen_hypercall_sched_op|xen_hypercall_vcpu_op)/;
-const IDLE_NAMES = ['cpuidle', 'cpu_idle', 'cpu_bringup_and_idle', 'native_safe_halt', 'xen_hypercall_sched_op', 'xen_hypercall_vcpu_op'];
+import { IDLE_NAMES } from './idle.js';
+export { FLAMESCOPE_IDLE } from './idle.js';
 
 /** Rows FlameScope offers; `rows: 'auto'` picks the one nearest the sampling rate. */
 export const ROW_CHOICES = [10, 25, 49, 50, 99, 100];
@@ -35,7 +34,8 @@ export interface HeatmapOptions {
   /** Keep only this event; null keeps the first event seen (as stackcollapse). Default null. */
   eventFilter?: string | null;
   /**
-   * Idle samples are left out: 'flamescope' tests FlameScope's pattern on the sample's
+   * Idle samples are left out: 'flamescope' tests the default idle pattern (FlameScope's
+   * `swapper.*(…)` with the names of idle.ts, FlameScope's among them) on the sample's
    * text, a RegExp tests that instead, null keeps every sample. Default 'flamescope'.
    */
   idle?: 'flamescope' | RegExp | null;
