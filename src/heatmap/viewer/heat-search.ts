@@ -8,7 +8,7 @@
 // Computed from the embedded per-cell stack counts: a node matches when its name or an
 // ancestor's does (one pass over the tree, names tested once each), then each cell sums
 // its matching stacks. Large pages do it behind the "working…" indicator.
-import { removeChildren, svgEl, withBusy } from '../../flamegraph/viewer/dom.js';
+import { removeChildren, svgEl, withBusy, XHTML_NS } from '../../flamegraph/viewer/dom.js';
 import { groupDigits, printfFixed } from '../../flamegraph/viewer/layout.js';
 import { searchCellColour } from './cell-colour.js';
 import type { HeatmapData, Payload } from './data.js';
@@ -30,6 +30,11 @@ export interface HeatView {
 
 /** Characters of embedded cell stacks above which a search runs behind the busy indicator. */
 const BUSY_CHARS = 400000;
+/**
+ * Coloured cells above which a view's overlay is one image (drawn on a canvas), not a rect
+ * per cell: 25,000 rects took seconds to add to a page that already holds the map's own.
+ */
+const RECT_LIMIT = 4000;
 
 /** Per-cell (node, count) pairs, decoded once. */
 interface CellPairs {
@@ -201,15 +206,53 @@ export class HeatSearch {
     const rows = this.data.rows;
     let max = 1;
     for (let c = 0; c < v.n; c++) for (let r = 0; r < rows; r++) max = Math.max(max, this.viewMatched(v, c, r));
-    svgEl(this.doc, 'rect', { x: v.x0, y: v.y0, width: v.n * v.cw, height: rows * v.rh, fill: 'rgb(255,255,255)' }, g);
+    const counts = new Uint32Array(v.n * rows);
+    let coloured = 0;
+    for (let c = 0; c < v.n; c++) {
+      for (let r = 0; r < rows; r++) {
+        const n = (counts[c * rows + r] = this.viewMatched(v, c, r));
+        if (n > 0) coloured++;
+        if (n > max) max = n;
+      }
+    }
+    const box = { x: v.x0, y: v.y0, width: v.n * v.cw, height: rows * v.rh };
+    if (coloured > RECT_LIMIT && this.drawImage(g, box, v.n, rows, counts, max)) return;
+    svgEl(this.doc, 'rect', { ...box, fill: 'rgb(255,255,255)' }, g);
     const frag = this.doc.createDocumentFragment();
     for (let c = 0; c < v.n; c++) {
       for (let r = 0; r < rows; r++) {
-        const n = this.viewMatched(v, c, r);
+        const n = counts[c * rows + r];
         if (n > 0) svgEl(this.doc, 'rect', { x: v.x0 + c * v.cw, y: v.y0 + (rows - 1 - r) * v.rh, width: v.cw, height: v.rh, fill: searchCellColour(n, max) }, frag);
       }
     }
     g.appendChild(frag);
+  }
+
+  /** The overlay as one image of a pixel per cell; false when no canvas can be made. */
+  private drawImage(g: SVGGElement, box: { x: number; y: number; width: number; height: number }, cols: number, rows: number, counts: Uint32Array, max: number): boolean {
+    const canvas = this.doc.createElementNS(XHTML_NS, 'canvas') as HTMLCanvasElement;
+    canvas.width = cols;
+    canvas.height = rows;
+    const ctx = canvas.getContext ? canvas.getContext('2d') : null;
+    if (!ctx) return false;
+    const img = ctx.createImageData(cols, rows);
+    const px = img.data;
+    const rgb = new Map<number, number[]>();
+    for (let c = 0; c < cols; c++) {
+      for (let r = 0; r < rows; r++) {
+        const n = counts[c * rows + r];
+        let col = rgb.get(n);
+        if (!col) rgb.set(n, (col = /^rgb\((\d+),(\d+),(\d+)\)$/.exec(searchCellColour(n, max))!.slice(1).map(Number)));
+        const p = 4 * ((rows - 1 - r) * cols + c);
+        px[p] = col[0];
+        px[p + 1] = col[1];
+        px[p + 2] = col[2];
+        px[p + 3] = 255;
+      }
+    }
+    ctx.putImageData(img, 0, 0);
+    svgEl(this.doc, 'image', { ...box, preserveAspectRatio: 'none', style: 'image-rendering: pixelated', href: canvas.toDataURL('image/png') }, g);
+    return true;
   }
 
   /** The legend of the matching scale (in place of the map's own), the share matched, and the toggle. */
@@ -228,7 +271,8 @@ export class HeatSearch {
     const swatch = legend.querySelector('rect');
     const y = swatch ? Number(swatch.getAttribute('y')) : 0;
     const x0 = this.D.layout.x0;
-    let right = x0 + 50;
+    // Positions from attributes only: reading a box would lay out the whole page each time.
+    let right = x0 + 50 + 44 * legend.querySelectorAll('rect').length;
     if (this.recoloured) {
       // Per matching count of the main view: 0, then up to 10 steps.
       let max = 0;
@@ -241,18 +285,15 @@ export class HeatSearch {
         svgEl(this.doc, 'rect', { x, y, width: 40, height: 12, fill: searchCellColour(n, max || 1), stroke: 'rgb(200,200,200)' }, g!);
         svgEl(this.doc, 'text', { x: x + 20, y: y + 24, class: 'axis', 'text-anchor': 'middle' }, g!, String(n));
       });
-      right = x0 + 50 + steps.length * 44;
-    } else {
-      const box = legend.getBBox();
-      right = box.x + box.width;
+      right = Math.max(right, x0 + 50 + steps.length * 44);
     }
-    const about = this.doc.getElementById('about') as unknown as SVGGraphicsElement | null;
-    if (about) right = Math.max(right, about.getBBox().x + about.getBBox().width);
+    // "about this file" (10 px text, about 75 px wide).
+    const about = this.doc.getElementById('about');
+    if (about) right = Math.max(right, Number(about.getAttribute('x')) + 80);
     const all = this.data.samples({ c: 0, r: 0 }, { c: this.data.ncols - 1, r: this.data.rows - 1 });
     const share = all > 0 ? printfFixed((100 * this.total) / all, 1) : '0.0';
-    const t = svgEl(this.doc, 'text', { x: right + 20, y: y + 10, id: 'heat-search-share' }, g, `search: ${groupDigits(this.total)} of ${groupDigits(all)} samples match (${share}%)`);
-    const w = (t as SVGTextElement).getComputedTextLength();
-    const btn = svgEl(this.doc, 'text', { x: right + 20 + w + 16, y: y + 10, id: 'heat-search-toggle', class: 'btn' }, g, this.showAll ? 'Map: all samples' : 'Map: matching samples');
+    const btn = svgEl(this.doc, 'text', { x: right + 16, y: y + 10, id: 'heat-search-toggle', class: 'btn' }, g, this.showAll ? 'Map: all samples' : 'Map: matching samples');
+    svgEl(this.doc, 'text', { x: right + 176, y: y + 10, id: 'heat-search-share' }, g, `search: ${groupDigits(this.total)} of ${groupDigits(all)} samples match (${share}%)`);
     btn.addEventListener('click', () => {
       this.showAll = !this.showAll;
       this.draw();

@@ -563,6 +563,7 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
   }
   fit();
   restore();
-  heat.search(re);
+  // A search from the URL recolours the map even without a selection.
+  searchAgain();
   svg.setAttribute('data-ready', '1');
 }
