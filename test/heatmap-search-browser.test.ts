@@ -48,6 +48,8 @@ describe.skipIf(!haveChromium)('heat-map search, callers and callees, VM idle: i
   let dir: string;
   let profile: string;
   let svg: string;
+  /** 100 s of the same host. */
+  let long: string;
   let w: Watched;
   let page: Page;
 
@@ -59,6 +61,8 @@ describe.skipIf(!haveChromium)('heat-map search, callers and callees, VM idle: i
     expect(r.code).toBe(0);
     svg = join(dir, 'busy.svg');
     writeFileSync(svg, r.stdout);
+    long = join(dir, 'long.perf');
+    writeFileSync(long, burstyProfile(100), 'latin1');
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -239,6 +243,61 @@ describe.skipIf(!haveChromium)('heat-map search, callers and callees, VM idle: i
       await done();
     });
   }
+
+  it('a search that colours thousands of cells draws them as one image, cell for cell', async () => {
+    const out = join(dir, 'long.svg');
+    const r = await spawnBin('heatmap-svg', [long]);
+    expect(r.code).toBe(0);
+    writeFileSync(out, r.stdout);
+    const RE = 'start_thread|main';
+    // The cells --match keeps (the same counts as grep: heatmap-filter.test.ts).
+    const t = await spawnBin('heatmap-svg', ['--format', 'tsv', '--match', RE, long]);
+    const want = t.stdout
+      .toString()
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('#'))
+      .map((l) => l.split('\t').slice(0, 2).join(','))
+      .sort();
+    expect(want.length).toBeGreaterThan(4000);
+    const g = await open(out, SIZES[0], `#s=${encodeURIComponent(`/${RE}/`)}`);
+    await idle();
+    expect(await page.$$eval('#heat-search-main rect', (rs) => rs.length)).toBe(0);
+    const got = await page.evaluate(async (rows) => {
+      const im = document.querySelector('#heat-search-main image')!;
+      const img = new Image();
+      img.src = im.getAttribute('href')!;
+      await img.decode();
+      const c = document.createElementNS('http://www.w3.org/1999/xhtml', 'canvas') as HTMLCanvasElement;
+      c.width = img.width;
+      c.height = img.height;
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const px = ctx.getImageData(0, 0, c.width, c.height).data;
+      const cells: string[] = [];
+      for (let y = 0; y < c.height; y++) for (let x = 0; x < c.width; x++) if (px[4 * (y * c.width + x) + 1] !== 255) cells.push(`${x},${rows - 1 - y}`);
+      return cells.sort();
+    }, g.rows);
+    expect(got).toEqual(want);
+    await done();
+  });
+
+  it('an overview: the drill-down view is recoloured too', async () => {
+    const out = join(dir, 'overview.svg');
+    const r = await spawnBin('heatmap-svg', ['--max-columns', '20', long]);
+    expect(r.code).toBe(0);
+    writeFileSync(out, r.stdout);
+    const g = await open(out, SIZES[0], '#drill=0-9');
+    expect(g.L.k).toBeGreaterThan(1);
+    await search(BURST_COMM);
+    // The drill-down holds seconds 0-9: its coloured cells are sha256sum's, in the burst seconds.
+    const cols = await page.$$eval('#heat-search-detail rect', (rs) => rs.filter((r) => r.getAttribute('fill') !== 'rgb(255,255,255)').map((r) => Number(r.getAttribute('x'))));
+    expect(cols.length).toBeGreaterThan(0);
+    const x0 = g.L.x0;
+    const cw = await page.$eval('#heat-search-detail rect', (r) => Number(r.getAttribute('width')) / 10);
+    const secs = [...new Set(cols.map((x) => Math.round((x - x0) / cw)))].sort((a, b) => a - b);
+    expect(secs).toEqual([...new Set(BURSTS.map(([a]) => Math.floor(a / 1000)))]);
+    await done();
+  });
 
   it('a VM idle recording: idle left out by default, the count shown in the page', async () => {
     const file = join(FIXTURES, 'perf', 'idle-vm.txt');

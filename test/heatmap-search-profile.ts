@@ -28,14 +28,14 @@ const BURST_STACKS = [
 ];
 
 /** The profile's text: every 10 ms, one sample on each CPU; CPU 1 runs sha256sum in bursts. */
-export function burstyProfile(): string {
+export function burstyProfile(seconds = SECONDS): string {
   let seed = 12345;
   const next = (n: number) => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
     return (seed >>> 8) % n;
   };
   let out = '';
-  for (let ms = 0; ms < SECONDS * 1000; ms += 10) {
+  for (let ms = 0; ms < seconds * 1000; ms += 10) {
     for (const cpu of [0, 1]) {
       // Jitter within the 10 ms step, so samples fall in every bucket of a row.
       const us = ms * 1000 + cpu * 3000 + next(2000);
