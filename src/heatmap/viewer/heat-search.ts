@@ -192,7 +192,7 @@ export class HeatSearch {
     if (!g) {
       g = svgEl(this.doc, 'g', { id, 'pointer-events': 'none' }) as SVGGElement;
       // Above the cells, below the selection's highlight.
-      const before = this.doc.getElementById(v.kind === 'main' ? 'hl-main' : 'hl-detail');
+      const before = v.kind === 'main' ? this.doc.getElementById('hl-base') ?? this.doc.getElementById('hl-main') : this.doc.getElementById('hl-detail');
       if (before && before.parentNode) before.parentNode.insertBefore(g, before);
       else v.g.appendChild(g);
     }

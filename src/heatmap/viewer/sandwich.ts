@@ -123,8 +123,8 @@ export class Sandwich {
       while (t && t !== hot && !t.classList.contains('hotrow')) t = t.parentElement;
       const title = t && t !== hot ? t.querySelector('title') : null;
       if (!title) return;
-      // "<name>: N self, M total samples"
-      const m = /^([\s\S]*): [\d,]+ self, [\d,]+ total samples$/.exec(title.textContent ?? '');
+      // "<name>: N self, M total samples", or in a comparison "<name>: B N self, M total; A N self, M total samples"
+      const m = /^([\s\S]*): (?:B )?[\d,]+ self, [\d,]+ total(?:; A [\d,]+ self, [\d,]+ total)? samples$/.exec(title.textContent ?? '');
       const id = m ? this.src.names.indexOf(m[1]) : -1;
       if (id >= 0) this.open(id);
     });
