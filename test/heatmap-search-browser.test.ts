@@ -299,6 +299,20 @@ describe.skipIf(!haveChromium)('heat-map search, callers and callees, VM idle: i
     await done();
   });
 
+  it("in a comparison, a click on the comparison's hot table opens the selection's callers and callees", async () => {
+    await open(svg, SIZES[0], '#sel=2.0-2.14&base=5.0-5.49');
+    const i = await page.$$eval('#hot text.hotrow', (ts) => ts.findIndex((t) => t.querySelector('title')?.textContent?.startsWith('memcpy: B ')));
+    expect(i).toBeGreaterThanOrEqual(0);
+    await page.locator('#hot text.hotrow').nth(i).click();
+    await page.waitForSelector('#sandwich');
+    // The selection (B): cells 2.0 to 2.14, 2 s up to 2.3 s.
+    const n = sum(await folded(profile, '2', '2.299999999', 'memcpy'));
+    expect(await page.textContent('#sandwich-title')).toMatch(new RegExp(`^memcpy: ${n} of `));
+    await page.keyboard.press('Escape');
+    expect(await page.$('#sandwich')).toBeNull();
+    await done();
+  });
+
   it('a VM idle recording: idle left out by default, the count shown in the page', async () => {
     const file = join(FIXTURES, 'perf', 'idle-vm.txt');
     const r = await spawnBin('heatmap-svg', [file]);
