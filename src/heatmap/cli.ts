@@ -28,6 +28,7 @@ import { encodeHeatmap, heatmapAxis } from './embed.js';
 import { describeBreaks } from './breaks.js';
 import { secondText } from './viewer/time-axis.js';
 import { filterHeatmap, grepStages, type StackFilter } from './filter.js';
+import { leftOut } from '../runtime/counts.js';
 import { renderHeatmapSvgParts } from './render.js';
 import { LATENCY_DEFAULTS, LatencyBuilder, looksLikeColumns, renderLatencySvg, type LatencyOptions } from './latency.js';
 
@@ -217,8 +218,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         msgs.info(`left out ${st.idle} idle ${st.idle === 1 ? 'sample' : 'samples'} (${idle === 'flamescope' ? 'default idle pattern' : '--idle-regex'}); --no-idle-filter keeps them`);
       }
       // Asked for, so not warnings; counted all the same.
-      if (filter.match) msgs.info(`left out ${left.unmatched} ${left.unmatched === 1 ? 'sample' : 'samples'} not matching --match`);
-      if (filter.exclude) msgs.info(`left out ${left.excluded} ${left.excluded === 1 ? 'sample' : 'samples'} matching --exclude`);
+      if (filter.match) msgs.info(leftOut(left.unmatched, 'not matching --match'));
+      if (filter.exclude) msgs.info(leftOut(left.excluded, 'matching --exclude'));
       if (hm.rate) msgs.info(`rows: ${hm.rows} (sampling rate ${hm.rate.source === 'default' ? 'unknown, default' : `${hm.rate.hz} Hz, ${hm.rate.source}`})`);
     }
     if (st.read === 0) throw new DataError(hadBadLines ? 'no samples found: is this perf script output?' : 'no samples in input');
