@@ -227,7 +227,7 @@ const notPerf = (lines: number, first: string) => (f: string): HmWant => ({
 const drawn = (n: number, names: string[], extra = ''): HmWant => ({
   code: 0,
   stderr: '',
-  svg: { names, note: `${n} samples of cycles; 0 idle left out (FlameScope pattern)${extra}` },
+  svg: { names, note: `${n} samples of cycles; 0 idle left out (default idle pattern)${extra}` },
 });
 const APP3 = ['app', 'leaf', 'main'];
 
@@ -245,8 +245,8 @@ const hmCases: Record<string, (f: string) => HmWant> = {
     stderr:
       `${HM}: warning: kept events of type cycles; left out 1 sample of other types (instructions); choose with --event-filter\n` +
       `${HM}: warning: left out 1 sample without a timestamp\n` +
-      `${HM}: left out 1 idle sample (FlameScope's idle pattern); --no-idle-filter keeps them\n`,
-    svg: { names: APP3, note: '2 samples of cycles; 1 idle left out (FlameScope pattern); 1 of other events left out (instructions); 1 without timestamps left out' },
+      `${HM}: left out 1 idle sample (default idle pattern); --no-idle-filter keeps them\n`,
+    svg: { names: APP3, note: '2 samples of cycles; 1 idle left out (default idle pattern); 1 of other events left out (instructions); 1 without timestamps left out' },
   }),
   'invalid-utf8.txt': () => drawn(1, ['app', 'bad_\uFFFD\uFFFD_\uFFFD', 'main']),
   'latin1-names.txt': () => drawn(1, ['caf\uFFFD', 'main', 'na\uFFFDve_r\uFFFDsum\uFFFD']),
@@ -262,12 +262,12 @@ const hmCases: Record<string, (f: string) => HmWant> = {
   'time-missing.txt': () => ({
     code: 0,
     stderr: `${HM}: warning: left out 1 sample without a timestamp\n`,
-    svg: { names: APP3, note: '2 samples of cycles; 0 idle left out (FlameScope pattern); 1 without timestamps left out' },
+    svg: { names: APP3, note: '2 samples of cycles; 0 idle left out (default idle pattern); 1 without timestamps left out' },
   }),
   'truncated-last-line.txt': (f) => ({
     code: 0,
     stderr: `${HM}: warning: ignored 1 line: not a frame line (first at ${f}:6: "\\t    400100 leaf (/usr/bi")\n`,
-    svg: { names: APP3, note: '2 samples of cycles; 0 idle left out (FlameScope pattern)' },
+    svg: { names: APP3, note: '2 samples of cycles; 0 idle left out (default idle pattern)' },
   }),
   'truncated.txt.gz': (f) => ({ code: 1, stderr: `${HM}: ${f}: truncated gzip input (unexpected end of file)\n`, svg: null }),
   'xml-invalid-chars.txt': () => drawn(1, ['app', 'ctl', 'main', 'nonchar', 'surrogate\uFFFD\uFFFD\uFFFD']),
@@ -341,7 +341,7 @@ describe('heatmap-svg on hostile input', () => {
     );
     const svg = r.stdout.toString('utf8');
     expect(xmlProblem(svg)).toBeNull();
-    expect(notes(svg)[0]).toBe('1 samples of cycles; 0 idle left out (FlameScope pattern); 1 of other events left out (ev[2J<b>é)');
+    expect(notes(svg)[0]).toBe('1 samples of cycles; 0 idle left out (default idle pattern); 1 of other events left out (ev[2J<b>é)');
   });
 
   it('the same SVG from stdin in chunks of 1, 7 and 4096 bytes', async () => {
@@ -440,7 +440,7 @@ describe('large hostile input', { timeout: 300_000 }, () => {
     expect(xmlProblem(svg)).toBeNull();
     const ns = heatmapData(svg).names!;
     expect(ns).toHaveLength(1_001_001);
-    expect(notes(svg)[0]).toBe('1000000 samples of cycles; 0 idle left out (FlameScope pattern)');
+    expect(notes(svg)[0]).toBe('1000000 samples of cycles; 0 idle left out (default idle pattern)');
     expect(details(svg)).toContain('embedded: 1000000 distinct stacks');
   }, 180_000);
 });

@@ -79,7 +79,7 @@ describe('every sample left out is counted', () => {
     const input = sample('1.000000') + sample('1.100000', 'swapper', ['cpu_idle', 'start_secondary']) + sample('1.200000', 'swapper', ['cpu_idle']);
     const r = await runMain(heatmap, ['--format', 'tsv'], input);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe("heatmap-svg: left out 2 idle samples (FlameScope's idle pattern); --no-idle-filter keeps them\n");
+    expect(r.stderr).toBe("heatmap-svg: left out 2 idle samples (default idle pattern); --no-idle-filter keeps them\n");
     expect(r.stdout.toString('latin1')).toMatch(/^#samples\t1$/m);
     expect(r.stdout.toString('latin1')).toMatch(/^#idle\t2$/m);
     const kept = await runMain(heatmap, ['--format', 'tsv', '--no-idle-filter'], input);

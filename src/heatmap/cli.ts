@@ -30,6 +30,8 @@ import { formatCellsTsv, HeatmapBuilder, type HeatmapOptions } from './heatmap.j
 import { encodeHeatmap, heatmapAxis } from './embed.js';
 import { describeBreaks } from './breaks.js';
 import { secondText } from './viewer/time-axis.js';
+import { filterHeatmap, grepStages, type StackFilter } from './filter.js';
+import { leftOut } from '../runtime/counts.js';
 import { renderHeatmapSvgParts } from './render.js';
 import { addProfileSamples } from './profile-samples.js';
 import { LATENCY_DEFAULTS, LatencyBuilder, looksLikeColumns, renderLatencySvg, type LatencyOptions } from './latency.js';
@@ -58,8 +60,10 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       .option('--rows <n>', 'offset buckets per second, or auto (from -F in the header, or measured)', '50')
       .addOption(new Option('--format <fmt>', 'svg, or tsv: the cells as "second<TAB>bucket<TAB>count"').choices(['svg', 'tsv']).default('svg'))
       .option('--event-filter <event>', 'keep samples of this event only (default: the first event seen)')
-      .option('--idle-regex <regex>', 'samples whose text matches are idle (default: FlameScope\'s swapper.*(cpuidle|cpu_idle|...))')
+      .option('--idle-regex <regex>', 'samples whose text matches are idle (default: swapper.*(cpuidle|cpu_idle|...|default_idle|do_idle), FlameScope\'s and VM idle loops)')
       .option('--no-idle-filter', 'keep idle samples')
+      .option('--match <regex>', 'keep only samples whose folded stack (process name;frame;...) matches')
+      .option('--exclude <regex>', 'leave out samples whose folded stack matches')
       .option('--title <text>', 'title (default "Heat Map", or "Latency Heat Map" for two columns)')
       .option('--subtitle <text>', 'subtitle')
       .option('--width <px>', 'flame graph width in pixels', '1200')
@@ -125,6 +129,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     };
     const select = parseRange('--select', o.select);
     const baseline = parseRange('--baseline', o.baseline);
+    const filter: StackFilter = { match: stackRegex('--match', o.match), exclude: stackRegex('--exclude', o.exclude) };
+    const filtering = filter.match !== null || filter.exclude !== null;
     const inputs = resolveInputs(program.args);
     refuseTerminalStdin(inputs, io, 'perf script output');
 
@@ -134,7 +140,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       rows,
       eventFilter: o.eventFilter ?? null,
       idle,
-      stacks: wantStacks,
+      // --match and --exclude test stacks: built even for tsv or --no-stacks, then dropped.
+      stacks: wantStacks || filtering,
       pid: Boolean(o.pid || o.tid),
       tid: Boolean(o.tid),
       kernel: Boolean(o.kernel || o.all),
@@ -220,6 +227,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     const hm = b.result();
     b.release();
     const st = hm.stats;
+    const left = filterHeatmap(hm, filter);
     // Event names come from the input: controls and high bytes are quoted for the terminal.
     const shown = (e: string | null) => (e === null ? e : showName(e));
     const otherNames = [...st.otherEvents.keys()].map(shown).join(', ');
@@ -238,8 +246,11 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       if (st.untimed > 0 && st.untimed < st.read) msgs.warn(`left out ${st.untimed} ${st.untimed === 1 ? 'sample' : 'samples'} without a timestamp`);
       // Not a warning (leaving idle CPUs out is the point), but every sample left out is counted.
       if (st.idle > 0 && st.samples > 0) {
-        msgs.info(`left out ${st.idle} idle ${st.idle === 1 ? 'sample' : 'samples'} (${idle === 'flamescope' ? "FlameScope's idle pattern" : '--idle-regex'}); --no-idle-filter keeps them`);
+        msgs.info(`left out ${st.idle} idle ${st.idle === 1 ? 'sample' : 'samples'} (${idle === 'flamescope' ? 'default idle pattern' : '--idle-regex'}); --no-idle-filter keeps them`);
       }
+      // Asked for, so not warnings; counted all the same.
+      if (filter.match) msgs.info(leftOut(left.unmatched, 'not matching --match'));
+      if (filter.exclude) msgs.info(leftOut(left.excluded, 'matching --exclude'));
       if (hm.rate) msgs.info(`rows: ${hm.rows} (sampling rate ${hm.rate.source === 'default' ? 'unknown, default' : `${hm.rate.hz} Hz, ${hm.rate.source}`})`);
     }
     if (st.read === 0) throw new DataError(hadBadLines ? 'no samples found: is this perf script output?' : 'no samples in input');
@@ -249,6 +260,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     if (st.samples === 0) {
       throw new DataError(
         `no samples left to draw: ${st.idle} idle, ${other} of other events` +
+          (filter.match ? `, ${left.unmatched} not matching --match` : '') +
+          (filter.exclude ? `, ${left.excluded} matching --exclude` : '') +
           (st.idle > 0 ? ' (keep idle ones with --no-idle-filter)' : '') +
           (other > 0 ? ' (choose the event with --event-filter)' : ''),
       );
@@ -273,12 +286,14 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     }
     const notes: string[] = [];
     const details: string[] = [];
-    const idleWhat = idle === null ? '' : idle === 'flamescope' ? ' (FlameScope pattern)' : ` (matching ${idle.source})`;
+    const idleWhat = idle === null ? '' : idle === 'flamescope' ? ' (default idle pattern)' : ` (matching ${idle.source})`;
     notes.push(
       `${st.samples} samples of ${decodeUtf8Bytes(st.event || (profiles.length > 0 ? [...new Set(profiles.map((x) => x.kind))].join(', ') : 'all events'))}` +
         (idle !== null ? `; ${st.idle} idle left out${idleWhat}` : '; idle kept') +
         (other > 0 ? `; ${other} of other events left out (${decodeUtf8Bytes([...st.otherEvents.keys()].join(', '))})` : '') +
-        (st.untimed > 0 ? `; ${st.untimed} without timestamps left out` : ''),
+        (st.untimed > 0 ? `; ${st.untimed} without timestamps left out` : '') +
+        (filter.match ? `; ${left.unmatched} not matching --match ${o.match} left out` : '') +
+        (filter.exclude ? `; ${left.excluded} matching --exclude ${o.exclude} left out` : ''),
     );
     const rowMs = 1000 / hm.rows;
     const seconds = hm.minSec === null ? 0 : hm.maxSec! - hm.minSec + 1;
@@ -307,7 +322,9 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       (opts.kernel ? ' --kernel' : '') +
       (opts.jit ? ' --jit' : '') +
       (opts.addrs ? ' --addrs' : '') +
-      (opts.eventFilter ? ` --event-filter ${opts.eventFilter}` : '');
+      (opts.eventFilter ? ` --event-filter ${opts.eventFilter}` : '') +
+      // The page's samples are what grep keeps of the folded lines.
+      grepStages(filter.match ? String(o.match) : null, filter.exclude ? String(o.exclude) : null);
     // The printed command names the files in time order; with several, perf's own times
     // (--timeraw) select the same samples in any subset of them. range-perf stops at the
     // first sample past the end unless told the input is unsorted.
@@ -363,6 +380,16 @@ function latencyOptions(o: Record<string, string | boolean | undefined>, rows: n
     grid: Boolean(o.grid),
     accstats: Boolean(o.accstats),
   };
+}
+
+/** A --match/--exclude regex, or null when not given. */
+function stackRegex(flag: string, v: string | undefined): RegExp | null {
+  if (v === undefined) return null;
+  try {
+    return new RegExp(v);
+  } catch (e) {
+    throw new UsageError(`bad ${flag}: ${(e as Error).message}`);
+  }
 }
 
 function fmtBytes(n: number): string {

@@ -18,7 +18,8 @@ export interface HeatmapOptions {
   /** Keep only this event; null keeps the first event seen (as stackcollapse). Default null. */
   eventFilter?: string | null;
   /**
-   * Idle samples are left out: 'flamescope' tests FlameScope's pattern on the sample's
+   * Idle samples are left out: 'flamescope' tests the default idle pattern (FlameScope's
+   * `swapper.*(…)` with the names of idle.ts, FlameScope's among them) on the sample's
    * text, a RegExp tests that instead, null keeps every sample. Default 'flamescope'.
    */
   idle?: 'flamescope' | RegExp | null;

@@ -31,3 +31,13 @@ export function cellColour(n: number, max: number, enhanced: boolean): string {
   const q = n / max;
   return `rgb(255,${Math.round(240 - 240 * q)},${Math.round(220 - 220 * q)})`;
 }
+
+/**
+ * The fill of a cell by its samples that match the page's search: white to the flame
+ * graph's search magenta, rgb(230,0,230), so a searched map never reads as the plain one.
+ */
+export function searchCellColour(n: number, max: number): string {
+  if (n <= 0) return EMPTY_CELL;
+  const q = Math.min(1, n / max);
+  return `rgb(${Math.round(250 - 20 * q)},${Math.round(215 - 215 * q)},${Math.round(250 - 20 * q)})`;
+}

@@ -18,6 +18,8 @@ import { cellColour } from './cell-colour.js';
 import { Comparison } from './compare-ui.js';
 import { cellBefore, cellTimes, formatInstant, HeatmapData, type Cell, type Payload } from './data.js';
 import { secondText } from './time-axis.js';
+import { HeatSearch } from './heat-search.js';
+import { Sandwich } from './sandwich.js';
 
 /** Stack entries above which a selection's graph is drawn behind a busy indicator (~200 ms). */
 const BUSY_ENTRIES = 20000;
@@ -67,6 +69,8 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
     return { c: dc, r };
   }
   const colour = (n: number, max: number) => cellColour(n, max, D.enhanced);
+  // The map recoloured by the search (heat-search.ts).
+  const heat = new HeatSearch(svg, data, D, () => (detail ? [main, detail] : [main]), $('busy'));
   function drawDetail(s0: number, s1: number): void {
     const g = $<SVGGElement>('detail');
     removeChildren(g);
@@ -86,6 +90,7 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
     svgEl(doc, 'text', { x: L.x0, y: L.detailY - 6 }, g, `seconds ${secText(s0)} to ${secText(s0 + n - 1)} (drag or click two cells to draw their flame graph)`);
     for (let c = 0; c < n; c += Math.max(1, Math.ceil(60 / cw))) svgEl(doc, 'text', { x: L.x0 + c * cw, y: L.detailY + rows * L.rh + 14, class: 'axis' }, g, `${secText(s0 + c)}s`);
     $('detail-frame').setAttribute('display', 'inline');
+    heat.draw();
   }
 
   // --- hover ---------------------------------------------------------------------------------
@@ -175,6 +180,7 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
   let commandText = '';
   function clearSelection(): void {
     cancelPending();
+    sandwich?.close();
     selection = null;
     clearHighlight('hl-main');
     clearHighlight('hl-detail');
@@ -197,7 +203,7 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
     const v = viewOf(evt);
     if (!v) return;
     const cell = cellAt(v, evt)!;
-    details.textContent = describe(v, cell.c, cell.r);
+    details.textContent = describe(v, cell.c, cell.r) + heat.describe(v, cell.c, cell.r);
     const from = dragFrom && dragFrom.v === v ? dragFrom : pending && pending.v === v ? pending : null;
     if (from) {
       if (dragFrom && (cell.c !== dragFrom.a.c || cell.r !== dragFrom.a.r)) dragged = true;
@@ -273,6 +279,18 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
   const cmp = new Comparison({ svg, data, D, panel, get state() { return state; }, save: () => saveState(), selection: () => selection, command, clearSelection, reload: () => restore(),
     highlightBase: (r) => (r ? highlight(main, { c: Math.floor(r.a.c / main.k), r: r.a.r }, { c: Math.floor(r.b.c / main.k), r: r.b.r }, 'hl-base') : clearHighlight('hl-base')),
     redraw: () => (selection && panel ? drawFlame() : undefined) });
+  // Callers and callees of a function (sandwich.ts): a hot-table click, or Ctrl-click on a frame.
+  const sandwich = panel
+    ? new Sandwich(svg, {
+        names: D.names!,
+        tree: () => (data.decodeStacks(), { parent: data.parent!, frame: data.frame! }),
+        selection: () => (selection ? data.selfOf(selection.a, selection.b) : null),
+        order: () => panel.order,
+        closed: () => fit(),
+      })
+    : null;
+  sandwich?.watchFrames($('flame-frame'));
+  sandwich?.watchHotTable($('hot'));
   function drawFlame(): void {
     if (!panel) {
       $('flame-note').textContent = D.noStacksNote;
@@ -324,6 +342,7 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
   }
   function searchAgain(): void {
     $('searchbtn').textContent = re ? 'Reset Search' : 'Search';
+    heat.search(re);
     const n = panel && panel.drawn ? panel.search(re) : 0;
     box.setCount(re ? matchCount(n) : '');
     if (!re) $('matched').textContent = ' ';
@@ -544,5 +563,7 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
   }
   fit();
   restore();
+  // A search from the URL recolours the map even without a selection.
+  searchAgain();
   svg.setAttribute('data-ready', '1');
 }
