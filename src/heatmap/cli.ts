@@ -31,6 +31,7 @@ import { encodeHeatmap, heatmapAxis } from './embed.js';
 import { describeBreaks } from './breaks.js';
 import { secondText } from './viewer/time-axis.js';
 import { filterHeatmap, grepStages, type StackFilter } from './filter.js';
+import { DEFAULT_IDLE } from './idle.js';
 import { leftOut } from '../runtime/counts.js';
 import { renderHeatmapSvgParts } from './render.js';
 import { addProfileSamples } from './profile-samples.js';
@@ -322,7 +323,10 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       (opts.kernel ? ' --kernel' : '') +
       (opts.jit ? ' --jit' : '') +
       (opts.addrs ? ' --addrs' : '') +
-      (opts.eventFilter ? ` --event-filter ${opts.eventFilter}` : '') +
+      (opts.eventFilter ? ` --event-filter ${shellQuote(opts.eventFilter)}` : '') +
+      // The page leaves idle samples out: so does the command, with grep on the folded
+      // lines (the idle pattern finds the same names there: docs/heatmap-svg.md).
+      (idle !== null && st.idle > 0 ? idleGrep(idle) : '') +
       // The page's samples are what grep keeps of the folded lines.
       grepStages(filter.match ? String(o.match) : null, filter.exclude ? String(o.exclude) : null);
     // The printed command names the files in time order; with several, perf's own times
@@ -336,6 +340,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       rangeFlags,
       files: named ? ordered.map((x) => x.name) : [],
       timeraw: named && spans.length > 1,
+      profile: profiles.length > 0,
       select,
       baseline,
       details,
@@ -380,6 +385,15 @@ function latencyOptions(o: Record<string, string | boolean | undefined>, rows: n
     grid: Boolean(o.grid),
     accstats: Boolean(o.accstats),
   };
+}
+
+/**
+ * The printed command's stage that drops idle samples as the page does: the default
+ * pattern as an extended regex (names only), an --idle-regex as the Perl-compatible one
+ * JavaScript's syntax is closest to.
+ */
+function idleGrep(idle: 'flamescope' | RegExp): string {
+  return idle === 'flamescope' ? ` | grep -v -E ${shellQuote(DEFAULT_IDLE.source)}` : ` | grep -v -P ${shellQuote(idle.source)}`;
 }
 
 /** A --match/--exclude regex, or null when not given. */

@@ -42,6 +42,8 @@ export interface RenderOptions {
   files: string[];
   /** The printed command gives perf's own times (--timeraw): for several files. Default false. */
   timeraw: boolean;
+  /** The inputs are profiles, not perf text: the printed command is heatmap-svg --select. Default false. */
+  profile?: boolean;
   /** The range to open with selected (--select), or null. Default null. */
   select: { start: Instant; end: Instant } | null;
   /** The baseline to open with pinned (--baseline), compared with the selection; null: none. Default null. */
@@ -299,7 +301,7 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
       ...data,
       layout,
       enhanced: o.enhanced,
-      reproduce: { files: o.files, timeraw: o.timeraw, rangeFlags: o.rangeFlags, collapseFlags: o.collapseFlags },
+      reproduce: { files: o.files, timeraw: o.timeraw, rangeFlags: o.rangeFlags, collapseFlags: o.collapseFlags, profile: o.profile ?? false },
       noStacksNote: o.noStacksNote,
       select: o.select ? selectedCells(o.select.start, o.select.end, data) : null,
       baseline: o.baseline ? selectedCells(o.baseline.start, o.baseline.end, data) : null,

@@ -44,7 +44,7 @@ export interface Payload {
   layout: StaticLayout;
   enhanced: boolean;
   /** The reproduce command's parts (see render.ts, ReproduceInfo). */
-  reproduce: { files: string[]; timeraw: boolean; rangeFlags: string; collapseFlags: string };
+  reproduce: { files: string[]; timeraw: boolean; rangeFlags: string; collapseFlags: string; profile: boolean };
   noStacksNote: string;
   /** The range to open with (heatmap-svg --select), or null. */
   select: { a: Cell; b: Cell } | null;

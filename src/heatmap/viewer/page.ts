@@ -155,6 +155,8 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
     const { start, end } = cellTimes(sec, a, b, rows);
     const R = D.reproduce;
     const files = R.files.length > 0 ? R.files.map(shellQuote).join(' ') : 'FILE';
+    // range-perf reads perf text only; for a profile, heatmap-svg draws the range itself.
+    if (R.profile) return `heatmap-svg --select ${formatInstant(start)},${formatInstant(end)} ${files} > range.svg`;
     // Several files: perf's own times select the same samples in any subset of them.
     const times = R.timeraw ? `--timeraw ${formatInstant(start, D.origin)} ${formatInstant(end, D.origin)}` : `--timezerosecs ${formatInstant(start)} ${formatInstant(end)}`;
     return `range-perf ${times}${R.rangeFlags} ${files} | stackcollapse${R.collapseFlags} | flamegraph-svg`;
