@@ -7,7 +7,8 @@
 //   0	5	2
 //   40	31	1
 // (second after the origin, row, count). HeatmapBuilder (heatmap.ts) makes one.
-import type { ColumnStacks } from './stack-tree.js';
+import type { ColumnStacks, StackTree } from './stack-tree.js';
+export type { StackTree };
 
 /** Rows FlameScope offers; `rows: 'auto'` picks the one nearest the sampling rate. */
 export const ROW_CHOICES = [10, 25, 49, 50, 99, 100];
@@ -58,14 +59,6 @@ export interface RateInfo {
   /** Samples per second per CPU (or thread), as recorded or measured. */
   hz: number;
   source: 'cmdline' | 'header' | 'measured' | 'default';
-}
-
-/** The distinct stacks, as a tree: node i is frame `frame[i]` under node `parent[i]` (-1: a root). */
-export interface StackTree {
-  names: string[];
-  parent: Int32Array;
-  frame: Int32Array;
-  size: number;
 }
 
 /** A finished heat map. Columns are absolute whole seconds; `origin` is column 0. */

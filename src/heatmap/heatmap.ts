@@ -19,16 +19,16 @@
 // Memory: the grid and the stack table, never per-sample data. Samples are bucketed as
 // they end; with `rows: 'auto'` the first few thousand are held back until the rate is
 // known.
-import { copyString, PerfScriptScanner, type BadLine, type FrameSpan, type Header } from '../parse/perf-script.js';
+import { PerfScriptScanner, type BadLine, type FrameSpan, type Header } from '../parse/perf-script.js';
 import { StackScanner, type SampleHeader } from '../parse/stack-scanner.js';
 import { rootFrameName, tidyFrameName, tidyStrippedName, type FrameNameOptions } from '../parse/frame-name.js';
-import { ChildTable, ColumnStacks, OPEN_COLUMNS } from './stack-tree.js';
+import { ColumnStacks, TreeBuilder } from './stack-tree.js';
+import { HeatGrid } from './grid.js';
 import { formatCellsTsv, nearestRows, ROW_CHOICES, type Heatmap, type HeatmapOptions, type HeatmapStats, type RateInfo, type StackTree } from './heatmap-model.js';
 import { FLAMESCOPE_IDLE, IDLE_AFTER_SWAPPER, IDLE_ANY, IDLE_KNOWN, IDLE_NAMES, IDLE_SWAPPER, idleBits, lineOf, rstrip } from './idle.js';
 
 export { ColumnStacks, FLAMESCOPE_IDLE, formatCellsTsv, nearestRows, ROW_CHOICES, type Heatmap, type HeatmapOptions, type HeatmapStats, type RateInfo, type StackTree };
 
-const MEASURE_SAMPLES = 20000;
 
 /** A root (process) name, as the stacks mode meets it: its name id, and its stacks' leaf nodes + 1 by stack id. */
 interface RootInfo {
@@ -77,11 +77,9 @@ export class HeatmapBuilder {
   private readonly names: FrameNameOptions;
   private readonly pidRoot: boolean;
   private readonly tidRoot: boolean;
-  private rows: number;
-  private autoRows: boolean;
-  private rate: RateInfo | null = null;
-  private headerHz = 0;
-  private headerHzSource: RateInfo['source'] = 'default';
+  /** The grid of counts and per-cell stacks (grid.ts), and the tree of stacks (stack-tree.ts). */
+  private readonly grid: HeatGrid;
+  private readonly tree = new TreeBuilder();
 
   private origin: number | null = null;
   private inputFirst: number | null = null;
@@ -90,21 +88,6 @@ export class HeatmapBuilder {
   private spanLast = -Infinity;
   private maxSec = -Infinity;
   private maxNs = 0;
-  private readonly columns = new Map<number, Uint32Array>();
-  private readonly cellStacks = new Map<number, ColumnStacks>();
-  /** Columns whose stack counts are in their (larger, faster) open form, least recent first. */
-  private readonly openColumns: ColumnStacks[] = [];
-  private lastSec = NaN;
-  private lastCol: Uint32Array | null = null;
-  private lastStacks: ColumnStacks | null = null;
-  private maxCount = 0;
-
-  // Stack tree.
-  private readonly nameIds = new Map<string, number>();
-  private readonly nameList: string[] = [];
-  private nodes = 0;
-  /** Holds the tree's parent and frame arrays. */
-  private children = new ChildTable();
 
   // Stacks mode: per core id, what is worked out once.
   private eventNames: string[] = [];
@@ -133,11 +116,6 @@ export class HeatmapBuilder {
   private isIdle = false;
   private idleText = '';
 
-  // With rows 'auto': samples held back until the rate is known, and gaps per CPU.
-  private pending: number[] = [];
-  private lastByCpu = new Map<string, number>();
-  private gaps: number[] = [];
-
   constructor(
     opts: HeatmapOptions = {},
     private readonly onBad: (b: BadLine) => void = () => {},
@@ -147,9 +125,7 @@ export class HeatmapBuilder {
     this.names = { kernel: opts.kernel ?? false, jit: opts.jit ?? false, addrs: opts.addrs ?? false, java: false };
     this.pidRoot = Boolean(opts.pid || opts.tid);
     this.tidRoot = Boolean(opts.tid);
-    const rows = opts.rows ?? 50;
-    this.autoRows = rows === 'auto';
-    this.rows = rows === 'auto' ? 0 : rows;
+    this.grid = new HeatGrid(opts.rows ?? 50, this.stacks, this.stats);
     if (opts.eventFilter != null) this.stats.event = opts.eventFilter;
     this.makeScanner();
   }
@@ -205,11 +181,7 @@ export class HeatmapBuilder {
    * call once the input is read, before encoding, to lower the peak.
    */
   release(): void {
-    const tree = { parent: this.children.parent, frame: this.children.frame };
-    this.children = new ChildTable();
-    this.children.parent = tree.parent;
-    this.children.frame = tree.frame;
-    this.nameIds.clear();
+    this.tree.release();
     this.fast = null;
     this.lines = null;
     this.rootInfo = [];
@@ -225,27 +197,25 @@ export class HeatmapBuilder {
   }
 
   result(): Heatmap {
-    if (this.autoRows && this.rows === 0) this.decideRows();
-    for (const st of this.openColumns) st.pack();
-    this.openColumns.length = 0;
-    this.lastSec = NaN;
+    const g = this.grid;
+    g.finish();
     let minSec: number | null = null;
     let maxSec: number | null = null;
-    for (const s of this.columns.keys()) {
+    for (const s of g.columns.keys()) {
       if (minSec === null || s < minSec) minSec = s;
       if (maxSec === null || s > maxSec) maxSec = s;
     }
     return {
-      rows: this.rows,
-      rate: this.rate,
+      rows: g.rows,
+      rate: g.rate,
       origin: this.origin,
       minSec,
       maxSec,
-      columns: this.columns,
-      cellStacks: this.cellStacks,
-      tree: this.stacks ? { names: this.nameList, parent: this.children.parent, frame: this.children.frame, size: this.nodes } : null,
+      columns: g.columns,
+      cellStacks: g.cellStacks,
+      tree: this.stacks ? this.tree.result() : null,
       stats: this.stats,
-      maxCount: this.maxCount,
+      maxCount: g.maxCount,
     };
   }
 
@@ -258,8 +228,8 @@ export class HeatmapBuilder {
    */
   stackNode(root: string, frames: readonly string[]): number {
     if (!this.stacks) return -1;
-    let node = this.child(-1, this.nameId(root));
-    for (let i = 0; i < frames.length; i++) node = this.child(node, this.nameId(frames[i]));
+    let node = this.tree.child(-1, this.tree.nameId(root));
+    for (let i = 0; i < frames.length; i++) node = this.tree.child(node, this.tree.nameId(frames[i]));
     return node;
   }
 
@@ -276,11 +246,7 @@ export class HeatmapBuilder {
       this.stats.idle++;
       return;
     }
-    this.sec = sec;
-    this.ns = ns;
-    this.cpuKey = cpuKey;
-    if (this.rows === 0) this.holdBack(node);
-    else this.place(sec, ns, node);
+    this.grid.add(sec, ns, cpuKey, node);
   }
 
   /** The idle filter: 'flamescope', an --idle-regex, or null (idle samples kept). */
@@ -317,18 +283,18 @@ export class HeatmapBuilder {
   }
 
   private onComment(line: string): void {
-    if (!this.autoRows || this.headerHzSource === 'cmdline') return;
+    if (!this.grid.autoRows || this.grid.headerHzSource === 'cmdline') return;
     if (line.startsWith('# cmdline')) {
       const m = /\s(?:-F\s*|--freq[= ])(\d+)/.exec(line);
       if (m) {
-        this.headerHz = Number(m[1]);
-        this.headerHzSource = 'cmdline';
+        this.grid.headerHz = Number(m[1]);
+        this.grid.headerHzSource = 'cmdline';
       }
-    } else if (line.startsWith('# event') && this.headerHz === 0) {
+    } else if (line.startsWith('# event') && this.grid.headerHz === 0) {
       const m = /sample_freq \}? ?= (\d+)/.exec(line);
       if (m && /[ ,]freq = 1\b/.test(line)) {
-        this.headerHz = Number(m[1]);
-        this.headerHzSource = 'header';
+        this.grid.headerHz = Number(m[1]);
+        this.grid.headerHzSource = 'header';
       }
     }
   }
@@ -352,7 +318,7 @@ export class HeatmapBuilder {
       const name = rootFrameName(comm, pid, tid, { pid: this.pidRoot, tid: this.tidRoot });
       let named = this.rootsByName.get(name);
       if (named === undefined) {
-        named = { id: this.nameId(name), java: name.startsWith('java'), nodes: new Int32Array(0), node: -1, prevPairs: new Int32Array(0), prevPath: new Int32Array(0) };
+        named = { id: this.tree.nameId(name), java: name.startsWith('java'), nodes: new Int32Array(0), node: -1, prevPairs: new Int32Array(0), prevPath: new Int32Array(0) };
         this.rootsByName.set(name, named);
       }
       info = this.rootInfo[h.root] = named;
@@ -360,7 +326,7 @@ export class HeatmapBuilder {
     this.rootNow = info;
     this.sec = h.sec;
     this.ns = h.ns;
-    if (this.autoRows && this.rows === 0) {
+    if (this.grid.measuring) {
       if (h.cpu >= 0) this.cpuKey = `c${h.cpu}`;
       else {
         const { pid, tid } = this.fast!.root(h.root);
@@ -393,8 +359,7 @@ export class HeatmapBuilder {
       node = this.stackLeaf(info, stack);
       info.nodes[stack] = node + 1;
     }
-    if (this.rows === 0) this.holdBack(node);
-    else this.place(this.sec, this.ns, node);
+    this.grid.add(this.sec, this.ns, this.cpuKey, node);
   }
 
   /**
@@ -410,7 +375,7 @@ export class HeatmapBuilder {
     let k = 0;
     while (k < n && k < m && pairs[n - 1 - k] === prev[m - 1 - k]) k++;
     const path = info.prevPath.length >= n ? info.prevPath : (info.prevPath = grownInt(info.prevPath, n));
-    let node = k > 0 ? path[k - 1] : info.node >= 0 ? info.node : (info.node = this.child(-1, info.id));
+    let node = k > 0 ? path[k - 1] : info.node >= 0 ? info.node : (info.node = this.tree.child(-1, info.id));
     const java = info.java ? 1 : 0;
     const names = this.pairIds[java];
     for (let i = n - 1 - k; i >= 0; i--) {
@@ -419,9 +384,9 @@ export class HeatmapBuilder {
         const { sym, dso } = this.fast!.pair(pairs[i]);
         this.names.java = java === 1;
         const name = tidyStrippedName(sym, dso, this.names);
-        ids = names[pairs[i]] = name === '' ? [] : name.split(';').map((x) => this.nameId(x));
+        ids = names[pairs[i]] = name === '' ? [] : name.split(';').map((x) => this.tree.nameId(x));
       }
-      for (let j = 0; j < ids.length; j++) node = this.child(node, ids[j]);
+      for (let j = 0; j < ids.length; j++) node = this.tree.child(node, ids[j]);
       path[n - 1 - i] = node;
     }
     info.prevPairs = pairs;
@@ -495,7 +460,7 @@ export class HeatmapBuilder {
     this.active = true;
     this.sec = h.sec;
     this.ns = h.ns;
-    if (this.autoRows && this.rows === 0) this.cpuKey = h.cpu >= 0 ? `c${h.cpu}` : `t${h.tid ?? h.pid}`;
+    if (this.grid.measuring) this.cpuKey = h.cpu >= 0 ? `c${h.cpu}` : `t${h.tid ?? h.pid}`;
     this.swapperSeen = false;
     this.isIdle = false;
     if (this.idleMode !== null) {
@@ -523,7 +488,7 @@ export class HeatmapBuilder {
   private tidy(pc: string, sym: string, dso: string, java: boolean): number[] {
     this.names.java = java;
     const name = tidyFrameName(pc, sym, dso, this.names);
-    return name === '' ? [] : name.split(';').map((n) => this.nameId(n));
+    return name === '' ? [] : name.split(';').map((n) => this.tree.nameId(n));
   }
 
   private onOther(text: string, s: number, e: number): void {
@@ -564,116 +529,13 @@ export class HeatmapBuilder {
     }
     let node = -1;
     if (this.stacks) {
-      node = this.child(-1, this.nameId(this.rootName));
+      node = this.tree.child(-1, this.tree.nameId(this.rootName));
       const fr = this.frames;
       for (let i = fr.length - 1; i >= 0; i--) {
         const ids = fr[i];
-        for (let j = 0; j < ids.length; j++) node = this.child(node, ids[j]);
+        for (let j = 0; j < ids.length; j++) node = this.tree.child(node, ids[j]);
       }
     }
-    if (this.rows === 0) {
-      this.holdBack(node);
-      return;
-    }
-    this.place(this.sec, this.ns, node);
-  }
-
-  // --- grid -------------------------------------------------------------------------
-
-  private place(sec: number, ns: number, node: number): void {
-    const rows = this.rows;
-    const row = Math.floor((ns * rows) / 1e9);
-    if (sec !== this.lastSec) {
-      let col = this.columns.get(sec);
-      if (col === undefined) {
-        col = new Uint32Array(rows);
-        this.columns.set(sec, col);
-      }
-      this.lastCol = col;
-      this.lastSec = sec;
-      if (this.stacks) {
-        let st = this.cellStacks.get(sec);
-        if (st === undefined) {
-          st = new ColumnStacks(rows);
-          this.cellStacks.set(sec, st);
-        }
-        this.lastStacks = st;
-        // Keep the few columns in use open; pack the others (inputs are mostly in time order).
-        const open = this.openColumns;
-        const at = open.indexOf(st);
-        if (at >= 0) open.splice(at, 1);
-        open.push(st);
-        if (open.length > OPEN_COLUMNS) open.shift()!.pack();
-      }
-    }
-    const c = ++this.lastCol![row];
-    if (c > this.maxCount) this.maxCount = c;
-    this.stats.samples++;
-    if (node >= 0) this.lastStacks!.add(node, row);
-  }
-
-  private holdBack(node: number): void {
-    const t = this.sec * 1e9 + this.ns;
-    const last = this.lastByCpu.get(this.cpuKey);
-    if (last !== undefined && t > last) this.gaps.push(t - last);
-    this.lastByCpu.set(this.cpuKey, t);
-    this.pending.push(this.sec, this.ns, node);
-    if (this.pending.length >= 3 * MEASURE_SAMPLES || (this.headerHz > 0 && this.pending.length >= 3)) this.decideRows();
-  }
-
-  private decideRows(): void {
-    let hz = this.headerHz;
-    let source = this.headerHzSource;
-    if (hz === 0 && this.gaps.length > 0) {
-      const g = this.gaps.sort((a, b) => a - b);
-      const median = g[g.length >> 1];
-      hz = 1e9 / median;
-      source = 'measured';
-    }
-    if (hz === 0) {
-      this.rows = 50;
-      this.rate = { hz: 0, source: 'default' };
-    } else {
-      this.rows = nearestRows(hz);
-      this.rate = { hz: Math.round(hz * 10) / 10, source };
-    }
-    const p = this.pending;
-    this.pending = [];
-    this.gaps = [];
-    this.lastByCpu.clear();
-    for (let i = 0; i < p.length; i += 3) this.place(p[i], p[i + 1], p[i + 2]);
-  }
-
-  // --- stack tree -------------------------------------------------------------------
-
-  private nameId(name: string): number {
-    let id = this.nameIds.get(name);
-    if (id === undefined) {
-      id = this.nameList.length;
-      name = copyString(name, 0, name.length);
-      this.nameList.push(name);
-      this.nameIds.set(name, id);
-    }
-    return id;
-  }
-
-  private child(parent: number, frame: number): number {
-    const t = this.children;
-    let id = t.get(parent, frame);
-    if (id < 0) {
-      id = this.nodes++;
-      if (id === t.parent.length) {
-        const p = new Int32Array(id * 2);
-        p.set(t.parent);
-        t.parent = p;
-        const f = new Int32Array(id * 2);
-        f.set(t.frame);
-        t.frame = f;
-      }
-      t.parent[id] = parent;
-      t.frame[id] = frame;
-      t.add(id);
-    }
-    return id;
+    this.grid.add(this.sec, this.ns, this.cpuKey, node);
   }
 }

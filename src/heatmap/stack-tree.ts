@@ -7,6 +7,16 @@
 // are nodes 0 java, 1 main (parent 0), 2 run (parent 1), and column 5076 holds
 // (row 5, node 1, 1) and (row 5, node 2, 1).
 
+import { copyString } from '../parse/perf-script.js';
+
+/** The distinct stacks, as a tree: node i is frame `frame[i]` under node `parent[i]` (-1: a root). */
+export interface StackTree {
+  names: string[];
+  parent: Int32Array;
+  frame: Int32Array;
+  size: number;
+}
+
 /**
  * (parent, frame) -> child node: open addressing over one typed array of node ids (4 bytes
  * a slot, no per-entry objects); a slot's key is read back from the tree's own arrays.
@@ -179,3 +189,58 @@ export class ColumnStacks {
   }
 }
 
+
+/** The tree of distinct stacks as samples name them: frame names by id, nodes by (parent, name). */
+export class TreeBuilder {
+  private readonly nameIds = new Map<string, number>();
+  private readonly nameList: string[] = [];
+  private nodes = 0;
+  /** Holds the tree's parent and frame arrays. */
+  private children = new ChildTable();
+
+  /** The id of a frame name (a byte string), given on first sight. */
+  nameId(name: string): number {
+    let id = this.nameIds.get(name);
+    if (id === undefined) {
+      id = this.nameList.length;
+      name = copyString(name, 0, name.length);
+      this.nameList.push(name);
+      this.nameIds.set(name, id);
+    }
+    return id;
+  }
+
+  /** The node of frame name `frame` under `parent` (-1: a root), made on first sight. */
+  child(parent: number, frame: number): number {
+    const t = this.children;
+    let id = t.get(parent, frame);
+    if (id < 0) {
+      id = this.nodes++;
+      if (id === t.parent.length) {
+        const p = new Int32Array(id * 2);
+        p.set(t.parent);
+        t.parent = p;
+        const f = new Int32Array(id * 2);
+        f.set(t.frame);
+        t.frame = f;
+      }
+      t.parent[id] = parent;
+      t.frame[id] = frame;
+      t.add(id);
+    }
+    return id;
+  }
+
+  /** Drops the lookups (name ids, the child table), keeping the tree: once reading is done. */
+  release(): void {
+    const tree = { parent: this.children.parent, frame: this.children.frame };
+    this.children = new ChildTable();
+    this.children.parent = tree.parent;
+    this.children.frame = tree.frame;
+    this.nameIds.clear();
+  }
+
+  result(): StackTree {
+    return { names: this.nameList, parent: this.children.parent, frame: this.children.frame, size: this.nodes };
+  }
+}
