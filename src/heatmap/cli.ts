@@ -25,6 +25,7 @@ import { parseSeconds } from '../parse/perf-script.js';
 import { ProfileFormatError, readProfileBytes } from '../parse/profile-input.js';
 import { sniffStream } from '../input-check.js';
 import { shellQuote } from '../shell-word.js';
+import { addEventFilterFlag, addFrameNamingFlags, frameNamingArgs, toEventFilter, toFrameNaming } from '../runtime/flag-groups.js';
 import { VERSION } from '../version.js';
 import { formatCellsTsv, HeatmapBuilder, type HeatmapOptions } from './heatmap.js';
 import { encodeHeatmap, heatmapAxis } from './embed.js';
@@ -59,8 +60,10 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       )
       .argument('[file...]', 'perf script output; - or nothing for stdin')
       .option('--rows <n>', 'offset buckets per second, or auto (from -F in the header, or measured)', '50')
-      .addOption(new Option('--format <fmt>', 'svg, or tsv: the cells as "second<TAB>bucket<TAB>count"').choices(['svg', 'tsv']).default('svg'))
-      .option('--event-filter <event>', 'keep samples of this event only (default: the first event seen)')
+      .addOption(new Option('--format <fmt>', 'svg, or tsv: the cells as "second<TAB>bucket<TAB>count"').choices(['svg', 'tsv']).default('svg'));
+    // Shared with stackcollapse (runtime/flag-groups.ts): the event filter and frame naming.
+    addEventFilterFlag(program);
+    program
       .option('--idle-regex <regex>', 'samples whose text matches are idle (default: swapper.*(cpuidle|cpu_idle|...|default_idle|do_idle), FlameScope\'s and VM idle loops)')
       .option('--no-idle-filter', 'keep idle samples')
       .option('--match <regex>', 'keep only samples whose folded stack (process name;frame;...) matches')
@@ -87,13 +90,9 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       .option('--grid', 'two columns: grid lines every 10 columns')
       .option('--accstats', 'two columns: hover shows running totals from the bottom')
       .option('--select <start,end>', 'open with this range selected and its flame graph drawn (seconds as range-perf --timezerosecs counts them)')
-      .option('--baseline <start,end>', 'open with this range pinned as the baseline A: with --select, the differential flame graph of the selection against it')
-      .option('--pid', 'flame graph root frame is comm-PID (as stackcollapse --pid)')
-      .option('--tid', 'root frame is comm-PID/TID')
-      .option('--kernel', 'annotate kernel frames with _[k]')
-      .option('--jit', 'annotate JIT frames with _[j]')
-      .option('--all', 'same as --kernel --jit')
-      .option('--addrs', 'show the address of unknown symbols')
+      .option('--baseline <start,end>', 'open with this range pinned as the baseline A: with --select, the differential flame graph of the selection against it');
+    addFrameNamingFlags(program, { pid: 'flame graph root frame is comm-PID (as stackcollapse --pid)', tid: 'root frame is comm-PID/TID', addrs: 'show the address of unknown symbols' });
+    program
       .option('-q, --quiet', 'print no warnings, and no progress line (shown only on a terminal, for long runs)')
       .addHelpText(
         'after',
@@ -137,17 +136,14 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
 
     const tsv = o.format === 'tsv';
     const wantStacks = !tsv && o.stacks !== false;
+    const naming = toFrameNaming(o);
     const opts: HeatmapOptions = {
       rows,
-      eventFilter: o.eventFilter ?? null,
+      eventFilter: toEventFilter(o),
       idle,
       // --match and --exclude test stacks: built even for tsv or --no-stacks, then dropped.
       stacks: wantStacks || filtering,
-      pid: Boolean(o.pid || o.tid),
-      tid: Boolean(o.tid),
-      kernel: Boolean(o.kernel || o.all),
-      jit: Boolean(o.jit || o.all),
-      addrs: Boolean(o.addrs),
+      ...naming,
     };
     const bad = new WarningTally();
     let where = '';
@@ -319,10 +315,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     hm.cellStacks.clear();
     const collapseFlags =
       ' --weight samples' +
-      (opts.tid ? ' --tid' : opts.pid ? ' --pid' : '') +
-      (opts.kernel ? ' --kernel' : '') +
-      (opts.jit ? ' --jit' : '') +
-      (opts.addrs ? ' --addrs' : '') +
+      // From the typed options, so that a renamed flag cannot break the command silently.
+      frameNamingArgs(naming).map((a) => ` ${a}`).join('') +
       (opts.eventFilter ? ` --event-filter ${shellQuote(opts.eventFilter)}` : '') +
       // The page leaves idle samples out: so does the command, with grep on the folded
       // lines (the idle pattern finds the same names there: docs/heatmap-svg.md).
