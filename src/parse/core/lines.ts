@@ -1,0 +1,148 @@
+// Frame lines interned by their text (see scan.ts).
+
+import { K_FRAME } from "./layout";
+import { base, lineNo, outN, setOutN, rec, ch, isBlank } from "./memory";
+import { fAddrEnd, fSymStart, fSymEnd, fDsoStart, fDsoEnd } from "./parse";
+
+// --- frame lines by text --------------------------------------------------------------------
+
+// Entry e: its bytes at arena[lineAt[e], + lineLen[e]), its hash, and its spans relative to
+// the line start (addr end, sym start, sym end, dso start, dso end). Open addressing over
+// slots (entry + 1, 0 = empty).
+export const LE: i32 = 9; // i32 per entry: at, len, hash, addrEnd, symStart, symEnd, dsoStart, dsoEnd, pair
+export let lines: usize = 0;
+export let linesN: i32 = 0;
+let linesCap: i32 = 0;
+let arena: usize = 0;
+let arenaUsed: i32 = 0;
+let arenaCap: i32 = 0;
+let slots: usize = 0;
+let slotMask: i32 = 0;
+
+/** Forgets every interned frame line (ids start again from 0). */
+export function forgetLines(): void {
+  linesN = 0;
+  arenaUsed = 0;
+  if (slots != 0) memory.fill(slots, 0, <usize>(slotMask + 1) * 4);
+}
+
+function hashBytes(s: i32, e: i32): i32 {
+  let h: u32 = <u32>(e - s) * 0x9e3779b1;
+  let i = s;
+  while (i + 4 <= e) {
+    h = (h ^ load<u32>(base + <usize>i)) * 0x01000193;
+    h ^= h >>> 13;
+    i += 4;
+  }
+  for (; i < e; i++) h = (h ^ <u32>ch(i)) * 0x01000193;
+  h ^= h >>> 15;
+  return <i32>(h | 1);
+}
+
+export function sameBytes(a: usize, b: usize, n: i32): bool {
+  let i = 0;
+  while (i + 8 <= n) {
+    if (load<u64>(a + <usize>i) != load<u64>(b + <usize>i)) return false;
+    i += 8;
+  }
+  for (; i < n; i++) if (load<u8>(a + <usize>i) != load<u8>(b + <usize>i)) return false;
+  return true;
+}
+
+let lastHash: i32 = 0;
+let lastSlot: i32 = 0;
+
+/** The id of the frame line [s, e), or -1 (then lastHash and lastSlot say where to add it). */
+export function findLine(s: i32, e: i32): i32 {
+  if (slots == 0) {
+    slotMask = (1 << 12) - 1;
+    slots = heap.alloc(<usize>(slotMask + 1) * 4);
+    memory.fill(slots, 0, <usize>(slotMask + 1) * 4);
+  }
+  const h = hashBytes(s, e);
+  const len = e - s;
+  let slot = h & slotMask;
+  for (;;) {
+    const v = load<i32>(slots + (<usize>slot << 2));
+    if (v == 0) break;
+    const ent = lines + (<usize>(v - 1) * LE << 2);
+    if (load<i32>(ent, 8) == h && load<i32>(ent, 4) == len && sameBytes(arena + <usize>load<i32>(ent), base + <usize>s, len)) return v - 1;
+    slot = (slot + 1) & slotMask;
+  }
+  lastHash = h;
+  lastSlot = slot;
+  return -1;
+}
+
+/** Interns the frame line [s, e) just parsed (its spans in fAddrStart..fDsoEnd); returns its id. */
+export function addLine(s: i32, e: i32, pair: i32): i32 {
+  if (findLine(s, e) >= 0) return -1; // cannot happen: found lines are not parsed
+  const len = e - s;
+  if (linesN == linesCap) {
+    const cap = linesCap > 0 ? linesCap << 1 : 1024;
+    const p = heap.alloc(<usize>cap * LE * 4);
+    if (linesN > 0) memory.copy(p, lines, <usize>linesN * LE * 4);
+    lines = p;
+    linesCap = cap;
+  }
+  if (arenaUsed + len > arenaCap) {
+    let cap = arenaCap > 0 ? arenaCap << 1 : 1 << 16;
+    while (cap < arenaUsed + len) cap <<= 1;
+    const p = heap.alloc(<usize>cap);
+    if (arenaUsed > 0) memory.copy(p, arena, <usize>arenaUsed);
+    arena = p;
+    arenaCap = cap;
+  }
+  memory.copy(arena + <usize>arenaUsed, base + <usize>s, <usize>len);
+  const id = linesN++;
+  const ent = lines + (<usize>id * LE << 2);
+  store<i32>(ent, arenaUsed);
+  store<i32>(ent, len, 4);
+  store<i32>(ent, lastHash, 8);
+  store<i32>(ent, fAddrEnd - s, 12);
+  store<i32>(ent, fSymStart - s, 16);
+  store<i32>(ent, fSymEnd - s, 20);
+  store<i32>(ent, fDsoStart - s, 24);
+  store<i32>(ent, fDsoEnd - s, 28);
+  store<i32>(ent, pair, 32);
+  arenaUsed += len;
+  store<i32>(slots + (<usize>lastSlot << 2), id + 1);
+  if (linesN * 2 > slotMask) rehashLines();
+  return id;
+}
+
+function rehashLines(): void {
+  const size = (slotMask + 1) << 1;
+  const mask = size - 1;
+  const ns = heap.alloc(<usize>size * 4);
+  memory.fill(ns, 0, <usize>size * 4);
+  for (let id = 0; id < linesN; id++) {
+    let slot = load<i32>(lines + (<usize>id * LE << 2), 8) & mask;
+    while (load<i32>(ns + (<usize>slot << 2)) != 0) slot = (slot + 1) & mask;
+    store<i32>(ns + (<usize>slot << 2), id + 1);
+  }
+  slots = ns;
+  slotMask = mask;
+}
+
+/** A FRAME record for an interned line at [pos, end) of this chunk. */
+export function emitFrameFromLine(id: i32, pos: i32, end: i32): void {
+  const ent = lines + (<usize>id * LE << 2);
+  const r = rec();
+  // The address starts where the line's first non-blank byte is.
+  let p = pos;
+  while (p < end && isBlank(ch(p))) p++;
+  store<i32>(r, K_FRAME);
+  store<i32>(r, lineNo, 4);
+  store<i32>(r, pos, 8);
+  store<i32>(r, end, 12);
+  store<i32>(r, p, 16);
+  store<i32>(r, pos + load<i32>(ent, 12), 20);
+  store<i32>(r, pos + load<i32>(ent, 16), 24);
+  store<i32>(r, pos + load<i32>(ent, 20), 28);
+  store<i32>(r, pos + load<i32>(ent, 24), 32);
+  store<i32>(r, pos + load<i32>(ent, 28), 36);
+  store<i32>(r, 0, 40);
+  store<i32>(r, id, 44);
+  setOutN(outN + 1);
+}

@@ -1,0 +1,103 @@
+// The core's memory: the input and output areas, the chunk being scanned, the line number,
+// byte helpers and the plain record writers (see scan.ts).
+
+import { REC, SP, TAB, K_END, K_BAD } from "./layout";
+
+// --- memory -----------------------------------------------------------------------------
+
+export let inPtr: usize = 0;
+export let inCap: i32 = 0;
+export let outPtr: usize = 0;
+export let outCap: i32 = 0; // records
+export let outN: i32 = 0;
+
+export let base: usize = 0; // the chunk being scanned
+export let lineNo: i32 = 0;
+
+// Writers for other files (imported bindings are read-only).
+/** Starts a chunk at `p`: no records written yet. */
+@inline export function setBase(p: usize): void {
+  base = p;
+}
+@inline export function setOutN(n: i32): void {
+  outN = n;
+}
+@inline export function setLine(n: i32): void {
+  lineNo = n;
+}
+
+/** The input area, at least `size` bytes; JavaScript writes a chunk there and calls scan. */
+export function inputArea(size: i32): usize {
+  if (size > inCap) {
+    let cap = inCap > 0 ? inCap : 1 << 16;
+    while (cap < size) cap <<= 1;
+    inPtr = heap.alloc(<usize>cap);
+    inCap = cap;
+  }
+  return inPtr;
+}
+
+/** Where the records of the last scan are (it may move from call to call). */
+export function outputArea(): usize {
+  return outPtr;
+}
+
+export function ensureOut(more: i32): void {
+  if (outN + more <= outCap) return;
+  let cap = outCap > 0 ? outCap << 1 : 4096;
+  while (cap < outN + more) cap <<= 1;
+  const p = heap.alloc(<usize>cap * REC * 4 + 8);
+  const aligned = (p + 7) & ~(<usize>7);
+  if (outN > 0) memory.copy(aligned, outPtr, <usize>outN * REC * 4);
+  outPtr = aligned;
+  outCap = cap;
+}
+
+@inline export function rec(): usize {
+  return outPtr + <usize>outN * REC * 4;
+}
+
+@inline export function ch(i: i32): i32 {
+  return <i32>load<u8>(base + <usize>i);
+}
+
+@inline export function isDigit(c: i32): bool {
+  return <u32>(c - 48) <= 9;
+}
+
+/** A word character as Perl's \w sees ASCII. */
+@inline export function isWord(c: i32): bool {
+  return <u32>(c - 48) <= 9 || <u32>((c | 32) - 97) <= 25 || c == 95;
+}
+
+@inline export function isBlank(c: i32): bool {
+  return c == SP || c == TAB;
+}
+
+export function emitSpan(kind: i32, start: i32, stop: i32): void {
+  const r = rec();
+  store<i32>(r, kind);
+  store<i32>(r, lineNo, 4);
+  store<i32>(r, start, 8);
+  store<i32>(r, stop, 12);
+  outN++;
+}
+
+/** An END record; `header`: the sample ends because a header starts another (inSample stays). */
+export function emitEnd(header: i32): void {
+  const r = rec();
+  store<i32>(r, K_END);
+  store<i32>(r, lineNo, 4);
+  store<i32>(r, header, 16);
+  outN++;
+}
+
+export function emitBad(reason: i32, start: i32, end: i32): void {
+  const r = rec();
+  store<i32>(r, K_BAD);
+  store<i32>(r, lineNo, 4);
+  store<i32>(r, start, 8);
+  store<i32>(r, end, 12);
+  store<i32>(r, reason, 16);
+  outN++;
+}
