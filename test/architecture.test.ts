@@ -46,7 +46,9 @@ function readModule(path: string): ModuleInfo {
   let usesProcess = false;
   const add = (spec: string) => {
     if (!spec.startsWith('.')) return;
-    imports.push(relative(ROOT, resolve(dirname(path), spec.replace(/\.js$/, '.ts'))));
+    // AssemblyScript (src/parse/core/) imports without an extension: './layout' is layout.ts.
+    const ts_ = spec.endsWith('.js') ? spec.replace(/\.js$/, '.ts') : /\.[a-z]+$/.test(spec) ? spec : `${spec}.ts`;
+    imports.push(relative(ROOT, resolve(dirname(path), ts_)));
   };
   const visit = (node: ts.Node): void => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
