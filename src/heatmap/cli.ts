@@ -64,7 +64,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     // Shared with stackcollapse (runtime/flag-groups.ts): the event filter and frame naming.
     addEventFilterFlag(program);
     program
-      .option('--idle-regex <regex>', 'samples whose text matches are idle (default: swapper.*(cpuidle|cpu_idle|...|default_idle|do_idle), FlameScope\'s and VM idle loops)')
+      .option('--idle-regex <regex>', 'samples whose text matches are idle (default: swapper, then the name of an idle loop: FlameScope\'s, and those of VMs and idle drivers)')
       .option('--no-idle-filter', 'keep idle samples')
       .option('--match <regex>', 'keep only samples whose folded stack (process name;frame;...) matches')
       .option('--exclude <regex>', 'leave out samples whose folded stack matches')
