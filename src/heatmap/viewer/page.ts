@@ -18,23 +18,14 @@ import { cellColour } from './cell-colour.js';
 import { Comparison } from './compare-ui.js';
 import { cellBefore, cellTimes, formatInstant, HeatmapData, type Cell, type Payload } from './data.js';
 import { secondText } from './time-axis.js';
-import { HeatSearch } from './heat-search.js';
+import { HeatSearch, type HeatView } from './heat-search.js';
 import { Sandwich } from './sandwich.js';
 
 /** Stack entries above which a selection's graph is drawn behind a busy indicator (~200 ms). */
 const BUSY_ENTRIES = 20000;
 
-interface View {
-  g: SVGGElement;
-  x0: number;
-  y0: number;
-  cw: number;
-  rh: number;
-  c0: number;
-  n: number;
-  k: number;
-  kind: 'main' | 'detail';
-}
+/** A view of the map: the main one (drawn by render.ts) or the drill-down (drawn here). */
+type View = HeatView;
 
 export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
   const doc = svg.ownerDocument;
