@@ -248,6 +248,8 @@ export function* renderHeatmapSvgParts(hm: Heatmap, data: EmbeddedData, o: Rende
   out.push(`<text id="details" x="${X0}" y="${detailsY}"> </text>\n`);
   {
     out.push(`<text id="selection" x="${X0}" y="${selY}"> </text>\n<text id="command" x="${X0}" y="${cmdY}"> </text>\n`);
+    // The whole command (every line of it) to the clipboard: the lines above are cut to the width.
+    out.push(`<text id="copybtn" class="btn hide" x="${fmt(svgWidth - 10)}" y="${selY}" text-anchor="end">Copy command<title>Copies the whole command, every line, to the clipboard</title></text>\n`);
     out.push(`<text id="command-b" x="${X0}" y="${cmdY + 15}"> </text>\n<text id="command-diff" x="${X0}" y="${cmdY + 30}"> </text>\n`);
     const cmpBtns = [
       ['pinbtn', 'Pin as baseline A (key B)', 0],

@@ -234,6 +234,11 @@ export class Comparison {
     return `${pipe(this.base)} > a.folded`;
   }
 
+  /** The comparison's extra command lines under the first (none without a baseline). */
+  extraLines(): string[] {
+    return this.base && this.h.selection() ? this.lines.filter((l) => l !== '') : [];
+  }
+
   private note = ' ';
   private width = 0;
   private fitNote(): void {

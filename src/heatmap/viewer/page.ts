@@ -370,6 +370,28 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
     selectRange({ c: 0, r: 0 }, { c: ncols - 1, r: rows - 1 }, true);
   });
   $('clearbtn').addEventListener('click', () => clearSelection());
+  // The printed command is cut to the window's width; this copies all of it, every line.
+  const copyBtn = $<SVGTextElement>('copybtn');
+  let copyLabelTimer = 0;
+  copyBtn.addEventListener('click', () => {
+    const lines = [commandText, ...cmp.extraLines()].filter((l) => l !== '');
+    if (lines.length === 0) return;
+    const said = (label: string) => {
+      copyBtn.firstChild!.textContent = label;
+      window.clearTimeout(copyLabelTimer);
+      copyLabelTimer = window.setTimeout(() => (copyBtn.firstChild!.textContent = 'Copy command'), 2000);
+    };
+    // Without the clipboard (an old browser, a page the browser does not trust), a prompt
+    // shows the command selected, one line: the lines joined by &&.
+    const ask = () => {
+      window.prompt('Copy the command:', lines.join(' && '));
+    };
+    if (navigator.clipboard?.writeText) {
+      navigator.clipboard.writeText(lines.join('\n') + '\n').then(() => said('Copied'), ask);
+    } else {
+      ask();
+    }
+  });
   $('orderbtn').addEventListener('click', () => {
     if (!panel) return;
     panel.order = panel.order === 'hot' ? 'alpha' : 'hot';
@@ -435,6 +457,8 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
         fitText(t, t.getAttribute('data-full')!, w - 20);
       }
     }
+    $('copybtn').setAttribute('x', String(w - 10));
+    $('copybtn').setAttribute('class', commandText !== '' ? 'btn' : 'btn hide');
     const cmd = $<SVGTextElement>('command');
     if (cmd.getAttribute('data-full') !== commandText || widthChanged) {
       cmd.setAttribute('data-full', commandText);

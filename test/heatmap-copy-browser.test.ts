@@ -1,0 +1,133 @@
+// heatmap-svg's "Copy command" button, in headless Chromium at 1280x800 and 1920x1080: the
+// printed command is cut to the window's width (a long file path, the idle stage), and the
+// button puts all of it on the clipboard, every line of a comparison included.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import type { Browser, Page } from 'playwright-core';
+import { haveChromium, launchChromium } from './browser/chromium.js';
+import { ROOT } from './helpers.js';
+
+if (!haveChromium) console.warn('NOTE: heatmap copy-command browser tests skipped (no Chromium)');
+
+/** Six seconds of 20 samples a second, two processes. */
+function profile(): string {
+  let out = '';
+  for (let s = 0; s < 6; s++) {
+    for (let i = 0; i < 20; i++) {
+      const [comm, pid, frames] = i % 3 === 0 ? ['db', '20', ['query', 'db_main']] : ['app', '10', ['work', 'main']];
+      out += `${comm} ${pid}/${pid} [000] ${(200 + s + i / 20 + 0.001).toFixed(6)}: 1 cpu-clock:\n`;
+      frames.forEach((f, d) => (out += `\t${(d + 1).toString(16)} ${f} (/bin/${comm})\n`));
+      out += '\n';
+    }
+  }
+  return out;
+}
+
+describe.skipIf(!haveChromium)('heatmap-svg: Copy command', () => {
+  let dir: string;
+  let browser: Browser;
+  let single: string;
+  let compare: string;
+  let file: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'flamekit-copy-'));
+    // A path long enough that the command is cut at 1920 px too.
+    const sub = join(dir, 'a-rather-long-directory-name-for-the-recordings-of-the-night-of-the-incident'.repeat(2));
+    spawnSync('mkdir', ['-p', sub]);
+    file = join(sub, `perf script of the api server's spike.txt`);
+    writeFileSync(file, profile());
+    const run = (out: string, args: string[]) => {
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'heatmap-svg.js'), ...args, file], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      writeFileSync(join(dir, out), r.stdout);
+      return join(dir, out);
+    };
+    single = run('single.svg', ['--select', '3,4']);
+    compare = run('compare.svg', ['--select', '3,4', '--baseline', '1,2']);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open(svg: string, width: number, height: number): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    const page = await context.newPage();
+    await page.goto(`file://${svg}`);
+    await page.waitForFunction(() => (document.getElementById('command')?.getAttribute('data-full') ?? '') !== '');
+    return page;
+  }
+
+  /** What the page shows of the command lines, and their full texts. */
+  async function shown(page: Page): Promise<{ shown: string[]; full: string; button: { x: number; right: number; y: number; visible: boolean } }> {
+    return page.evaluate(() => {
+      // The drawn text: the first text node (a cut line carries its whole text in a <title>).
+      const text = (id: string) => document.getElementById(id)?.firstChild?.textContent ?? '';
+      const b = document.getElementById('copybtn') as unknown as SVGGraphicsElement;
+      const r = b.getBoundingClientRect();
+      return {
+        shown: ['command', 'command-b', 'command-diff'].map(text),
+        full: document.getElementById('command')!.getAttribute('data-full') ?? '',
+        button: { x: r.left, right: r.right, y: r.top, visible: getComputedStyle(b).display !== 'none' && r.width > 0 },
+      };
+    });
+  }
+
+  for (const [width, height] of [
+    [1280, 800],
+    [1920, 1080],
+  ]) {
+    it(`copies the whole single-range command at ${width}x${height}`, async () => {
+      const page = await open(single, width, height);
+      const s = await shown(page);
+      // The page cuts the line; the button sits inside the window.
+      expect(s.shown[0].endsWith('\u2026'), s.shown[0]).toBe(true);
+      expect(s.full.startsWith('range-perf --timezerosecs 3 4.'), s.full).toBe(true);
+      expect(s.full).toContain(file.replace(/'/g, "'\\''"));
+      expect(s.full.endsWith(' | flamegraph-svg')).toBe(true);
+      expect(s.button.visible).toBe(true);
+      expect(s.button.x).toBeGreaterThan(0);
+      expect(s.button.right).toBeLessThanOrEqual(width);
+      await page.click('#copybtn');
+      await page.waitForFunction(() => document.getElementById('copybtn')?.firstChild?.textContent === 'Copied');
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      expect(copied).toBe(`${s.full}\n`);
+      await page.context().close();
+    });
+  }
+
+  it('copies all three lines of a comparison, in order', async () => {
+    const page = await open(compare, 1280, 800);
+    await page.waitForFunction(() => (document.getElementById('command-diff')?.textContent ?? '').trim() !== '');
+    const s = await shown(page);
+    await page.click('#copybtn');
+    await page.waitForFunction(() => document.getElementById('copybtn')?.firstChild?.textContent === 'Copied');
+    const lines = (await page.evaluate(() => navigator.clipboard.readText())).split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toBe('');
+    expect(lines[0]).toBe(s.full);
+    expect(lines[0].startsWith('range-perf --timezerosecs 1 2.'), lines[0]).toBe(true);
+    expect(lines[0].endsWith(' > a.folded')).toBe(true);
+    expect(lines[1].startsWith('range-perf --timezerosecs 3 4.'), lines[1]).toBe(true);
+    expect(lines[1].endsWith(' > b.folded')).toBe(true);
+    expect(lines[2]).toBe('flamegraph-svg --diff --normalize a.folded b.folded > diff.svg');
+    // Each shown line is the start of its copied line (cut with an ellipsis) or all of it.
+    s.shown.forEach((t, i) => expect(lines[i].startsWith(t.replace(/\u2026$/, ''))).toBe(true));
+    await page.context().close();
+  });
+
+  it('is hidden while nothing is selected, and after Clear', async () => {
+    const page = await open(single, 1280, 800);
+    await page.click('#clearbtn');
+    const s = await shown(page);
+    expect(s.button.visible).toBe(false);
+    expect(s.full).toBe('');
+    await page.context().close();
+  });
+});
