@@ -79,7 +79,10 @@ export class Comparison {
             enhanced: h.D.enhanced,
             roots: () => this.roots(),
             busy: (work) => withBusy(h.svg, this.$('busy'), work),
-            onPick: () => {
+            onPick: (node) => {
+              // The URL names the process, so that a link opens with it picked.
+              this.h.state.p = node >= 0 ? this.procName(node) : '';
+              this.h.save();
               this.h.panel!.zoomNode = -1;
               this.h.redraw();
             },
@@ -154,6 +157,7 @@ export class Comparison {
   cleared(): void {
     if (this.procs && this.procs.picked >= 0) {
       this.procs.picked = -1;
+      this.h.state.p = '';
       this.procs.recolour();
     }
     this.procs?.draw(null, null, null);
@@ -169,8 +173,23 @@ export class Comparison {
     this.h.state.base = this.base ? cellsText(this.base) : '';
     this.elided = st.cv === 'elided';
     this.h.state.cv = this.elided ? 'elided' : '';
+    // The process named by `p` is picked when the selection's graph is drawn (selfFor).
+    this.wantPick = st.p ?? '';
+    this.h.state.p = '';
     this.h.highlightBase(this.base);
     this.update();
+  }
+
+  /** A process (root node) by its name: comm, or comm-PID with --pid. */
+  private procName(node: number): string {
+    return this.h.D.names![this.h.data.frame![node]];
+  }
+
+  /** The process named by the URL, to pick once its selection is drawn ('' when none). */
+  private wantPick = '';
+  /** The URL named a process but no selection to pick it in. */
+  dropPick(): void {
+    this.wantPick = '';
   }
 
   private roots(): Int32Array {
@@ -192,9 +211,25 @@ export class Comparison {
     let pick = this.procs ? this.procs.picked : -1;
     const rawB = data.selfOf(sel.a, sel.b);
     const rawA = this.base ? data.selfOf(this.base.a, this.base.b) : null;
+    if (this.procs && this.wantPick !== '') {
+      // A link's process: picked if the selection (or the baseline) has it.
+      const want = this.wantPick;
+      this.wantPick = '';
+      for (const raw of rawA ? [rawB, rawA] : [rawB]) {
+        for (const k of raw.keys()) {
+          if (pick < 0 && this.procName(root[k]) === want) pick = root[k];
+        }
+      }
+      if (pick >= 0) {
+        this.procs.picked = pick;
+        this.procs.recolour();
+        this.h.state.p = want;
+      }
+    }
     if (this.procs && pick >= 0 && !hasRoot(rawB, root, pick) && !(rawA && hasRoot(rawA, root, pick))) {
       // The picked process has no samples here: all processes again.
       this.procs.picked = -1;
+      this.h.state.p = '';
       this.procs.recolour();
       pick = -1;
     }

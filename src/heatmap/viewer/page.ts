@@ -501,12 +501,12 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
   });
 
   // --- URL fragment state --------------------------------------------------------------------
-  const state: Record<string, string> = { sel: '', drill: '', base: '', cv: '', s: '', z: '', o: '', l: '' };
+  const state: Record<string, string> = { sel: '', drill: '', base: '', cv: '', p: '', s: '', z: '', o: '', l: '' };
   let restoring = false;
   function saveState(): void {
     if (restoring) return;
     const parts: string[] = [];
-    for (const k of ['drill', 'sel', 'base', 'cv', 'o', 'l', 'z', 's']) if (state[k]) parts.push(`${k}=${encodeURIComponent(state[k])}`);
+    for (const k of ['drill', 'sel', 'base', 'cv', 'p', 'o', 'l', 'z', 's']) if (state[k]) parts.push(`${k}=${encodeURIComponent(state[k])}`);
     const hash = parts.length ? '#' + parts.join('&') : '';
     try {
       window.history.replaceState(null, '', hash || window.location.pathname + window.location.search);
@@ -572,6 +572,8 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
         highlight(v, { c: a.c - v.c0, r: a.r }, { c: b.c - v.c0, r: b.r }, v.kind === 'main' ? 'hl-main' : 'hl-detail');
         P0.zoomNode = state.z ? Number(state.z) : -1;
         selectRange(a, b, !h);
+      } else {
+        cmp.dropPick();
       }
     } finally {
       restoring = false;

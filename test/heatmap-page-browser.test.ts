@@ -1,6 +1,8 @@
-// heatmap-svg's "Copy command" button, in headless Chromium at 1280x800 and 1920x1080: the
-// printed command is cut to the window's width (a long file path, the idle stage), and the
-// button puts all of it on the clipboard, every line of a comparison included.
+// heatmap-svg's page in headless Chromium, at 1280x800 and 1920x1080:
+//   - "Copy command": the printed command is cut to the window's width (a long file path,
+//     the idle stage), and the button puts all of it on the clipboard, every line of a
+//     comparison included;
+//   - a picked process is kept in the URL, so that a link (or a reload) opens with it picked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { haveChromium, launchChromium } from './browser/chromium.js';
 import { ROOT } from './helpers.js';
 
-if (!haveChromium) console.warn('NOTE: heatmap copy-command browser tests skipped (no Chromium)');
+if (!haveChromium) console.warn('NOTE: heatmap page (copy command, process in the URL) browser tests skipped (no Chromium)');
 
 /** Six seconds of 20 samples a second, two processes. */
 function profile(): string {
@@ -26,7 +28,7 @@ function profile(): string {
   return out;
 }
 
-describe.skipIf(!haveChromium)('heatmap-svg: Copy command', () => {
+describe.skipIf(!haveChromium)('heatmap-svg page: Copy command, the process in the URL', () => {
   let dir: string;
   let browser: Browser;
   let single: string;
@@ -128,6 +130,64 @@ describe.skipIf(!haveChromium)('heatmap-svg: Copy command', () => {
     const s = await shown(page);
     expect(s.button.visible).toBe(false);
     expect(s.full).toBe('');
+    await page.context().close();
+  });
+
+  /** The process table's rows: name, samples, and whether picked. */
+  async function processRows(page: Page): Promise<{ name: string; samples: number; on: boolean }[]> {
+    return page.evaluate(() =>
+      Array.from(document.querySelectorAll('#procs .procrow')).map((r) => ({
+        name: r.getAttribute('data-proc') ?? '',
+        samples: Number(r.getAttribute('data-samples')),
+        on: (r.getAttribute('class') ?? '').split(' ').includes('on'),
+      })),
+    );
+  }
+  /** The names of the flame graph's frames as drawn. */
+  async function frameNames(page: Page): Promise<string[]> {
+    return page.$$eval('#flame > g', (gs) => gs.map((g) => (g as unknown as { _f: { name: string } })._f.name));
+  }
+
+  it('keeps a picked process in the URL: a reload opens with it picked, Esc drops it', async () => {
+    const page = await open(single, 1280, 800);
+    const before = await processRows(page);
+    expect(before.map((r) => r.name).sort()).toEqual(['app', 'db']);
+    expect(before.every((r) => !r.on)).toBe(true);
+    const all = await frameNames(page);
+    expect(all).toContain('work');
+    expect(all).toContain('query');
+    await page.click('#procs text[data-proc="db"]');
+    await page.waitForFunction(() => /(^#|&)p=db(&|$)/.test(window.location.hash));
+    const picked = await frameNames(page);
+    expect(picked).toContain('query');
+    expect(picked).not.toContain('work');
+    // The link, opened again: the same process is picked, the graph has its stacks only.
+    const url = page.url();
+    await page.goto('about:blank');
+    await page.goto(url);
+    await page.waitForFunction(() => document.querySelector('#procs .procrow.on') !== null);
+    const again = await processRows(page);
+    expect(again.filter((r) => r.on).map((r) => r.name)).toEqual(['db']);
+    expect(await frameNames(page)).toEqual(picked);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !/(^#|&)p=/.test(window.location.hash));
+    expect((await processRows(page)).every((r) => !r.on)).toBe(true);
+    expect((await frameNames(page)).sort()).toEqual([...all].sort());
+    await page.context().close();
+  });
+
+  it('ignores a process the selection does not have, and one named without a selection', async () => {
+    const page = await open(single, 1280, 800);
+    const url = page.url().replace(/#.*$/, '');
+    await page.goto('about:blank');
+    await page.goto(`${url}#sel=${encodeURIComponent('3.0-4.49')}&p=nosuch`);
+    await page.waitForFunction(() => document.querySelectorAll('#procs .procrow').length > 0);
+    expect((await processRows(page)).every((r) => !r.on)).toBe(true);
+    expect(page.url()).not.toContain('p=nosuch');
+    await page.goto('about:blank');
+    await page.goto(`${url}#p=db`);
+    await page.waitForFunction(() => document.documentElement.getAttribute('data-ready') === '1');
+    expect(await processRows(page)).toEqual([]);
     await page.context().close();
   });
 });
