@@ -158,6 +158,28 @@ export class HeatmapBuilder {
   }
 
   /**
+   * Whether `pushBytes` can take raw bytes (the stacks mode): then no text need be made of
+   * the input. Otherwise feed whole lines with `push`.
+   */
+  get takesBytes(): boolean {
+    return this.fast !== null;
+  }
+
+  /**
+   * Feeds any piece of an input as bytes (only when `takesBytes`): a line cut at the end
+   * waits for the rest, or for `endInput`. The bytes are copied into the core at once (the
+   * caller may reuse its buffer).
+   */
+  pushBytes(bytes: Uint8Array): void {
+    this.fast!.push(bytes);
+  }
+
+  /** Bytes of a last line not yet ended, held back by pushBytes (for a bound on line length). */
+  get pending(): number {
+    return this.fast === null ? 0 : this.fast.pending;
+  }
+
+  /**
    * Ends one input: its last sample ends even without a blank line. Returns the input's
    * first and last sample times in seconds (±Infinity when it had none).
    */
