@@ -35,9 +35,9 @@ interface RootInfo {
   id: number;
   java: boolean;
   nodes: Int32Array;
-  /** The root's own node (-1 until made), and its last new stack with the nodes along it, root first. */
+  /** The root's own node (-1 until made), and its last new stack (-1: none) with the nodes along it, root first. */
   node: number;
-  prevPairs: Int32Array;
+  prevStack: number;
   prevPath: Int32Array;
 }
 
@@ -94,8 +94,8 @@ export class HeatmapBuilder {
   /** Per core root id: the root name's info (shared by the roots of one name). */
   private rootInfo: RootInfo[] = [];
   private readonly rootsByName = new Map<string, RootInfo>();
-  /** Per pair id, by Java-ness: its frame name ids, root first. */
-  private pairIds: number[][][] = [[], []];
+  /** Per pair id, by Java-ness: its frame name ids, root first (null until worked out; kept dense, so V8 keeps fast elements). */
+  private pairIds: (number[] | null)[][] = [[], []];
   /** Per pair id: IDLE_* bits + IDLE_KNOWN once worked out. */
   private pairIdle = new Uint8Array(1024);
   /** Per stack id: the idle test's outcome for its 4 starting states (2 bits each; see stackIdle). */
@@ -340,7 +340,7 @@ export class HeatmapBuilder {
       const name = rootFrameName(comm, pid, tid, { pid: this.pidRoot, tid: this.tidRoot });
       let named = this.rootsByName.get(name);
       if (named === undefined) {
-        named = { id: this.tree.nameId(name), java: name.startsWith('java'), nodes: new Int32Array(0), node: -1, prevPairs: new Int32Array(0), prevPath: new Int32Array(0) };
+        named = { id: this.tree.nameId(name), java: name.startsWith('java'), nodes: new Int32Array(0), node: -1, prevStack: -1, prevPath: new Int32Array(0) };
         this.rootsByName.set(name, named);
       }
       info = this.rootInfo[h.root] = named;
@@ -390,9 +390,9 @@ export class HeatmapBuilder {
    * from it by comparing pair ids, without a probe of the tree's table per frame.
    */
   private stackLeaf(info: RootInfo, stack: number): number {
-    const pairs = this.pairsOf(stack);
+    const pairs = this.fast!.stackView(stack);
     const n = pairs.length;
-    const prev = info.prevPairs;
+    const prev = info.prevStack < 0 ? pairs.subarray(0, 0) : this.fast!.stackView(info.prevStack);
     const m = prev.length;
     let k = 0;
     while (k < n && k < m && pairs[n - 1 - k] === prev[m - 1 - k]) k++;
@@ -401,30 +401,21 @@ export class HeatmapBuilder {
     const java = info.java ? 1 : 0;
     const names = this.pairIds[java];
     for (let i = n - 1 - k; i >= 0; i--) {
-      let ids = names[pairs[i]];
-      if (ids === undefined) {
+      const pair = pairs[i];
+      while (names.length <= pair) names.push(null);
+      let ids = names[pair];
+      if (ids === null) {
         const { sym, dso } = this.fast!.pair(pairs[i]);
         this.names.java = java === 1;
         const name = tidyStrippedName(sym, dso, this.names);
-        ids = names[pairs[i]] = name === '' ? [] : name.split(';').map((x) => this.tree.nameId(x));
+        ids = names[pair] = name === '' ? [] : name.split(';').map((x) => this.tree.nameId(x));
       }
       for (let j = 0; j < ids.length; j++) node = this.tree.child(node, ids[j]);
       path[n - 1 - i] = node;
     }
-    info.prevPairs = pairs;
+    info.prevStack = stack;
     return node;
   }
-
-  /** Stack `stack`'s pair ids, leaf first (the last one asked for is kept: the idle test and the tree both read it). */
-  private pairsOf(stack: number): Int32Array {
-    if (stack !== this.lastStackId) {
-      this.lastStackId = stack;
-      this.lastStackPairs = this.fast!.stack(stack);
-    }
-    return this.lastStackPairs;
-  }
-  private lastStackId = -1;
-  private lastStackPairs: Int32Array = new Int32Array(0);
 
   /**
    * FlameScope's idle test over a stack's frames, leaf first as perf prints them, from the
@@ -438,7 +429,7 @@ export class HeatmapBuilder {
     const shift = 2 * ((seen ? 2 : 0) + (skip ? 1 : 0));
     const known = (this.stackIdle[stack] >> shift) & 3;
     if (known !== 0) return known === 2;
-    const pairs = this.pairsOf(stack);
+    const pairs = this.fast!.stackView(stack);
     let idle = false;
     for (let i = skip ? 1 : 0; i < pairs.length && !idle; i++) {
       const bits = this.pairIdleBits(pairs[i]);

@@ -225,8 +225,20 @@ export class StackScanner {
 
   /** Stack `id`: its pair ids, leaf first (a copy). */
   stack(id: number): Int32Array {
-    const core = this.core;
-    const e = new Int32Array(core.memory.buffer, core.tableEntries(STACKS) + id * 12, 2);
-    return new Int32Array(core.memory.buffer.slice(core.tableArena(STACKS) + e[0], core.tableArena(STACKS) + e[0] + e[1]));
+    return this.stackView(id).slice();
   }
+
+  /**
+   * Stack `id`: its pair ids, leaf first, as a view of the core's memory: valid until the
+   * next `push` or `finish` (the core's tables may move as they grow). No copy.
+   */
+  stackView(id: number): Int32Array {
+    const core = this.core;
+    let m = this.mem32;
+    if (m.buffer !== core.memory.buffer) m = this.mem32 = new Int32Array(core.memory.buffer);
+    const e = (core.tableEntries(STACKS) >> 2) + id * 3;
+    const at = (core.tableArena(STACKS) + m[e]) >> 2;
+    return m.subarray(at, at + (m[e + 1] >> 2));
+  }
+  private mem32 = new Int32Array(0);
 }
