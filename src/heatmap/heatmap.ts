@@ -211,6 +211,7 @@ export class HeatmapBuilder {
     this.pairIds = [[], []];
     this.pairIdle = new Uint8Array(0);
     this.stackIdle = new Uint8Array(0);
+    this.headerIdleOf.clear();
   }
 
   /** Whether any sample header carried a timestamp. */
@@ -359,8 +360,31 @@ export class HeatmapBuilder {
     this.swapperSeen = false;
     this.skipFirst = h.frameOnHeader;
     // The header line first (the frame printed on it, if any, included: skipFirst).
-    if (this.idleMode !== null) this.scanIdle(this.fast!.lineText(h.start, h.end), 0, h.end - h.start);
+    if (this.idleMode !== null) this.headerIdle(h);
   }
+
+  /**
+   * The idle test of a header line. A line that ends with its event holds letters only in
+   * the comm and the event (pid, tid, cpu, time and period are digits and punctuation, and
+   * neither 'swapper' nor an idle name holds a blank), so its outcome is worked out once
+   * per (root, event); other lines (trace fields, a frame after the event) are read.
+   */
+  private headerIdle(h: SampleHeader): void {
+    const bare = h.eventEnd >= 0 && h.end === h.eventEnd + 1 && !h.frameOnHeader && h.event < 1 << 20;
+    const key = h.root * (1 << 20) + h.event;
+    if (bare) {
+      const known = this.headerIdleOf.get(key);
+      if (known !== undefined) {
+        this.swapperSeen = (known & 1) !== 0;
+        this.isIdle = (known & 2) !== 0;
+        return;
+      }
+    }
+    this.scanIdle(this.fast!.lineText(h.start, h.end), 0, h.end - h.start);
+    if (bare) this.headerIdleOf.set(key, (this.swapperSeen ? 1 : 0) | (this.isIdle ? 2 : 0));
+  }
+  /** Per (root, event) of header lines that end with their event: 'swapper' seen (1), idle (2). */
+  private readonly headerIdleOf = new Map<number, number>();
 
   private onSample(stack: number): void {
     const info = this.rootNow;

@@ -37,6 +37,8 @@ export interface SampleHeader {
   /** Offsets of the header line in the chunk ([start, end), no line break): see StackScanner.lineText. */
   start: number;
   end: number;
+  /** Offset of the ':' that ends the event name, or -1 when the header names no event. */
+  eventEnd: number;
 }
 
 export interface StackHandlers {
@@ -72,7 +74,7 @@ export class StackScanner {
   timedHeaders = 0;
   private line = 0;
   private readonly core: CoreExports;
-  private readonly h: SampleHeader = { line: 0, hasTime: false, sec: 0, ns: 0, period: 1, root: 0, event: 0, cpu: -1, frameOnHeader: false, start: 0, end: 0 };
+  private readonly h: SampleHeader = { line: 0, hasTime: false, sec: 0, ns: 0, period: 1, root: 0, event: 0, cpu: -1, frameOnHeader: false, start: 0, end: 0, eventEnd: -1 };
 
   constructor(private readonly on: StackHandlers) {
     this.core = instantiateCore();
@@ -169,6 +171,7 @@ export class StackScanner {
         h.event = r[o + 25];
         h.start = r[o + 2];
         h.end = r[o + 3];
+        h.eventEnd = r[o + 15] > r[o + 14] ? r[o + 15] : -1;
         h.frameOnHeader = (flags & F_HEADER_FRAME) !== 0;
         h.cpu = (flags & F_CPU_BIG) !== 0 ? this.bigCpu(r[o + 9] < 0 ? r[o + 7] : r[o + 9], r[o + 3]) : r[o + 23];
         this.headers++;
