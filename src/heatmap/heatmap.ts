@@ -212,6 +212,7 @@ export class HeatmapBuilder {
     this.pairIdle = new Uint8Array(0);
     this.stackIdle = new Uint8Array(0);
     this.headerIdleOf.clear();
+    this.pairTexts = [];
   }
 
   /** Whether any sample header carried a timestamp. */
@@ -364,13 +365,14 @@ export class HeatmapBuilder {
   }
 
   /**
-   * The idle test of a header line. A line that ends with its event holds letters only in
+   * The idle test of a header line. A line that ends with its event (and blanks, as perf
+   * prints it) holds letters only in
    * the comm and the event (pid, tid, cpu, time and period are digits and punctuation, and
    * neither 'swapper' nor an idle name holds a blank), so its outcome is worked out once
    * per (root, event); other lines (trace fields, a frame after the event) are read.
    */
   private headerIdle(h: SampleHeader): void {
-    const bare = h.eventEnd >= 0 && h.end === h.eventEnd + 1 && !h.frameOnHeader && h.event < 1 << 20;
+    const bare = h.eventEnd >= 0 && !h.frameOnHeader && h.event < 1 << 20 && this.fast!.blanks(h.eventEnd + 1, h.end);
     const key = h.root * (1 << 20) + h.event;
     if (bare) {
       const known = this.headerIdleOf.get(key);
@@ -429,7 +431,7 @@ export class HeatmapBuilder {
       while (names.length <= pair) names.push(null);
       let ids = names[pair];
       if (ids === null) {
-        const { sym, dso } = this.fast!.pair(pairs[i]);
+        const { sym, dso } = this.pairText(pair);
         this.names.java = java === 1;
         const name = tidyStrippedName(sym, dso, this.names);
         ids = names[pair] = name === '' ? [] : name.split(';').map((x) => this.tree.nameId(x));
@@ -467,6 +469,14 @@ export class HeatmapBuilder {
     return idle;
   }
 
+  /** Pair `pair`'s symbol and dso, read from the core once (the names of both Java-nesses and the idle test use them). */
+  private pairText(pair: number): { sym: string; dso: string } {
+    const texts = this.pairTexts;
+    while (texts.length <= pair) texts.push(null);
+    return (texts[pair] ??= this.fast!.pair(pair));
+  }
+  private pairTexts: ({ sym: string; dso: string } | null)[] = [];
+
   /**
    * What the idle test needs of a frame line, from its pair: the line is `addr sym+0xoff
    * (dso)`, and no idle name or 'swapper' can lie in the address, the offset or across
@@ -476,7 +486,7 @@ export class HeatmapBuilder {
     if (pair >= this.pairIdle.length) this.pairIdle = grown(this.pairIdle, pair);
     let bits = this.pairIdle[pair];
     if (bits === 0) {
-      const { sym, dso } = this.fast!.pair(pair);
+      const { sym, dso } = this.pairText(pair);
       bits = idleBits(`${sym} (${dso}`) | IDLE_KNOWN;
       this.pairIdle[pair] = bits;
     }

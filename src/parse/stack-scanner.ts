@@ -144,6 +144,15 @@ export class StackScanner {
     return this.text(s, e);
   }
 
+  /** Whether bytes [s, e) of the chunk being replayed are all blanks (spaces, tabs): valid only during a handler's call. */
+  blanks(s: number, e: number): boolean {
+    let b = this.mem8;
+    if (b.buffer !== this.core.memory.buffer) b = this.mem8 = new Uint8Array(this.core.memory.buffer);
+    for (let i = this.inputAt + s, end = this.inputAt + e; i < end; i++) if (b[i] !== 32 && b[i] !== 9) return false;
+    return true;
+  }
+  private mem8 = new Uint8Array(0);
+
   /** Bytes [s, e) of the chunk in the input area, as latin1 text. */
   private text(s: number, e: number): string {
     return Buffer.from(this.core.memory.buffer, this.inputAt + s, e - s).toString('latin1');
