@@ -171,6 +171,7 @@ const ROW_IDS = [
   ['real', 'stackcollapse on a recorded profile (>= 10,000 distinct stacks), paired with inferno-collapse-perf'],
   ['real-3mb', 'stackcollapse on its first 3 MB, paired with inferno-collapse-perf'],
   ['real-classic', 'the per-second loop range-perf | stackcollapse | flamegraph-svg over ~15 MB of it, paired with the Perl tools'],
+  ['real-heatmap', 'heatmap-svg on the recorded profile and on a 16-CPU profile with idle samples, paired with --no-stacks'],
 ];
 // A row: id, label, tool(s) it needs, bytes it has to read (for MB/s and the prorated floor),
 // the command, and a check of its output. `prepare` runs before each timed run.
@@ -375,6 +376,46 @@ function realRows(o, want) {
   return out;
 }
 
+// ---------------------------------------------------------------------------- heat map with stacks
+// issue 10: heatmap-svg with stacks (the default) should take at most 1.5x its own
+// --no-stacks time, on the recorded profile and on a 16-CPU profile with idle samples
+// (generated once, cached in bench/corpus/ like the main corpus). Runs alternate, and the
+// row reports the median of the per-pair ratios.
+function ensureCorpus16() {
+  mkdirSync(CORPUS_DIR, { recursive: true });
+  const file = join(CORPUS_DIR, `perf-200mb-300s-16cpu-99hz-seed1-${genHash}.txt`);
+  if (!existsSync(file)) {
+    log(`generating a 200 MB 16-CPU perf script corpus ${file}`);
+    const r = spawnSync(NODE, [GEN, '--mb', '200', '--seconds', '300', '--cpus', '16', '--out', file], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (r.status !== 0) throw new Error(`gen-corpus failed (exit ${r.status})`);
+  }
+  return file;
+}
+
+function heatmapRealRows(o, want) {
+  if (!want('real-heatmap')) return [];
+  const missing = toolMissing('heatmap-svg');
+  if (missing) return [{ id: 'real-heatmap', label: 'heatmap-svg with stacks / --no-stacks', skipped: missing }];
+  const out = [];
+  const real = ensureRealProfile();
+  const inputs = [];
+  if (real.skipped) out.push({ id: 'real-heatmap', label: 'heatmap-svg, recorded profile', skipped: real.skipped });
+  else inputs.push({ what: 'recorded profile', file: real.file });
+  inputs.push({ what: '16 CPUs, 30% idle', file: ensureCorpus16() });
+  const runs = Math.max(o.runs, 5);
+  for (const [k, { what, file }] of inputs.entries()) {
+    const svg = join(OUT_DIR, `real-heatmap-${k}.svg`), bare = join(OUT_DIR, `real-heatmap-${k}.nostacks.svg`);
+    const isSvg = (p) => () => { nonEmpty(p); if (!headOf(p, 4096).includes('<svg')) fail(`${p} is not SVG`); };
+    const ours = { label: `heatmap-svg ${what}`, cmd: `{T} ${nodeTool('heatmap-svg')} -q ${q(file)} > ${q(svg)}`, check: isSvg(svg) };
+    const theirs = { label: `heatmap-svg --no-stacks ${what}`, cmd: `{T} ${nodeTool('heatmap-svg')} -q --no-stacks ${q(file)} > ${q(bare)}`, check: isSvg(bare) };
+    const r = runPaired(runs, [ours, theirs]);
+    out.push({ id: 'real-heatmap', label: `heatmap-svg, ${what}`, bytes: sizeOf(file), seconds: r.seconds[0], rssMB: r.rss[0], extra: `${runs} paired runs; CPU ${r.cpu[0].toFixed(2)} s` });
+    out.push({ id: 'real-heatmap-nostacks', label: '  heatmap-svg --no-stacks, same input', bytes: sizeOf(file), seconds: r.seconds[1], rssMB: r.rss[1],
+      note: `stacks / --no-stacks: ${r.ratio.toFixed(2)}× wall (median of per-pair ratios ${r.ratios.map((x) => x.toFixed(2)).join(' ')}), ${r.cpuRatio.toFixed(2)}× CPU; target ≤ 1.5×; CPU ${r.cpu[1].toFixed(2)} s` });
+  }
+  return out;
+}
+
 /** Whole seconds from the first to the last timestamp of a perf script file, plus one. */
 function spanSeconds(f) {
   const text = readFileSync(f, 'latin1');
@@ -436,7 +477,7 @@ async function main() {
   // Only rows on the recorded profile: no generated corpus needed.
   if (o.only.length && o.only.every((w) => w.startsWith('real'))) {
     mkdirSync(OUT_DIR, { recursive: true });
-    const res = realRows(o, want);
+    const res = [...realRows(o, want), ...heatmapRealRows(o, want)];
     process.stdout.write(printTable(res, `flamekit bench: recorded profile rows; runs paired; node ${process.version}\n`));
     return;
   }
@@ -498,6 +539,7 @@ async function main() {
   }
 
   results.push(...realRows(o, want));
+  results.push(...heatmapRealRows(o, want));
 
   const header = `flamekit bench: ${corpus.file.replace(ROOT + '/', '')}\n` +
     `corpus: ${fmt(corpus.bytes / MB, 1)} MB, ${corpus.samples} samples over ${corpus.spanSeconds} s (${corpus.windows} one-second windows), ` +

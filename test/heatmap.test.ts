@@ -484,6 +484,26 @@ describe('two-column input (trace2heatmap.pl)', () => {
     expect(r.stderr).toBe('heatmap-svg: warning: left out 1 value outside --minlat/--maxlat or past --maxcol\n');
   });
 
+  it('tells two columns from perf script by the first lines, however stdin is cut', async () => {
+    // Cut into 1- and 7-byte reads, the comment line arrives alone; the kind is told from
+    // the first 64 KiB (or all) of the input, not from its first read.
+    const text = '# read latency, us\n0.1 5\n0.5 12\n1.2 40\n1.9 40\n2.0 100\n';
+    const whole = await runMain(main, ['--rows', '10'], text);
+    expect(whole.code).toBe(0);
+    expect(whole.stdout.toString()).toContain('>Latency Heat Map</text>');
+    for (const size of [1, 7]) {
+      const cut = await runMain(main, ['--rows', '10'], text, size);
+      expect(cut.stderr).toBe(whole.stderr);
+      expect(cut.stdout.toString()).toBe(whole.stdout.toString());
+    }
+    const samples = perf([[1, 0, 'a', ['f', 'g']], [1, 250000000, 'b', ['g']], [2, 500000000, 'a', ['f', 'g']]]);
+    // With stacks (the default), perf script goes to the core as bytes, read by read.
+    const perfWhole = await runMain(main, [], samples);
+    expect(perfWhole.code).toBe(0);
+    expect(perfWhole.stdout.toString()).toContain('<svg');
+    for (const size of [1, 7]) expect((await runMain(main, [], samples, size)).stdout.toString()).toBe(perfWhole.stdout.toString());
+  });
+
   it('says when the row resolution is too high', async () => {
     const r = await runMain(main, ['--rows', '50'], '0 1\n1 2\n');
     expect(r.code).toBe(1);

@@ -36,6 +36,7 @@ import { DEFAULT_IDLE } from './idle.js';
 import { leftOut } from '../runtime/counts.js';
 import { renderHeatmapSvgParts } from './render.js';
 import { addProfileSamples } from './profile-samples.js';
+import { cutLines, LINE_CHUNK, MAX_LINE_BYTES } from '../runtime/lines.js';
 import { LATENCY_DEFAULTS, LatencyBuilder, looksLikeColumns, renderLatencySvg, type LatencyOptions } from './latency.js';
 
 const PROG = 'heatmap-svg';
@@ -187,17 +188,31 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
           continue;
         }
         if (sniffed.kind !== 'empty') textInputs.push(input.name);
-        for await (const chunk of readLineChunks(sniffed.bytes, input.name)) {
-          if (!decided && chunk.text.trim() !== '') {
+        let source: AsyncIterable<Buffer> = sniffed.bytes;
+        if (!decided) {
+          // Perf script or two columns: told from the first lines that are not blank.
+          const peek = await peekLines(sniffed.bytes, input.name);
+          source = peek.bytes;
+          if (peek.text !== null) {
             decided = true;
-            if (looksLikeColumns(chunk.text)) columns = new LatencyBuilder(latencyOptions(o, rows));
+            if (looksLikeColumns(peek.text)) columns = new LatencyBuilder(latencyOptions(o, rows));
           }
-          if (columns) columns.push(chunk.text);
-          else {
-            b.push(chunk.text, chunk.bytes);
+        }
+        if (!columns && b.takesBytes) {
+          // The stacks mode reads bytes: straight into the core from the reused read buffer, no text made.
+          for await (const bytes of source) {
+            b.pushBytes(bytes);
+            if (b.pending > MAX_LINE_BYTES) throw new DataError(`a line is longer than ${MAX_LINE_BYTES >> 20} MiB; is this text?`, input.name);
+            read += bytes.length;
+            progress.update(read, null);
           }
-          read += chunk.bytes.length;
-          progress.update(read, null);
+        } else {
+          for await (const chunk of readLineChunks(source, input.name)) {
+            if (columns) columns.push(chunk.text);
+            else b.push(chunk.text, chunk.bytes);
+            read += chunk.bytes.length;
+            progress.update(read, null);
+          }
         }
         if (columns) columns.endInput();
         else Object.assign(span, b.endInput());
@@ -357,6 +372,47 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     }
     await out.end();
   });
+}
+
+/**
+ * The first chunk of whole lines of an input that is not blank (about LINE_CHUNK bytes, cut
+ * as readLineChunks cuts; null when the input is blank to its end), read from at least
+ * LINE_CHUNK bytes or the whole input, and the input again from its start.
+ */
+async function peekLines(source: AsyncGenerator<Buffer>, inputName: string): Promise<{ text: string | null; bytes: AsyncGenerator<Buffer> }> {
+  const held: Buffer[] = [];
+  let size = 0;
+  let ended = false;
+  // Where the lines not yet looked at start, and the first chunk found.
+  let from = 0;
+  const found = { text: null as string | null };
+  while (found.text === null && !ended) {
+    const r = await source.next();
+    if (r.done) ended = true;
+    else {
+      // A reader may reuse its Buffer: keep a copy of what is held back.
+      held.push(Buffer.from(r.value));
+      size += r.value.length;
+      if (size > MAX_LINE_BYTES) throw new DataError(`a line is longer than ${MAX_LINE_BYTES >> 20} MiB; is this text?`, inputName);
+      if (size < LINE_CHUNK || r.value.indexOf(10) < 0) continue;
+    }
+    const all = held.length === 1 ? held[0] : Buffer.concat(held);
+    held.length = 0;
+    held.push(all);
+    const whole = all.lastIndexOf(10) + 1;
+    from = cutLines(all, from, whole, (s, e) => {
+      if (all.toString('latin1', s, e).trim() === '') return true;
+      found.text = all.toString('latin1', s, e);
+      return false;
+    });
+    // At the end, the last line, without a line break.
+    if (found.text === null && ended && all.toString('latin1', whole).trim() !== '') found.text = all.toString('latin1', whole);
+  }
+  async function* replay(): AsyncGenerator<Buffer> {
+    yield* held;
+    if (!ended) yield* source;
+  }
+  return { text: found.text, bytes: replay() };
 }
 
 /** trace2heatmap.pl's options, for two-column input. */

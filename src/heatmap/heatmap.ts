@@ -35,9 +35,9 @@ interface RootInfo {
   id: number;
   java: boolean;
   nodes: Int32Array;
-  /** The root's own node (-1 until made), and its last new stack with the nodes along it, root first. */
+  /** The root's own node (-1 until made), and its last new stack (-1: none) with the nodes along it, root first. */
   node: number;
-  prevPairs: Int32Array;
+  prevStack: number;
   prevPath: Int32Array;
 }
 
@@ -94,8 +94,8 @@ export class HeatmapBuilder {
   /** Per core root id: the root name's info (shared by the roots of one name). */
   private rootInfo: RootInfo[] = [];
   private readonly rootsByName = new Map<string, RootInfo>();
-  /** Per pair id, by Java-ness: its frame name ids, root first. */
-  private pairIds: number[][][] = [[], []];
+  /** Per pair id, by Java-ness: its frame name ids, root first (null until worked out; kept dense, so V8 keeps fast elements). */
+  private pairIds: (number[] | null)[][] = [[], []];
   /** Per pair id: IDLE_* bits + IDLE_KNOWN once worked out. */
   private pairIdle = new Uint8Array(1024);
   /** Per stack id: the idle test's outcome for its 4 starting states (2 bits each; see stackIdle). */
@@ -158,6 +158,28 @@ export class HeatmapBuilder {
   }
 
   /**
+   * Whether `pushBytes` can take raw bytes (the stacks mode): then no text need be made of
+   * the input. Otherwise feed whole lines with `push`.
+   */
+  get takesBytes(): boolean {
+    return this.fast !== null;
+  }
+
+  /**
+   * Feeds any piece of an input as bytes (only when `takesBytes`): a line cut at the end
+   * waits for the rest, or for `endInput`. The bytes are copied into the core at once (the
+   * caller may reuse its buffer).
+   */
+  pushBytes(bytes: Uint8Array): void {
+    this.fast!.push(bytes);
+  }
+
+  /** Bytes of a last line not yet ended, held back by pushBytes (for a bound on line length). */
+  get pending(): number {
+    return this.fast === null ? 0 : this.fast.pending;
+  }
+
+  /**
    * Ends one input: its last sample ends even without a blank line. Returns the input's
    * first and last sample times in seconds (±Infinity when it had none).
    */
@@ -189,6 +211,8 @@ export class HeatmapBuilder {
     this.pairIds = [[], []];
     this.pairIdle = new Uint8Array(0);
     this.stackIdle = new Uint8Array(0);
+    this.headerIdleOf.clear();
+    this.pairTexts = [];
   }
 
   /** Whether any sample header carried a timestamp. */
@@ -318,7 +342,7 @@ export class HeatmapBuilder {
       const name = rootFrameName(comm, pid, tid, { pid: this.pidRoot, tid: this.tidRoot });
       let named = this.rootsByName.get(name);
       if (named === undefined) {
-        named = { id: this.tree.nameId(name), java: name.startsWith('java'), nodes: new Int32Array(0), node: -1, prevPairs: new Int32Array(0), prevPath: new Int32Array(0) };
+        named = { id: this.tree.nameId(name), java: name.startsWith('java'), nodes: new Int32Array(0), node: -1, prevStack: -1, prevPath: new Int32Array(0) };
         this.rootsByName.set(name, named);
       }
       info = this.rootInfo[h.root] = named;
@@ -337,8 +361,32 @@ export class HeatmapBuilder {
     this.swapperSeen = false;
     this.skipFirst = h.frameOnHeader;
     // The header line first (the frame printed on it, if any, included: skipFirst).
-    if (this.idleMode !== null) this.scanIdle(this.fast!.lineText(h.start, h.end), 0, h.end - h.start);
+    if (this.idleMode !== null) this.headerIdle(h);
   }
+
+  /**
+   * The idle test of a header line. A line that ends with its event (and blanks, as perf
+   * prints it) holds letters only in
+   * the comm and the event (pid, tid, cpu, time and period are digits and punctuation, and
+   * neither 'swapper' nor an idle name holds a blank), so its outcome is worked out once
+   * per (root, event); other lines (trace fields, a frame after the event) are read.
+   */
+  private headerIdle(h: SampleHeader): void {
+    const bare = h.eventEnd >= 0 && !h.frameOnHeader && h.event < 1 << 20 && this.fast!.blanks(h.eventEnd + 1, h.end);
+    const key = h.root * (1 << 20) + h.event;
+    if (bare) {
+      const known = this.headerIdleOf.get(key);
+      if (known !== undefined) {
+        this.swapperSeen = (known & 1) !== 0;
+        this.isIdle = (known & 2) !== 0;
+        return;
+      }
+    }
+    this.scanIdle(this.fast!.lineText(h.start, h.end), 0, h.end - h.start);
+    if (bare) this.headerIdleOf.set(key, (this.swapperSeen ? 1 : 0) | (this.isIdle ? 2 : 0));
+  }
+  /** Per (root, event) of header lines that end with their event: 'swapper' seen (1), idle (2). */
+  private readonly headerIdleOf = new Map<number, number>();
 
   private onSample(stack: number): void {
     const info = this.rootNow;
@@ -368,9 +416,9 @@ export class HeatmapBuilder {
    * from it by comparing pair ids, without a probe of the tree's table per frame.
    */
   private stackLeaf(info: RootInfo, stack: number): number {
-    const pairs = this.pairsOf(stack);
+    const pairs = this.fast!.stackView(stack);
     const n = pairs.length;
-    const prev = info.prevPairs;
+    const prev = info.prevStack < 0 ? pairs.subarray(0, 0) : this.fast!.stackView(info.prevStack);
     const m = prev.length;
     let k = 0;
     while (k < n && k < m && pairs[n - 1 - k] === prev[m - 1 - k]) k++;
@@ -379,30 +427,21 @@ export class HeatmapBuilder {
     const java = info.java ? 1 : 0;
     const names = this.pairIds[java];
     for (let i = n - 1 - k; i >= 0; i--) {
-      let ids = names[pairs[i]];
-      if (ids === undefined) {
-        const { sym, dso } = this.fast!.pair(pairs[i]);
+      const pair = pairs[i];
+      while (names.length <= pair) names.push(null);
+      let ids = names[pair];
+      if (ids === null) {
+        const { sym, dso } = this.pairText(pair);
         this.names.java = java === 1;
         const name = tidyStrippedName(sym, dso, this.names);
-        ids = names[pairs[i]] = name === '' ? [] : name.split(';').map((x) => this.tree.nameId(x));
+        ids = names[pair] = name === '' ? [] : name.split(';').map((x) => this.tree.nameId(x));
       }
       for (let j = 0; j < ids.length; j++) node = this.tree.child(node, ids[j]);
       path[n - 1 - i] = node;
     }
-    info.prevPairs = pairs;
+    info.prevStack = stack;
     return node;
   }
-
-  /** Stack `stack`'s pair ids, leaf first (the last one asked for is kept: the idle test and the tree both read it). */
-  private pairsOf(stack: number): Int32Array {
-    if (stack !== this.lastStackId) {
-      this.lastStackId = stack;
-      this.lastStackPairs = this.fast!.stack(stack);
-    }
-    return this.lastStackPairs;
-  }
-  private lastStackId = -1;
-  private lastStackPairs: Int32Array = new Int32Array(0);
 
   /**
    * FlameScope's idle test over a stack's frames, leaf first as perf prints them, from the
@@ -416,7 +455,7 @@ export class HeatmapBuilder {
     const shift = 2 * ((seen ? 2 : 0) + (skip ? 1 : 0));
     const known = (this.stackIdle[stack] >> shift) & 3;
     if (known !== 0) return known === 2;
-    const pairs = this.pairsOf(stack);
+    const pairs = this.fast!.stackView(stack);
     let idle = false;
     for (let i = skip ? 1 : 0; i < pairs.length && !idle; i++) {
       const bits = this.pairIdleBits(pairs[i]);
@@ -430,6 +469,14 @@ export class HeatmapBuilder {
     return idle;
   }
 
+  /** Pair `pair`'s symbol and dso, read from the core once (the names of both Java-nesses and the idle test use them). */
+  private pairText(pair: number): { sym: string; dso: string } {
+    const texts = this.pairTexts;
+    while (texts.length <= pair) texts.push(null);
+    return (texts[pair] ??= this.fast!.pair(pair));
+  }
+  private pairTexts: ({ sym: string; dso: string } | null)[] = [];
+
   /**
    * What the idle test needs of a frame line, from its pair: the line is `addr sym+0xoff
    * (dso)`, and no idle name or 'swapper' can lie in the address, the offset or across
@@ -439,7 +486,7 @@ export class HeatmapBuilder {
     if (pair >= this.pairIdle.length) this.pairIdle = grown(this.pairIdle, pair);
     let bits = this.pairIdle[pair];
     if (bits === 0) {
-      const { sym, dso } = this.fast!.pair(pair);
+      const { sym, dso } = this.pairText(pair);
       bits = idleBits(`${sym} (${dso}`) | IDLE_KNOWN;
       this.pairIdle[pair] = bits;
     }

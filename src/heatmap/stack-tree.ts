@@ -18,12 +18,13 @@ export interface StackTree {
 }
 
 /**
- * (parent, frame) -> child node: open addressing over one typed array of node ids (4 bytes
- * a slot, no per-entry objects); a slot's key is read back from the tree's own arrays.
+ * (parent, frame) -> child node: open addressing over one typed array of (node, parent,
+ * frame) triples (12 bytes a slot, no per-entry objects). The key sits in the slot, so a
+ * probe reads one place in memory, not the tree's arrays as well.
  */
 export class ChildTable {
   private mask = (1 << 16) - 1;
-  private slots = new Int32Array(1 << 16).fill(-1);
+  private slots = new Int32Array(3 << 16).fill(-1);
   private size = 0;
 
   /** The tree's arrays, which may be replaced as they grow. */
@@ -36,34 +37,51 @@ export class ChildTable {
     return h;
   }
 
-  /** The child, or -1. */
-  get(parent: number, frame: number): number {
+  /** The slot of (parent, frame): where its node is, or the empty slot where it would go. */
+  slotOf(parent: number, frame: number): number {
     const slots = this.slots;
     const mask = this.mask;
     for (let i = ChildTable.hash(parent, frame) & mask; ; i = (i + 1) & mask) {
-      const node = slots[i];
-      if (node < 0) return -1;
-      if (this.parent[node] === parent && this.frame[node] === frame) return node;
+      const p = 3 * i;
+      if (slots[p] < 0 || (slots[p + 1] === parent && slots[p + 2] === frame)) return i;
+    }
+  }
+
+  /** The node in slot `i` (from slotOf), or -1. */
+  nodeAt(i: number): number {
+    return this.slots[3 * i];
+  }
+
+  /** The child, or -1. */
+  get(parent: number, frame: number): number {
+    return this.nodeAt(this.slotOf(parent, frame));
+  }
+
+  /** Puts `node` (its parent and frame already in the tree's arrays) into the empty slot `i` that slotOf gave. */
+  addAt(i: number, node: number): void {
+    const p = 3 * i;
+    this.slots[p] = node;
+    this.slots[p + 1] = this.parent[node];
+    this.slots[p + 2] = this.frame[node];
+    if (2 * ++this.size > this.mask + 1) {
+      const old = this.slots;
+      // Four times as big while small: fewer rounds of moving every node (a tree of a
+      // million nodes grows through 2^16..2^21 slots).
+      this.mask = (this.mask + 1) * (this.mask < 1 << 19 ? 4 : 2) - 1;
+      this.slots = new Int32Array(3 * (this.mask + 1)).fill(-1);
+      for (let q = 0; q < old.length; q += 3) {
+        if (old[q] < 0) continue;
+        const k = 3 * this.slotOf(old[q + 1], old[q + 2]);
+        this.slots[k] = old[q];
+        this.slots[k + 1] = old[q + 1];
+        this.slots[k + 2] = old[q + 2];
+      }
     }
   }
 
   /** Adds a node whose parent and frame are already in the tree's arrays (and not in the table). */
   add(node: number): void {
-    if (2 * (this.size + 1) > this.mask + 1) {
-      const old = this.slots;
-      this.mask = old.length * 2 - 1;
-      this.slots = new Int32Array(old.length * 2).fill(-1);
-      for (let i = 0; i < old.length; i++) if (old[i] >= 0) this.place(old[i]);
-    }
-    this.place(node);
-    this.size++;
-  }
-
-  private place(node: number): void {
-    const mask = this.mask;
-    let i = ChildTable.hash(this.parent[node], this.frame[node]) & mask;
-    while (this.slots[i] >= 0) i = (i + 1) & mask;
-    this.slots[i] = node;
+    this.addAt(this.slotOf(this.parent[node], this.frame[node]), node);
   }
 }
 
@@ -213,7 +231,8 @@ export class TreeBuilder {
   /** The node of frame name `frame` under `parent` (-1: a root), made on first sight. */
   child(parent: number, frame: number): number {
     const t = this.children;
-    let id = t.get(parent, frame);
+    const slot = t.slotOf(parent, frame);
+    let id = t.nodeAt(slot);
     if (id < 0) {
       id = this.nodes++;
       if (id === t.parent.length) {
@@ -226,7 +245,7 @@ export class TreeBuilder {
       }
       t.parent[id] = parent;
       t.frame[id] = frame;
-      t.add(id);
+      t.addAt(slot, id);
     }
     return id;
   }

@@ -37,6 +37,8 @@ export interface SampleHeader {
   /** Offsets of the header line in the chunk ([start, end), no line break): see StackScanner.lineText. */
   start: number;
   end: number;
+  /** Offset of the ':' that ends the event name, or -1 when the header names no event. */
+  eventEnd: number;
 }
 
 export interface StackHandlers {
@@ -72,7 +74,7 @@ export class StackScanner {
   timedHeaders = 0;
   private line = 0;
   private readonly core: CoreExports;
-  private readonly h: SampleHeader = { line: 0, hasTime: false, sec: 0, ns: 0, period: 1, root: 0, event: 0, cpu: -1, frameOnHeader: false, start: 0, end: 0 };
+  private readonly h: SampleHeader = { line: 0, hasTime: false, sec: 0, ns: 0, period: 1, root: 0, event: 0, cpu: -1, frameOnHeader: false, start: 0, end: 0, eventEnd: -1 };
 
   constructor(private readonly on: StackHandlers) {
     this.core = instantiateCore();
@@ -142,6 +144,15 @@ export class StackScanner {
     return this.text(s, e);
   }
 
+  /** Whether bytes [s, e) of the chunk being replayed are all blanks (spaces, tabs): valid only during a handler's call. */
+  blanks(s: number, e: number): boolean {
+    let b = this.mem8;
+    if (b.buffer !== this.core.memory.buffer) b = this.mem8 = new Uint8Array(this.core.memory.buffer);
+    for (let i = this.inputAt + s, end = this.inputAt + e; i < end; i++) if (b[i] !== 32 && b[i] !== 9) return false;
+    return true;
+  }
+  private mem8 = new Uint8Array(0);
+
   /** Bytes [s, e) of the chunk in the input area, as latin1 text. */
   private text(s: number, e: number): string {
     return Buffer.from(this.core.memory.buffer, this.inputAt + s, e - s).toString('latin1');
@@ -169,6 +180,7 @@ export class StackScanner {
         h.event = r[o + 25];
         h.start = r[o + 2];
         h.end = r[o + 3];
+        h.eventEnd = r[o + 15] > r[o + 14] ? r[o + 15] : -1;
         h.frameOnHeader = (flags & F_HEADER_FRAME) !== 0;
         h.cpu = (flags & F_CPU_BIG) !== 0 ? this.bigCpu(r[o + 9] < 0 ? r[o + 7] : r[o + 9], r[o + 3]) : r[o + 23];
         this.headers++;
@@ -225,8 +237,20 @@ export class StackScanner {
 
   /** Stack `id`: its pair ids, leaf first (a copy). */
   stack(id: number): Int32Array {
-    const core = this.core;
-    const e = new Int32Array(core.memory.buffer, core.tableEntries(STACKS) + id * 12, 2);
-    return new Int32Array(core.memory.buffer.slice(core.tableArena(STACKS) + e[0], core.tableArena(STACKS) + e[0] + e[1]));
+    return this.stackView(id).slice();
   }
+
+  /**
+   * Stack `id`: its pair ids, leaf first, as a view of the core's memory: valid until the
+   * next `push` or `finish` (the core's tables may move as they grow). No copy.
+   */
+  stackView(id: number): Int32Array {
+    const core = this.core;
+    let m = this.mem32;
+    if (m.buffer !== core.memory.buffer) m = this.mem32 = new Int32Array(core.memory.buffer);
+    const e = (core.tableEntries(STACKS) >> 2) + id * 3;
+    const at = (core.tableArena(STACKS) + m[e]) >> 2;
+    return m.subarray(at, at + (m[e + 1] >> 2));
+  }
+  private mem32 = new Int32Array(0);
 }

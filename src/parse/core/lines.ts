@@ -6,10 +6,11 @@ import { fAddrEnd, fSymStart, fSymEnd, fDsoStart, fDsoEnd } from "./parse";
 
 // --- frame lines by text --------------------------------------------------------------------
 
-// Entry e: its bytes at arena[lineAt[e], + lineLen[e]), its hash, and its spans relative to
-// the line start (addr end, sym start, sym end, dso start, dso end). Open addressing over
-// slots (entry + 1, 0 = empty).
-export const LE: i32 = 9; // i32 per entry: at, len, hash, addrEnd, symStart, symEnd, dsoStart, dsoEnd, pair
+// Entry e: its bytes at arena[lineAt[e], + lineLen[e]), its hash, its spans relative to
+// the line start (addr end, sym start, sym end, dso start, dso end), its pair (stacks mode),
+// and the two lines that followed it most recently in a sample (-1: none; a function called
+// from two places has two callers). Open addressing over slots (entry + 1, 0 = empty).
+export const LE: i32 = 11; // i32 per entry: at, len, hash, addrEnd, symStart, symEnd, dsoStart, dsoEnd, pair, next, next2
 export let lines: usize = 0;
 export let linesN: i32 = 0;
 let linesCap: i32 = 0;
@@ -27,16 +28,23 @@ export function forgetLines(): void {
 }
 
 function hashBytes(s: i32, e: i32): i32 {
-  let h: u32 = <u32>(e - s) * 0x9e3779b1;
+  // Eight bytes a step (a frame line is ~100 bytes), then the last eight (overlapping).
+  const len = e - s;
+  let h: u64 = <u64>len * 0x9e3779b97f4a7c15;
   let i = s;
-  while (i + 4 <= e) {
-    h = (h ^ load<u32>(base + <usize>i)) * 0x01000193;
-    h ^= h >>> 13;
-    i += 4;
+  while (i + 8 <= e) {
+    h = (h ^ load<u64>(base + <usize>i)) * 0xff51afd7ed558ccd;
+    h ^= h >>> 29;
+    i += 8;
   }
-  for (; i < e; i++) h = (h ^ <u32>ch(i)) * 0x01000193;
-  h ^= h >>> 15;
-  return <i32>(h | 1);
+  if (i < e) {
+    if (len >= 8) h = (h ^ load<u64>(base + <usize>(e - 8))) * 0xc4ceb9fe1a85ec53;
+    else for (; i < e; i++) h = (h ^ <u64>ch(i)) * 0xc4ceb9fe1a85ec53;
+  }
+  h ^= h >>> 32;
+  // All 32 bits: the slot is h & mask (a forced low bit would leave every even slot without
+  // a home, and double the probes).
+  return <i32>h;
 }
 
 export function sameBytes(a: usize, b: usize, n: i32): bool {
@@ -51,6 +59,48 @@ export function sameBytes(a: usize, b: usize, n: i32): bool {
 
 let lastHash: i32 = 0;
 let lastSlot: i32 = 0;
+// The line (offsets in the chunk being scanned) that lastHash and lastSlot are for.
+let lastS: i32 = -1;
+let lastE: i32 = -1;
+
+/** Forgets which line findLine last missed (a new chunk starts: offsets mean other lines). */
+export function resetFind(): void {
+  lastS = -1;
+  lastE = -1;
+}
+
+/**
+ * The id of the frame line [s, e) if it is the line that followed line `prev` last time
+ * (read without a hash: a profile repeats its call chains), else -1.
+ */
+export function predictLine(prev: i32, s: i32, e: i32): i32 {
+  const pe = lines + (<usize>prev * LE << 2);
+  let cand = load<i32>(pe, 36);
+  if (isLine(cand, s, e)) return cand;
+  cand = load<i32>(pe, 40);
+  if (isLine(cand, s, e)) {
+    // The most recent first.
+    store<i32>(pe, load<i32>(pe, 36), 40);
+    store<i32>(pe, cand, 36);
+    return cand;
+  }
+  return -1;
+}
+
+/** Whether line `id` (maybe -1, or forgotten) is [s, e). */
+@inline function isLine(id: i32, s: i32, e: i32): bool {
+  if (id < 0 || id >= linesN) return false;
+  const ent = lines + (<usize>id * LE << 2);
+  const len = e - s;
+  return load<i32>(ent, 4) == len && sameBytes(arena + <usize>load<i32>(ent), base + <usize>s, len);
+}
+
+/** Records that line `id` followed line `prev` (both ids of this table), as the most recent. */
+export function setNextLine(prev: i32, id: i32): void {
+  const pe = lines + (<usize>prev * LE << 2);
+  store<i32>(pe, load<i32>(pe, 36), 40);
+  store<i32>(pe, id, 36);
+}
 
 /** The id of the frame line [s, e), or -1 (then lastHash and lastSlot say where to add it). */
 export function findLine(s: i32, e: i32): i32 {
@@ -71,12 +121,18 @@ export function findLine(s: i32, e: i32): i32 {
   }
   lastHash = h;
   lastSlot = slot;
+  lastS = s;
+  lastE = e;
   return -1;
 }
 
 /** Interns the frame line [s, e) just parsed (its spans in fAddrStart..fDsoEnd); returns its id. */
 export function addLine(s: i32, e: i32, pair: i32): i32 {
-  if (findLine(s, e) >= 0) return -1; // cannot happen: found lines are not parsed
+  // The scan has just looked the line up (and missed): lastHash and lastSlot are for it.
+  if (s != lastS || e != lastE) {
+    if (findLine(s, e) >= 0) return -1; // cannot happen: found lines are not parsed
+  }
+  lastS = -1;
   const len = e - s;
   if (linesN == linesCap) {
     const cap = linesCap > 0 ? linesCap << 1 : 1024;
@@ -105,6 +161,8 @@ export function addLine(s: i32, e: i32, pair: i32): i32 {
   store<i32>(ent, fDsoStart - s, 24);
   store<i32>(ent, fDsoEnd - s, 28);
   store<i32>(ent, pair, 32);
+  store<i32>(ent, -1, 36);
+  store<i32>(ent, -1, 40);
   arenaUsed += len;
   store<i32>(slots + (<usize>lastSlot << 2), id + 1);
   if (linesN * 2 > slotMask) rehashLines();

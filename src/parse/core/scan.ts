@@ -37,7 +37,7 @@
 import { K_HEADER, K_FRAME, K_SRCLINE, K_OTHER, K_COMMENT, K_BLANK, F_TIME, F_HEADER_FRAME, R_NOT_FRAME, R_OUTSIDE, R_NOT_PERF, SP, TAB, CR, LF, COLON, HASH } from "./layout";
 import { inPtr, base, lineNo, outN, setBase, setOutN, setLine, ensureOut, rec, ch, isBlank, emitSpan, emitEnd, emitBad } from "./memory";
 import { hCommStart, hCommEnd, hPidStart, hPidEnd, hTidStart, hTidEnd, hCpu, hFlags, hSec, hNs, hTimeStart, hTimeEnd, hSecEnd, hPeriod, hPeriodStart, hPeriodEnd, hEventStart, hEventEnd, fAddrStart, fAddrEnd, fSymStart, fSymEnd, fDsoStart, fDsoEnd, fOnHeader, parseHeader, parseFrame } from "./parse";
-import { LE, lines, findLine, addLine, emitFrameFromLine } from "./lines";
+import { LE, lines, findLine, addLine, emitFrameFromLine, predictLine, setNextLine, resetFind } from "./lines";
 import { events, internPair, internRoot, pushFrame, emitSample, clearFrames } from "./stacks";
 
 export { inputArea, outputArea } from "./memory";
@@ -60,6 +60,8 @@ let optMemo: bool = false;
  * SAMPLE and BAD records only.
  */
 let optStacks: bool = false;
+/** The id of the frame line before this one in the sample (interned lines only), or -1. */
+let prevLine: i32 = -1;
 
 /**
  * Sets what the consumer wants: frame lines parsed (else they are OTHER records), source
@@ -112,6 +114,7 @@ export function finish(): i32 {
 export function scan(len: i32): i32 {
   setBase(inPtr);
   setOutN(0);
+  resetFind();
   const n = len;
   let pos = 0;
   while (pos < n) {
@@ -124,11 +127,20 @@ export function scan(len: i32): i32 {
     ensureOut(3);
     const skim = optHeadersOnly && headers > 0;
 
+    // The line before in this sample, if it was an interned frame line.
+    const prev = prevLine;
+    prevLine = -1;
     if (optMemo && inSample && end > pos) {
-      const id = findLine(pos, end);
+      // Most often the line that followed the line before last time; else by hash.
+      let id = prev >= 0 ? predictLine(prev, pos, end) : -1;
+      if (id < 0) {
+        id = findLine(pos, end);
+        if (id >= 0 && prev >= 0) setNextLine(prev, id);
+      }
       if (id >= 0) {
         if (optStacks) pushFrame(load<i32>(lines + (<usize>id * LE << 2), 32));
         else emitFrameFromLine(id, pos, end);
+        prevLine = id;
         pos = next;
         continue;
       }
@@ -185,11 +197,17 @@ export function scan(len: i32): i32 {
       if (parseFrame(p, end, false)) {
         if (optStacks) {
           const pair = internPair();
-          addLine(pos, end, pair);
+          const id = addLine(pos, end, pair);
+          if (prev >= 0 && id >= 0) setNextLine(prev, id);
+          prevLine = id;
           pushFrame(pair);
         } else {
           let id = -1;
-          if (optMemo) id = addLine(pos, end, -1);
+          if (optMemo) {
+            id = addLine(pos, end, -1);
+            if (prev >= 0 && id >= 0) setNextLine(prev, id);
+            prevLine = id;
+          }
           emitFrame(pos, end, id);
         }
         if (optSrcline) expectSrcline = !isUnknownSym();

@@ -88,7 +88,7 @@ function hashAt(p: usize, len: i32): i32 {
   }
   for (; i < len; i++) h = (h ^ <u32>load<u8>(p + <usize>i)) * 0x01000193;
   h ^= h >>> 15;
-  return <i32>(h | 1);
+  return <i32>h;
 }
 
 const pairs = new Interner();
