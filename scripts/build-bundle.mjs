@@ -16,15 +16,15 @@
 // the cache as its cachedData. V8 checks a cache against its version, flags and source and
 // rejects one that does not match; the bundle then compiles as if there were none.
 //
-// The cache is taken after running each tool once in this process on a small fixture
-// (fixtures/perf/recorded-pthreads.txt, and its folded stacks for flamegraph-svg), so that it
-// holds the functions a real run compiles, not only the top level. The bundles sit one level
+// The cache is taken after running each tool in this process on a small fixture
+// (fixtures/perf/recorded-pthreads.txt, and its folded stacks for flamegraph-svg), named and
+// on stdin, so that it holds the functions a real run compiles, not only the top level. The bundles sit one level
 // under dist/, as the modules they are made of did, so that their paths relative to
 // import.meta.url (dist/parse/core.wasm, dist/viewer/, the worker's ./worker.js) still hold.
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { loadBundle } from '../bin/load-bundle.js';
 
@@ -81,7 +81,7 @@ const fixture = join(root, 'fixtures', 'perf', 'recorded-pthreads.txt');
 const folded = join(out, '.train.folded');
 
 /** Streams for an in-process run: no terminal, no colour, output kept only when asked. */
-function trainingIO(keep) {
+function trainingIO(stdin, keep) {
   const sink = new Writable({
     write(chunk, _enc, done) {
       keep?.push(Buffer.from(chunk));
@@ -89,22 +89,25 @@ function trainingIO(keep) {
     },
   });
   const none = new Writable({ write: (_c, _e, done) => done() });
-  return { stdin: null, stdout: sink, stderr: none, env: {} };
+  return { stdin: Readable.from(stdin === null ? [] : [stdin]), stdout: sink, stderr: none, env: {} };
 }
 
+// Each tool runs on a file and on stdin (the per-second loop pipes one tool into the next).
 const runs = {
-  range: () => ['--timezerosecs', '0', '1', fixture],
-  collapse: () => [fixture],
-  flamegraph: () => [folded],
-  heatmap: () => [fixture],
+  range: () => [[['--timezerosecs', '0', '1', fixture], null], [['--timezerosecs', '0', '1'], readFileSync(fixture)]],
+  collapse: () => [[[fixture], null], [[], readFileSync(fixture)]],
+  flamegraph: () => [[[folded], null], [[], readFileSync(folded)]],
+  heatmap: () => [[[fixture], null], [[], readFileSync(fixture)]],
 };
 for (const tool of ['collapse', 'range', 'flamegraph', 'heatmap']) {
   const path = join(out, `${tool}.cjs`);
   const { exports, script } = loadBundle(path, null);
-  const kept = tool === 'collapse' ? [] : undefined;
-  const code = await exports.main(runs[tool](), trainingIO(kept));
-  if (code !== 0) throw new Error(`build-bundle: training run of ${tool} exited ${code}`);
-  if (kept) writeFileSync(folded, Buffer.concat(kept));
+  for (const [args, stdin] of runs[tool]()) {
+    const kept = tool === 'collapse' && stdin === null ? [] : undefined;
+    const code = await exports.main(args, trainingIO(stdin, kept));
+    if (code !== 0) throw new Error(`build-bundle: training run of ${tool} ${args.join(' ')} exited ${code}`);
+    if (kept) writeFileSync(folded, Buffer.concat(kept));
+  }
   writeFileSync(`${path}.cache`, script.createCachedData());
 }
 rmSync(folded, { force: true });
