@@ -1,3 +1,2 @@
 #!/usr/bin/env node
-import { run } from './run.js';
-await run('flamegraph');
+require('./run.js').run('flamegraph');

@@ -1,3 +1,2 @@
 #!/usr/bin/env node
-import { run } from './run.js';
-await run('heatmap');
+require('./run.js').run('heatmap');

@@ -1,18 +1,49 @@
-// What every bin/<tool>.js shim runs: `--version` alone is answered from dist/version.js,
-// without loading the tool (commander and the tool's modules cost about half a `node -e 0`
-// at start-up; docs/speed.md has the numbers); anything else goes to the tool's main().
+// What every bin/<tool>.js shim runs. bin/ is CommonJS (bin/package.json): node starts a
+// CommonJS main without setting up its ES module loader, which a `--version` would pay for.
+//
+// `--version` alone is answered from dist/bundle/version.cjs, without loading the tool.
+// Anything else runs the tool's main() from its bundle (dist/bundle/<tool>.cjs, loaded with
+// V8's code cache by load-bundle.js; built by scripts/build-bundle.mjs). Without a bundle
+// (a build that ran tsc only), the tool's ES modules in dist/ are imported instead.
 //
 // One node process per run: heatmap-svg no longer starts node a second time with
 // --max-semi-space-size=4, since its stacks come from the core's stacks mode its peak RSS is
 // the same without the flag (174 MB on the 2 GB corpus either way; docs/speed.md).
-export async function run(stage) {
+'use strict';
+const { join } = require('node:path');
+
+const DIST = join(__dirname, '..', 'dist');
+
+exports.run = async function run(stage) {
   const argv = await commandLine();
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-    process.exitCode = await writeOut(`${(await import('../dist/version.js')).VERSION}\n`);
+    process.exitCode = await writeOut(`${(await distModule('version')).VERSION}\n`);
     return;
   }
-  const { main } = await import(`../dist/${stage}/cli.js`);
-  process.exitCode = await main(argv);
+  process.exitCode = await loadTool(stage).main(argv);
+};
+
+/** The tool's exports: its bundle, or (no bundle built) its ES module in dist/. */
+function loadTool(stage) {
+  const path = join(DIST, 'bundle', `${stage}.cjs`);
+  let bundle;
+  try {
+    bundle = require('./load-bundle.js').loadBundle(path);
+  } catch (e) {
+    if (e.code !== 'ENOENT' || e.path !== path) throw e;
+    return { main: async (argv) => (await import(`../dist/${stage}/cli.js`)).main(argv) };
+  }
+  return bundle.exports;
+}
+
+/** A small module of dist/ (version, argv): its CommonJS copy in dist/bundle/, else the ES module. */
+async function distModule(name) {
+  try {
+    return require(join(DIST, 'bundle', `${name}.cjs`));
+  } catch (e) {
+    if (e.code !== 'MODULE_NOT_FOUND') throw e;
+    return import(`../dist/${name}.js`);
+  }
 }
 
 // The arguments, with those whose bytes are not UTF-8 recovered from /proc/self/cmdline
@@ -21,10 +52,9 @@ export async function run(stage) {
 async function commandLine() {
   const args = process.argv.slice(2);
   if (process.platform !== 'linux' || !args.some((a) => a.includes('\uFFFD'))) return args;
-  const { recoverArgs, splitCmdline } = await import('../dist/argv.js');
+  const { recoverArgs, splitCmdline } = await distModule('argv');
   try {
-    const { readFileSync } = await import('node:fs');
-    return recoverArgs(args, splitCmdline(readFileSync('/proc/self/cmdline')));
+    return recoverArgs(args, splitCmdline(require('node:fs').readFileSync('/proc/self/cmdline')));
   } catch {
     return args;
   }

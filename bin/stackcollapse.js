@@ -1,3 +1,2 @@
 #!/usr/bin/env node
-import { run } from './run.js';
-await run('collapse');
+require('./run.js').run('collapse');

@@ -27,8 +27,21 @@ export * from './runtime/output.js';
 export * from './runtime/progress.js';
 export * from './runtime/program.js';
 
+/**
+ * The process's streams. stdin is a getter: Node makes its stream (a ReadStream, a net
+ * Socket or a TTY) on first use, and a run that reads only files should not pay for that
+ * at start-up (a few milliseconds; docs/speed.md, "Fixed costs").
+ */
 export function processIO(): IO {
-  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, stdinFd: 0 };
+  return {
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    stdinFd: 0,
+  };
 }
 
 export interface RunContext {

@@ -77,16 +77,19 @@ export async function sniffStream(source: AsyncIterable<Buffer>, min = 64): Prom
   let size = 0;
   let done = false;
   while (size < min) {
+    // A reader may reuse its Buffer: before reading on, keep a copy of what is held back.
+    // (Not of the last chunk read: the consumer takes it before the reader is asked again,
+    // and copying a whole chunk of a file cost a few percent of a small run.)
+    if (held.length > 0) held[held.length - 1] = Buffer.from(held[held.length - 1]);
     const r = await it.next();
     if (r.done) {
       done = true;
       break;
     }
-    // A reader may reuse its Buffer: keep a copy of what is held back.
-    held.push(Buffer.from(r.value));
+    held.push(r.value);
     size += r.value.length;
   }
-  const kind = sniffInputKind(Buffer.concat(held).subarray(0, SNIFF_BYTES));
+  const kind = sniffInputKind(held.length === 1 ? held[0].subarray(0, SNIFF_BYTES) : Buffer.concat(held, Math.min(size, SNIFF_BYTES)));
   async function* replay(): AsyncGenerator<Buffer> {
     yield* held;
     if (done) return;

@@ -27,7 +27,9 @@ export class Progress {
     private readonly now: () => number = () => performance.now(),
   ) {
     this.on = !quiet && Boolean(io.stderr.isTTY) && io.env.TERM !== 'dumb';
-    this.t0 = now();
+    // The clock is read only when the line can show: the first read of \`performance\` loads
+    // node:perf_hooks, a few milliseconds that a run into a pipe or a file need not pay.
+    this.t0 = this.on ? now() : 0;
     const after = Number(io.env.FLAMEKIT_PROGRESS_AFTER_MS);
     this.after = io.env.FLAMEKIT_PROGRESS_AFTER_MS !== undefined && Number.isFinite(after) && after >= 0 ? after : 1000;
   }
