@@ -424,6 +424,31 @@ function spanSeconds(f) {
   return times.length ? Math.max(...times) - Math.min(...times) + 1 : 1;
 }
 
+// ---------------------------------------------------------------------------- environment
+// NODE_EXTRA_CA_CERTS makes node read and parse a certificate bundle at every start, before
+// any script runs (these machines set it: 50-80 ms a start here). No flamekit tool makes a
+// TLS connection, and a user's shell rarely sets it, so every measured command (the tools,
+// node -e 0, inferno, Perl alike) runs without it; the bench says so and what it cost.
+function dropExtraCaCerts() {
+  const certs = process.env.NODE_EXTRA_CA_CERTS;
+  if (!certs) return;
+  const time = (env) => {
+    const t = [];
+    for (let i = 0; i < 11; i++) {
+      const t0 = process.hrtime.bigint();
+      spawnSync(NODE, ['-e', '0'], { env, stdio: 'ignore' });
+      t.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    }
+    return median(t.slice(1));
+  };
+  const withCerts = time(process.env);
+  delete process.env.NODE_EXTRA_CA_CERTS;
+  const without = time(process.env);
+  envNote = `NODE_EXTRA_CA_CERTS is unset for every measured command: node -e 0 takes ${withCerts.toFixed(3)} s with it, ${without.toFixed(3)} s without (medians of 10)`;
+  log(envNote);
+}
+let envNote = '';
+
 // ---------------------------------------------------------------------------- startup
 // `node -e 0` against each tool's --version, interleaved, many times; wall time per spawn.
 function measureStartup(o, tools) {
@@ -458,7 +483,7 @@ function printTable(results, header) {
   const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
   const right = new Set([1, 2, 3, 4, 5]);
   const line = (cells) => cells.map((c, i) => (i === cells.length - 1 ? c : right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
-  let s = header + '\n' + line(cols) + '\n' + line(widths.map((w, i) => (i === cols.length - 1 ? '----' : '-'.repeat(w)))) + '\n';
+  let s = header + (envNote ? envNote + '\n' : '') + '\n' + line(cols) + '\n' + line(widths.map((w, i) => (i === cols.length - 1 ? '----' : '-'.repeat(w)))) + '\n';
   for (const r of rows) s += line(r) + '\n';
   s += '\nratio: tool seconds / floor seconds for the same bytes (the floor is prorated when a row reads part of the\n' +
     'file or another file); startup rows: / node -e 0. seconds: median wall time; peak RSS: max over runs (GNU time %M).\n';
@@ -475,6 +500,7 @@ async function main() {
   if (o.only.length && !ROW_IDS.some(([id]) => want(id))) {
     process.stderr.write('bench: --only matches no row (see --list)\n'); process.exitCode = 2; return;
   }
+  dropExtraCaCerts();
   // Only rows on the recorded profile: no generated corpus needed.
   if (o.only.length && o.only.every((w) => w.startsWith('real'))) {
     mkdirSync(OUT_DIR, { recursive: true });
