@@ -15,9 +15,12 @@
 
 const SEP = 59; // ';'
 
+/** Tables with at least this many stacks are sorted on ranked names (see StackTable.sorted). */
+const RANKED_SORT_MIN = 2048;
+
 /** Every frame name as latin1 bytes (see StackTable.nameBytes). */
 export interface NameBytes {
-  arena: Uint8Array;
+  arena: Buffer;
   offsets: Int32Array;
 }
 
@@ -153,24 +156,11 @@ export class StackTable {
   }
 
   /**
-   * Writes the folded text of stack `s` (names joined with ';') as latin1 bytes into `out`
-   * at `pos`, from `bytes`: each frame's name encoded once (see nameBytes). Returns the end,
-   * or -1 when it does not fit.
+   * The stacks as they are stored, for the writer (read only): stack s is
+   * ids[start[s] .. start[s] + length[s]), root first.
    */
-  writeText(s: number, out: Uint8Array, pos: number, bytes: NameBytes): number {
-    const at = this.start[s];
-    const len = this.length[s];
-    const ids = this.ids;
-    const { arena, offsets } = bytes;
-    for (let i = 0; i < len; i++) {
-      const id = ids[at + i];
-      const a = offsets[id];
-      const b = offsets[id + 1];
-      if (pos + (b - a) + 1 > out.length) return -1;
-      if (i > 0) out[pos++] = SEP;
-      for (let k = a; k < b; k++) out[pos++] = arena[k];
-    }
-    return pos;
+  layout(): { ids: Int32Array; start: Int32Array; length: Int32Array } {
+    return { ids: this.ids, start: this.start, length: this.length };
   }
 
   /** The names of all frame ids as latin1 bytes, one after the other: name i is arena[offsets[i], offsets[i + 1]). */
@@ -195,8 +185,51 @@ export class StackTable {
   sorted(): Int32Array {
     const order: number[] = [];
     for (let s = 0; s < this.n; s++) if (this.counts[s] !== 0) order.push(s);
-    order.sort((a, b) => this.compareStacks(a, b));
+    // Ranking the names costs a sort of all of them: worth it for a big table, not for the
+    // many small ones of --per-window (which share one list of names).
+    if (order.length < RANKED_SORT_MIN) {
+      order.sort((a, b) => this.compareStacks(a, b));
+      return Int32Array.from(order);
+    }
+    const rank = this.nameRanks();
+    const ids = this.ids;
+    const start = this.start;
+    const length = this.length;
+    order.sort((a, b) => {
+      const oa = start[a];
+      const ob = start[b];
+      const la = length[a];
+      const lb = length[b];
+      const n = la < lb ? la : lb;
+      let i = 0;
+      while (i < n && ids[oa + i] === ids[ob + i]) i++;
+      if (i === n) return la - lb;
+      // Frames follow both names: their ranks decide (see nameRanks).
+      if (i + 1 < n) {
+        const rx = rank[ids[oa + i]];
+        const ry = rank[ids[ob + i]];
+        if (rx >= 0 && ry >= 0) return rx - ry;
+      }
+      return this.compareStacks(a, b);
+    });
     return Int32Array.from(order);
+  }
+
+  /**
+   * The rank of each frame name among all of them, each name compared with a ';' after it:
+   * where two stacks first differ by frames that both have a frame after them, the texts
+   * compare as those names followed by ';' do, decided within them (neither can be a prefix
+   * of the other unless the longer name holds a ';' itself). -1 for a name holding ';'.
+   */
+  private nameRanks(): Int32Array {
+    const names = this.names;
+    const n = names.length;
+    const keys = names.map((name) => `${name};`);
+    const byKey = Array.from({ length: n }, (_, i) => i);
+    byKey.sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+    const rank = new Int32Array(n);
+    for (let r = 0; r < n; r++) rank[byKey[r]] = names[byKey[r]].indexOf(';') >= 0 ? -1 : r;
+    return rank;
   }
 
   /** Byte-wise comparison of the folded text of stacks a and b, without building it. */
