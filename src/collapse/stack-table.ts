@@ -115,8 +115,40 @@ export class StackTable {
 
   /** Adds `weight` to the stack `seq` (root first), e.g. when merging another table. */
   addSequence(seq: ArrayLike<number>, weight: number): void {
-    const empty = new Int32Array(0);
-    this.add(seq, empty, 0, weight);
+    this.addRootFirst(Int32Array.from(seq), seq.length, weight);
+  }
+
+  /**
+   * Adds `weight` to the stack `seq[0 .. len)` (root first): merging another table. Hashes
+   * as `add` does (the same ids in the same order), so either finds what the other stored.
+   */
+  addRootFirst(seq: Int32Array, len: number, weight: number): number {
+    let h = len;
+    for (let i = 0; i < len; i++) h = Math.imul(h ^ seq[i], 0x9e3779b1);
+    h ^= h >>> 16;
+    const mask = this.mask;
+    let slot = h & mask;
+    for (;;) {
+      const s1 = this.slots[slot];
+      if (s1 === 0) break;
+      const s = s1 - 1;
+      if (this.hashes[s] === h && this.length[s] === len) {
+        const ids = this.ids;
+        const at = this.start[s];
+        let i = 0;
+        while (i < len && ids[at + i] === seq[i]) i++;
+        if (i === len) {
+          this.counts[s] += weight;
+          return s;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (this.used + len > this.ids.length) this.growIds(this.used + len);
+    const at = this.used;
+    this.ids.set(seq.subarray(0, len), at);
+    this.used += len;
+    return this.insert(slot, h, at, len, weight);
   }
 
   private insert(slot: number, h: number, at: number, len: number, weight: number): number {
