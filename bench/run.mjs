@@ -14,7 +14,7 @@
 // and by a hash of scripts/gen-corpus.mjs. See README, "Speed".
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, statSync, readdirSync, openSync, readSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, statSync, readdirSync, openSync, readSync, closeSync, writeSync, renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -160,6 +160,7 @@ const ROW_IDS = [
   ['range-pipe-mid', 'cat FILE | range-perf: the same window from a pipe (sequential)'],
   ['range-pipe-all', 'cat FILE | range-perf 0 1e9: the whole file from a pipe (sequential)'],
   ['collapse', 'stackcollapse FILE'],
+  ['collapse-inferno', 'inferno-collapse-perf on the corpus, right after stackcollapse in each round (the ratio goes on its row)'],
   ['collapse-stdin', 'cat FILE | stackcollapse'],
   ['heatmap', 'heatmap-svg FILE'],
   ['heatmap-tsv', 'heatmap-svg --format tsv FILE'],
@@ -201,6 +202,12 @@ function buildRows(o, corpus, folded) {
     { id: 'collapse', label: 'stackcollapse FILE', tools: ['stackcollapse'], bytes: corpus.bytes,
       cmd: `{T} ${nodeTool('stackcollapse')} ${q(C)} > ${q(collapseOut)}`,
       check: (r) => { nonEmpty(collapseOut); r.extra = `${countLines(collapseOut)} stacks`; } },
+    // inferno-collapse-perf right after stackcollapse in every round: a pair shares its noise.
+    { id: 'collapse-inferno', label: '  inferno-collapse-perf, same corpus', bytes: corpus.bytes,
+      needs: () => infernoCorpus(corpus).skipped ?? '',
+      get note() { return infernoCorpus(corpus).note; },
+      get cmd() { return `{T} ${q(INFERNO)} ${q(infernoCorpus(corpus).file)} > ${q(out('collapse.inferno.folded'))}`; },
+      check: () => nonEmpty(out('collapse.inferno.folded')) },
     { id: 'collapse-stdin', label: 'cat FILE | stackcollapse', tools: ['stackcollapse'], bytes: corpus.bytes, note: 'stdin is a pipe',
       cmd: `cat ${q(C)} | {T} ${nodeTool('stackcollapse')} > ${q(out('collapse-stdin.folded'))}`,
       check: () => { nonEmpty(out('collapse-stdin.folded')); if (existsSync(collapseOut) && !sameFile(collapseOut, out('collapse-stdin.folded'))) fail('stdin output differs from the file-argument output'); } },
@@ -289,6 +296,44 @@ function ensureRealProfile() {
   for (const f of readdirSync('/tmp')) if (/^perf-\d+\.map$/.test(f) && statSync(join('/tmp', f)).mtimeMs > Date.now() - 600e3) rmSync(join('/tmp', f), { force: true });
   if (r.status !== 0 || sizeOf(file) <= 0) return { skipped: 'perf script failed on the recording' };
   return { file };
+}
+
+// The corpus as inferno-collapse-perf can read it. inferno 0.11 panics on the generated
+// corpus (a UTF-8 'Ü' in a Java name: it slices a string inside the character), so when it
+// fails on the corpus it reads a copy in bench/corpus/out/ with every byte >= 0x80 made '?':
+// the same bytes, lines and stacks otherwise.
+let infernoCorpusMemo = null;
+function infernoCorpus(corpus) {
+  if (infernoCorpusMemo) return infernoCorpusMemo;
+  if (!INFERNO) return (infernoCorpusMemo = { skipped: 'inferno-collapse-perf not found (set INFERNO_COLLAPSE_PERF, or put it on PATH)' });
+  const probe = (f) => {
+    const r = spawnSync(INFERNO, [f], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
+    if (r.status === 0) return '';
+    // A Rust panic: the line after "panicked at ...", else the usual gist.
+    const lines = String(r.stderr).split('\n');
+    const at = lines.findIndex((l) => l.includes('panicked at'));
+    const why = at >= 0 && lines[at + 1] ? `panics: ${lines[at + 1].trim()}` : `exit ${r.status}: ${gist(String(r.stderr))}`;
+    return why.length > 140 ? why.slice(0, 137) + '...' : why;
+  };
+  const why = probe(corpus.file);
+  if (why === '') return (infernoCorpusMemo = { file: corpus.file, note: '' });
+  const ascii = join(OUT_DIR, corpus.file.replace(/^.*\//, '').replace(/\.txt$/, '.ascii.txt'));
+  if (sizeOf(ascii) !== corpus.bytes) {
+    // Copies of corpora made by an older generator go first: each is as big as its corpus.
+    for (const f of readdirSync(OUT_DIR)) if (f.endsWith('.ascii.txt')) rmSync(join(OUT_DIR, f), { force: true });
+    log(`inferno-collapse-perf fails on the corpus (${why}): writing a copy with bytes >= 0x80 as '?' into ${ascii}`);
+    const src = openSync(corpus.file, 'r'), dst = openSync(ascii + '.part', 'w'), b = Buffer.allocUnsafe(16 << 20);
+    for (let k; (k = readSync(src, b, 0, b.length, null)) > 0; ) {
+      for (let i = 0; i < k; i++) if (b[i] >= 0x80) b[i] = 0x3f;
+      writeSync(dst, b, 0, k);
+    }
+    closeSync(src);
+    closeSync(dst);
+    renameSync(ascii + '.part', ascii);
+  }
+  const again = probe(ascii);
+  if (again !== '') return (infernoCorpusMemo = { skipped: `inferno-collapse-perf fails on the corpus (${why}) and on its ASCII copy (${again})` });
+  return (infernoCorpusMemo = { file: ascii, note: `reads a copy with bytes >= 0x80 as '?': on the corpus itself it ${why}` });
 }
 
 /** The first `bytes` of `src` up to a sample boundary (a blank line), into `dst` once. */
@@ -452,7 +497,7 @@ async function main() {
 
   const results = rows.map((r) => {
     const missing = (r.tools ?? []).map((t) => missingAtStart[t]).find(Boolean) || (r.needs ? r.needs() : '');
-    return { id: r.id, label: r.label, bytes: r.bytes, note: r.note, skipped: missing || undefined, times: [], rss: [], row: r };
+    return { id: r.id, label: r.label, bytes: r.bytes, note: r.note, skipped: missing || undefined, times: [], cpus: [], rss: [], row: r };
   });
   // Warm the page cache so the first timed row does not pay for the disk.
   spawnSync('bash', ['-c', `cat ${q(corpus.file)} > /dev/null`]);
@@ -469,6 +514,7 @@ async function main() {
       // Each run says the same: keep it once.
       if (said && !(res.extra ?? '').includes(said)) res.extra = [res.extra, said].filter(Boolean).join('; ');
       res.times.push(m.seconds * (res.row.scale ?? 1));
+      res.cpus.push(m.cpu);
       res.rss.push(m.rssMB);
     }
   }
@@ -483,6 +529,14 @@ async function main() {
     if (r.failed) r.failed = `${r.failed} (in a later run)`;
   }
   const collapse = results.find((r) => r.id === 'collapse' && r.seconds);
+  // stackcollapse against inferno, run one after the other in each round: per-round ratios.
+  const inferno = results.find((r) => r.id === 'collapse-inferno' && r.seconds);
+  if (collapse) collapse.extra = [collapse.extra, `CPU ${median(collapse.cpus).toFixed(2)} s`].filter(Boolean).join('; ');
+  if (collapse && inferno && !collapse.failed && !inferno.failed && collapse.times.length === inferno.times.length) {
+    const ratios = collapse.times.map((t, i) => t / inferno.times[i]);
+    const cpuRatio = median(collapse.cpus.map((c, i) => c / inferno.cpus[i]));
+    inferno.note = [inferno.note, `flamekit / inferno: ${median(ratios).toFixed(2)}× wall (median of per-pair ratios ${ratios.map((x) => x.toFixed(2)).join(' ')}), ${cpuRatio.toFixed(2)}× CPU; CPU ${median(inferno.cpus).toFixed(2)} s; target ≤ 1.0×`].filter(Boolean).join('; ');
+  }
   for (const r of results) {
     if (collapse && r.seconds && (r.id === 'per-window' || r.id === 'classic-loop')) {
       r.extra = [r.extra, `${(r.seconds / collapse.seconds).toFixed(2)}× one stackcollapse`].filter(Boolean).join('; ');
