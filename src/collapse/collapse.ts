@@ -83,6 +83,13 @@ export interface CollapseStats {
   hugePeriods: number;
 }
 
+/** A root frame in the stacks mode: its frame ids, whether it is Java, and its stacks' places in the main table (+1, by core stack id). */
+interface RootInfo {
+  ids: number[];
+  java: boolean;
+  places: Int32Array;
+}
+
 /**
  * Collapses perf script text into a table of stack -> count. Feed chunks of whole lines
  * (latin1) with `push`, call `endInput` after each input, then read `lines()`.
@@ -228,8 +235,9 @@ export class Collapser {
 
   // --- the core's stacks mode -----------------------------------------------------------
 
-  /** By root id: its frame ids, whether it is Java, and its stacks' places in the main table (+1). */
-  private rootInfo: { ids: number[]; java: boolean; places: Int32Array }[] = [];
+  /** By core root id (comm, pid, tid): its root frame; and the root frames by name. */
+  private rootInfo: RootInfo[] = [];
+  private rootByName = new Map<string, RootInfo>();
   private eventNames: string[] = [];
   /**
    * By Java-ness, then pair id: the pair's frame id + 1; 0 when not named yet; -1 - k
@@ -240,7 +248,7 @@ export class Collapser {
   private pairMany: number[][] = [];
   /** Per-window mode: by Java-ness, then stack id, the stack's frame ids (leaf first). */
   private stackIds: Int32Array[][] = [[], []];
-  private rootNow: { ids: number[]; java: boolean; places: Int32Array } | null = null;
+  private rootNow: RootInfo | null = null;
 
   private onSampleHeader(h: SampleHeader): void {
     this.stats.samples++;
@@ -263,12 +271,19 @@ export class Collapser {
     if (info === undefined) {
       const { comm, pid, tid } = this.fast!.root(h.root);
       const pname = rootFrameName(comm, pid, tid, this.o);
-      let ids = this.roots.get(pname);
-      if (ids === undefined) {
-        ids = pname.split(';').map((p) => this.table.intern(p));
-        this.roots.set(pname, ids);
+      // One entry per root frame, not per core root (comm, pid and tid): by default every
+      // thread of a program has the same root, and so the same places.
+      let named = this.rootByName.get(pname);
+      if (named === undefined) {
+        let ids = this.roots.get(pname);
+        if (ids === undefined) {
+          ids = pname.split(';').map((p) => this.table.intern(p));
+          this.roots.set(pname, ids);
+        }
+        named = { ids, java: pname.startsWith('java'), places: new Int32Array(0) };
+        this.rootByName.set(pname, named);
       }
-      info = this.rootInfo[h.root] = { ids, java: pname.startsWith('java'), places: new Int32Array(0) };
+      info = this.rootInfo[h.root] = named;
     }
     this.rootNow = info;
     this.weight = this.o.weight === 'samples' ? 1 : h.period;
