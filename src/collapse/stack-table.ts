@@ -28,11 +28,14 @@ export class StackTable {
   /** Frame name of each frame id. */
   readonly names: string[];
   private nameIds: Map<string, number>;
+  /** The last nameRanks, for as many names as it ranked: shared with the tables that share the names. */
+  private ranked: { names: number; rank: Int32Array };
 
   /** With `shared`, frame ids (and names) are those of that table: per-window tables share them. */
   constructor(shared?: StackTable) {
     this.names = shared ? shared.names : [];
     this.nameIds = shared ? shared.nameIds : new Map();
+    this.ranked = shared ? shared.ranked : { names: 0, rank: new Int32Array(0) };
   }
 
   // Stack s is ids[start[s] .. start[s] + length[s]) with count[s] and hash hashes[s].
@@ -256,11 +259,15 @@ export class StackTable {
   private nameRanks(): Int32Array {
     const names = this.names;
     const n = names.length;
+    // The windows of --per-window share the names, and most add none: rank them once.
+    if (this.ranked.names === n) return this.ranked.rank;
     const keys = names.map((name) => `${name};`);
     const byKey = Array.from({ length: n }, (_, i) => i);
     byKey.sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
     const rank = new Int32Array(n);
     for (let r = 0; r < n; r++) rank[byKey[r]] = names[byKey[r]].indexOf(';') >= 0 ? -1 : r;
+    this.ranked.names = n;
+    this.ranked.rank = rank;
     return rank;
   }
 
