@@ -415,8 +415,8 @@ export class Collapser {
    * The folded lines, sorted, as latin1 bytes in Buffers of about `size` bytes (each a new
    * Buffer): no string is made per line, each frame name is encoded once.
    */
-  *foldedChunks(size: number, t: StackTable = this.table): Generator<Buffer> {
-    yield* writeFoldedChunks(t, size, this);
+  *foldedChunks(size: number, t: StackTable = this.table, reuse = false): Generator<Buffer> {
+    yield* writeFoldedChunks(t, size, this, reuse);
   }
 
   /** The folded lines one at a time, sorted, so that the whole output is never one array. */

@@ -24,17 +24,21 @@ export function formatCount(n: number): string {
 
 /**
  * The folded lines, sorted, as latin1 bytes in Buffers of about `size` bytes (each a new
- * Buffer): no string is made per line, each frame name is encoded once.
+ * Buffer): no string is made per line, each frame name is encoded once. With `reuse`, every
+ * chunk is a view of the same Buffer, overwritten when the next one is asked for: for a
+ * consumer done with a chunk by then (no fresh pages to fault in for every MiB of output).
  *
  * Sorted lines share long prefixes (a deep profile's lines are kilobytes long, and most of
  * a line is the line before it): the frames a line shares with the one before are copied
  * from it at once (`copyWithin`, a memmove), and only the rest is written name by name.
  */
-export function* writeFoldedChunks(t: StackTable, size: number, flags: CountFlags): Generator<Buffer> {
+export function* writeFoldedChunks(t: StackTable, size: number, flags: CountFlags, reuse = false): Generator<Buffer> {
   const w = new FoldedLineWriter(t, flags);
+  let buf: Buffer | null = null;
   while (!w.done) {
     // A line longer than `size` gets a Buffer of its own size.
-    const buf = Buffer.allocUnsafe(Math.max(size, w.nextLineBytes()));
+    const need = Math.max(size, w.nextLineBytes());
+    if (!reuse || buf === null || buf.length < need) buf = Buffer.allocUnsafe(need);
     const end = w.fill(buf);
     if (end > 0) yield buf.subarray(0, end);
   }
