@@ -170,6 +170,7 @@ const ROW_IDS = [
   ['classic-loop', 'the range-perf | stackcollapse shell loop, 10 windows, scaled (estimate)'],
   ['startup', 'each tool --version against node -e 0'],
   ['real', 'stackcollapse on a recorded profile (>= 10,000 distinct stacks), paired with inferno-collapse-perf'],
+  ['real-j1', 'stackcollapse -j1 on the recorded profile, paired with inferno-collapse-perf (one thread against the default two)'],
   ['real-3mb', 'stackcollapse on its first 3 MB, paired with inferno-collapse-perf'],
   ['real-classic', 'the per-second loop range-perf | stackcollapse | flamegraph-svg over ~15 MB of it, paired with the Perl tools'],
 ];
@@ -371,18 +372,20 @@ function runPaired(runs, pair) {
 
 function realRows(o, want) {
   const out = [];
-  const rows = ['real', 'real-3mb', 'real-classic'].filter(want);
+  const rows = ['real', 'real-j1', 'real-3mb', 'real-classic'].filter(want);
   if (rows.length === 0) return out;
   const real = ensureRealProfile();
   if (real.skipped) return rows.map((id) => ({ id, label: id, skipped: real.skipped }));
   const runs = Math.max(o.runs, 5);
-  const files = { real: real.file, 'real-3mb': join(CORPUS_DIR, 'real-tsc-3mb.txt') };
+  const files = { real: real.file, 'real-j1': real.file, 'real-3mb': join(CORPUS_DIR, 'real-tsc-3mb.txt') };
   cutAtSample(real.file, files['real-3mb'], 3e6);
   for (const id of rows.filter((r) => r !== 'real-classic')) {
     const f = files[id];
     const mine = join(OUT_DIR, `${id}.folded`);
-    const label = `stackcollapse ${id === 'real' ? 'recorded profile' : 'its first 3 MB'}`;
-    const ours = { label, cmd: `{T} ${nodeTool('stackcollapse')} ${q(f)} > ${q(mine)}`, check: () => nonEmpty(mine) };
+    const label = `stackcollapse ${id === 'real' ? 'recorded profile' : id === 'real-j1' ? '-j1 recorded profile' : 'its first 3 MB'}`;
+    // real-j1: one thread, against the default's two (what -j should default to).
+    const args = id === 'real-j1' ? '-j1 ' : '';
+    const ours = { label, cmd: `{T} ${nodeTool('stackcollapse')} ${args}${q(f)} > ${q(mine)}`, check: () => nonEmpty(mine) };
     if (!INFERNO) {
       const r = runPaired(runs, [ours, ours]);
       out.push({ id, label, bytes: sizeOf(f), seconds: r.seconds[0], note: 'inferno-collapse-perf not found: no paired row', extra: `${countLines(mine)} stacks` });
