@@ -14,7 +14,7 @@
 // and by a hash of scripts/gen-corpus.mjs. See README, "Speed".
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, statSync, readdirSync, openSync, readSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, statSync, readdirSync, openSync, readSync, closeSync, writeSync, renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -160,6 +160,7 @@ const ROW_IDS = [
   ['range-pipe-mid', 'cat FILE | range-perf: the same window from a pipe (sequential)'],
   ['range-pipe-all', 'cat FILE | range-perf 0 1e9: the whole file from a pipe (sequential)'],
   ['collapse', 'stackcollapse FILE'],
+  ['collapse-inferno', 'inferno-collapse-perf on the corpus, right after stackcollapse in each round (the ratio goes on its row)'],
   ['collapse-stdin', 'cat FILE | stackcollapse'],
   ['heatmap', 'heatmap-svg FILE'],
   ['heatmap-tsv', 'heatmap-svg --format tsv FILE'],
@@ -169,6 +170,7 @@ const ROW_IDS = [
   ['classic-loop', 'the range-perf | stackcollapse shell loop, 10 windows, scaled (estimate)'],
   ['startup', 'each tool --version against node -e 0'],
   ['real', 'stackcollapse on a recorded profile (>= 10,000 distinct stacks), paired with inferno-collapse-perf'],
+  ['real-j1', 'stackcollapse -j1 on the recorded profile, paired with inferno-collapse-perf (one thread against the default two)'],
   ['real-3mb', 'stackcollapse on its first 3 MB, paired with inferno-collapse-perf'],
   ['real-classic', 'the per-second loop range-perf | stackcollapse | flamegraph-svg over ~15 MB of it, paired with the Perl tools'],
   ['real-heatmap', 'heatmap-svg on the recorded profile and on a 16-CPU profile with idle samples, paired with --no-stacks'],
@@ -202,6 +204,12 @@ function buildRows(o, corpus, folded) {
     { id: 'collapse', label: 'stackcollapse FILE', tools: ['stackcollapse'], bytes: corpus.bytes,
       cmd: `{T} ${nodeTool('stackcollapse')} ${q(C)} > ${q(collapseOut)}`,
       check: (r) => { nonEmpty(collapseOut); r.extra = `${countLines(collapseOut)} stacks`; } },
+    // inferno-collapse-perf right after stackcollapse in every round: a pair shares its noise.
+    { id: 'collapse-inferno', label: '  inferno-collapse-perf, same corpus', bytes: corpus.bytes,
+      needs: () => infernoCorpus(corpus).skipped ?? '',
+      get note() { return infernoCorpus(corpus).note; },
+      get cmd() { return `{T} ${q(INFERNO)} ${q(infernoCorpus(corpus).file)} > ${q(out('collapse.inferno.folded'))}`; },
+      check: () => nonEmpty(out('collapse.inferno.folded')) },
     { id: 'collapse-stdin', label: 'cat FILE | stackcollapse', tools: ['stackcollapse'], bytes: corpus.bytes, note: 'stdin is a pipe',
       cmd: `cat ${q(C)} | {T} ${nodeTool('stackcollapse')} > ${q(out('collapse-stdin.folded'))}`,
       check: () => { nonEmpty(out('collapse-stdin.folded')); if (existsSync(collapseOut) && !sameFile(collapseOut, out('collapse-stdin.folded'))) fail('stdin output differs from the file-argument output'); } },
@@ -292,6 +300,44 @@ function ensureRealProfile() {
   return { file };
 }
 
+// The corpus as inferno-collapse-perf can read it. inferno 0.11 panics on the generated
+// corpus (a UTF-8 'Ü' in a Java name: it slices a string inside the character), so when it
+// fails on the corpus it reads a copy in bench/corpus/out/ with every byte >= 0x80 made '?':
+// the same bytes, lines and stacks otherwise.
+let infernoCorpusMemo = null;
+function infernoCorpus(corpus) {
+  if (infernoCorpusMemo) return infernoCorpusMemo;
+  if (!INFERNO) return (infernoCorpusMemo = { skipped: 'inferno-collapse-perf not found (set INFERNO_COLLAPSE_PERF, or put it on PATH)' });
+  const probe = (f) => {
+    const r = spawnSync(INFERNO, [f], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
+    if (r.status === 0) return '';
+    // A Rust panic: the line after "panicked at ...", else the usual gist.
+    const lines = String(r.stderr).split('\n');
+    const at = lines.findIndex((l) => l.includes('panicked at'));
+    const why = at >= 0 && lines[at + 1] ? `panics: ${lines[at + 1].trim()}` : `exit ${r.status}: ${gist(String(r.stderr))}`;
+    return why.length > 140 ? why.slice(0, 137) + '...' : why;
+  };
+  const why = probe(corpus.file);
+  if (why === '') return (infernoCorpusMemo = { file: corpus.file, note: '' });
+  const ascii = join(OUT_DIR, corpus.file.replace(/^.*\//, '').replace(/\.txt$/, '.ascii.txt'));
+  if (sizeOf(ascii) !== corpus.bytes) {
+    // Copies of corpora made by an older generator go first: each is as big as its corpus.
+    for (const f of readdirSync(OUT_DIR)) if (f.endsWith('.ascii.txt')) rmSync(join(OUT_DIR, f), { force: true });
+    log(`inferno-collapse-perf fails on the corpus (${why}): writing a copy with bytes >= 0x80 as '?' into ${ascii}`);
+    const src = openSync(corpus.file, 'r'), dst = openSync(ascii + '.part', 'w'), b = Buffer.allocUnsafe(16 << 20);
+    for (let k; (k = readSync(src, b, 0, b.length, null)) > 0; ) {
+      for (let i = 0; i < k; i++) if (b[i] >= 0x80) b[i] = 0x3f;
+      writeSync(dst, b, 0, k);
+    }
+    closeSync(src);
+    closeSync(dst);
+    renameSync(ascii + '.part', ascii);
+  }
+  const again = probe(ascii);
+  if (again !== '') return (infernoCorpusMemo = { skipped: `inferno-collapse-perf fails on the corpus (${why}) and on its ASCII copy (${again})` });
+  return (infernoCorpusMemo = { file: ascii, note: `reads a copy with bytes >= 0x80 as '?': on the corpus itself it ${why}` });
+}
+
 /** The first `bytes` of `src` up to a sample boundary (a blank line), into `dst` once. */
 function cutAtSample(src, dst, bytes) {
   if (existsSync(dst)) return;
@@ -327,18 +373,20 @@ function runPaired(runs, pair) {
 
 function realRows(o, want) {
   const out = [];
-  const rows = ['real', 'real-3mb', 'real-classic'].filter(want);
+  const rows = ['real', 'real-j1', 'real-3mb', 'real-classic'].filter(want);
   if (rows.length === 0) return out;
   const real = ensureRealProfile();
   if (real.skipped) return rows.map((id) => ({ id, label: id, skipped: real.skipped }));
   const runs = Math.max(o.runs, 5);
-  const files = { real: real.file, 'real-3mb': join(CORPUS_DIR, 'real-tsc-3mb.txt') };
+  const files = { real: real.file, 'real-j1': real.file, 'real-3mb': join(CORPUS_DIR, 'real-tsc-3mb.txt') };
   cutAtSample(real.file, files['real-3mb'], 3e6);
   for (const id of rows.filter((r) => r !== 'real-classic')) {
     const f = files[id];
     const mine = join(OUT_DIR, `${id}.folded`);
-    const label = `stackcollapse ${id === 'real' ? 'recorded profile' : 'its first 3 MB'}`;
-    const ours = { label, cmd: `{T} ${nodeTool('stackcollapse')} ${q(f)} > ${q(mine)}`, check: () => nonEmpty(mine) };
+    const label = `stackcollapse ${id === 'real' ? 'recorded profile' : id === 'real-j1' ? '-j1 recorded profile' : 'its first 3 MB'}`;
+    // real-j1: one thread, against the default's two (what -j should default to).
+    const args = id === 'real-j1' ? '-j1 ' : '';
+    const ours = { label, cmd: `{T} ${nodeTool('stackcollapse')} ${args}${q(f)} > ${q(mine)}`, check: () => nonEmpty(mine) };
     if (!INFERNO) {
       const r = runPaired(runs, [ours, ours]);
       out.push({ id, label, bytes: sizeOf(f), seconds: r.seconds[0], note: 'inferno-collapse-perf not found: no paired row', extra: `${countLines(mine)} stacks` });
@@ -520,7 +568,7 @@ async function main() {
 
   const results = rows.map((r) => {
     const missing = (r.tools ?? []).map((t) => missingAtStart[t]).find(Boolean) || (r.needs ? r.needs() : '');
-    return { id: r.id, label: r.label, bytes: r.bytes, note: r.note, skipped: missing || undefined, times: [], rss: [], row: r };
+    return { id: r.id, label: r.label, bytes: r.bytes, note: r.note, skipped: missing || undefined, times: [], cpus: [], rss: [], row: r };
   });
   // Warm the page cache so the first timed row does not pay for the disk.
   spawnSync('bash', ['-c', `cat ${q(corpus.file)} > /dev/null`]);
@@ -537,6 +585,7 @@ async function main() {
       // Each run says the same: keep it once.
       if (said && !(res.extra ?? '').includes(said)) res.extra = [res.extra, said].filter(Boolean).join('; ');
       res.times.push(m.seconds * (res.row.scale ?? 1));
+      res.cpus.push(m.cpu);
       res.rss.push(m.rssMB);
     }
   }
@@ -551,6 +600,14 @@ async function main() {
     if (r.failed) r.failed = `${r.failed} (in a later run)`;
   }
   const collapse = results.find((r) => r.id === 'collapse' && r.seconds);
+  // stackcollapse against inferno, run one after the other in each round: per-round ratios.
+  const inferno = results.find((r) => r.id === 'collapse-inferno' && r.seconds);
+  if (collapse) collapse.extra = [collapse.extra, `CPU ${median(collapse.cpus).toFixed(2)} s`].filter(Boolean).join('; ');
+  if (collapse && inferno && !collapse.failed && !inferno.failed && collapse.times.length === inferno.times.length) {
+    const ratios = collapse.times.map((t, i) => t / inferno.times[i]);
+    const cpuRatio = median(collapse.cpus.map((c, i) => c / inferno.cpus[i]));
+    inferno.note = [inferno.note, `flamekit / inferno: ${median(ratios).toFixed(2)}× wall (median of per-pair ratios ${ratios.map((x) => x.toFixed(2)).join(' ')}), ${cpuRatio.toFixed(2)}× CPU; CPU ${median(inferno.cpus).toFixed(2)} s; target ≤ 1.0×`].filter(Boolean).join('; ');
+  }
   for (const r of results) {
     if (collapse && r.seconds && (r.id === 'per-window' || r.id === 'classic-loop')) {
       r.extra = [r.extra, `${(r.seconds / collapse.seconds).toFixed(2)}× one stackcollapse`].filter(Boolean).join('; ');

@@ -2,7 +2,6 @@
 // Maps the command line onto CollapseOptions; the work is in collapse.ts.
 import { sniffStream } from '../input-check.js';
 import { INPUT_KIND_NAMES } from '../parse/input-kind.js';
-import { foldProfileInto, formatFoldedCounts, ProfileFormatError, readProfileBytes } from '../parse/profile-input.js';
 import type { SampledProfile } from '../parse/sampled-profile.js';
 import {
   DataError,
@@ -152,6 +151,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
           if (windows) throw new DataError(`this is ${INPUT_KIND_NAMES[sniffed.kind]}: --per-window reads perf script text only; cut a range with heatmap-svg --select instead`, input.name);
           const parts: Buffer[] = [];
           for await (const b of sniffed.bytes) parts.push(Buffer.from(b));
+          // Loaded only for such a profile (with the protobuf reader): perf script runs start without it.
+          const { ProfileFormatError, readProfileBytes } = await import('../parse/profile-input.js');
           try {
             const { profile, leftOut } = readProfileBytes(sniffed.kind, Buffer.concat(parts));
             profiles.push({ name: input.name, profile });
@@ -180,6 +181,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         throw new DataError(`${profiles[0].name} is a profile (${profiles[0].profile.kind}) and other inputs are perf script text: collapse them in separate runs, then give both outputs to flamegraph-svg`);
       }
       // Their samples count one each: V8 and nflxprofile carry no periods.
+      const { foldProfileInto, formatFoldedCounts } = await import('../parse/profile-input.js');
       const counts = new Map<string, number>();
       for (const { profile } of profiles) foldProfileInto(profile, { pid: Boolean(opts.pid), tid: Boolean(opts.tid), keepIdle: true }, counts);
       const out = new OutputSink(io.stdout, 'latin1');
@@ -205,9 +207,15 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       // whole, from each frame name's bytes (no string per line: on a deep profile the
       // folded text is tens of MB, and its strings were most of the run's garbage), with
       // one await per Buffer.
-      for (const chunk of collapser.foldedChunks(OUT_CHUNK)) {
+      // To the process's own stdout (a file, pipe or terminal), one Buffer serves every chunk:
+      // once the callback of a write after it has run, the chunk is out (writes complete in
+      // order), and 72 MB of output no longer costs 72 MB of fresh pages. Another stream
+      // (a test's) may keep the chunks it is given: a new Buffer each.
+      const reuse = io.stdout === process.stdout;
+      for (const chunk of collapser.foldedChunks(OUT_CHUNK, undefined, reuse)) {
         out.writeBytes(chunk);
-        await out.flush();
+        await out.flush(reuse);
+        if (reuse) await new Promise<void>((resolve) => io.stdout.write('', () => resolve()));
       }
       await out.end();
     }

@@ -83,6 +83,13 @@ export interface CollapseStats {
   hugePeriods: number;
 }
 
+/** A root frame in the stacks mode: its frame ids, whether it is Java, and its stacks' places in the main table (+1, by core stack id). */
+interface RootInfo {
+  ids: number[];
+  java: boolean;
+  places: Int32Array;
+}
+
 /**
  * Collapses perf script text into a table of stack -> count. Feed chunks of whole lines
  * (latin1) with `push`, call `endInput` after each input, then read `lines()`.
@@ -228,14 +235,20 @@ export class Collapser {
 
   // --- the core's stacks mode -----------------------------------------------------------
 
-  /** By root id: its frame ids, whether it is Java, and its stacks' places in the main table (+1). */
-  private rootInfo: { ids: number[]; java: boolean; places: Int32Array }[] = [];
+  /** By core root id (comm, pid, tid): its root frame; and the root frames by name. */
+  private rootInfo: RootInfo[] = [];
+  private rootByName = new Map<string, RootInfo>();
   private eventNames: string[] = [];
-  /** By Java-ness, then pair id: the pair's frame ids (several for inlined pieces). */
-  private pairIds: (number | number[])[][] = [[], []];
-  /** By Java-ness, then stack id: the stack's frame ids, leaf first. */
+  /**
+   * By Java-ness, then pair id: the pair's frame id + 1; 0 when not named yet; -1 - k
+   * for `pairMany[k]`, a pair of several frame ids (inlined pieces, root first) or none (a
+   * dropped frame). Int32Arrays, so the loop over a new stack's pairs reads plain ints.
+   */
+  private pairFrame = [new Int32Array(1024), new Int32Array(1024)];
+  private pairMany: number[][] = [];
+  /** Per-window mode: by Java-ness, then stack id, the stack's frame ids (leaf first). */
   private stackIds: Int32Array[][] = [[], []];
-  private rootNow: { ids: number[]; java: boolean; places: Int32Array } | null = null;
+  private rootNow: RootInfo | null = null;
 
   private onSampleHeader(h: SampleHeader): void {
     this.stats.samples++;
@@ -258,12 +271,19 @@ export class Collapser {
     if (info === undefined) {
       const { comm, pid, tid } = this.fast!.root(h.root);
       const pname = rootFrameName(comm, pid, tid, this.o);
-      let ids = this.roots.get(pname);
-      if (ids === undefined) {
-        ids = pname.split(';').map((p) => this.table.intern(p));
-        this.roots.set(pname, ids);
+      // One entry per root frame, not per core root (comm, pid and tid): by default every
+      // thread of a program has the same root, and so the same places.
+      let named = this.rootByName.get(pname);
+      if (named === undefined) {
+        let ids = this.roots.get(pname);
+        if (ids === undefined) {
+          ids = pname.split(';').map((p) => this.table.intern(p));
+          this.roots.set(pname, ids);
+        }
+        named = { ids, java: pname.startsWith('java'), places: new Int32Array(0) };
+        this.rootByName.set(pname, named);
       }
-      info = this.rootInfo[h.root] = { ids, java: pname.startsWith('java'), places: new Int32Array(0) };
+      info = this.rootInfo[h.root] = named;
     }
     this.rootNow = info;
     this.weight = this.o.weight === 'samples' ? 1 : h.period;
@@ -275,9 +295,13 @@ export class Collapser {
     this.rootNow = null;
     this.stats.kept++;
     const java = info.java ? 1 : 0;
-    let ids = this.stackIds[java][stack];
-    if (ids === undefined) ids = this.stackIds[java][stack] = this.stackFrameIds(stack, java);
     if (this.windows !== null) {
+      // Per sample, a window's table hashes the stack's frame ids: keep them per core stack.
+      let ids = this.stackIds[java][stack];
+      if (ids === undefined) {
+        const n = this.stackFrameIds(stack, java);
+        ids = this.stackIds[java][stack] = this.frames.slice(0, n);
+      }
       this.current.add(info.ids, ids, ids.length, this.weight);
       return;
     }
@@ -289,27 +313,64 @@ export class Collapser {
     }
     const at = info.places[stack];
     if (at > 0) this.table.addTo(at - 1, this.weight);
-    else info.places[stack] = this.table.add(info.ids, ids, ids.length, this.weight) + 1;
+    else {
+      const n = this.stackFrameIds(stack, java);
+      info.places[stack] = this.table.add(info.ids, this.frames, n, this.weight) + 1;
+    }
   }
 
-  /** The frame ids of stack `stack` (leaf first) in a Java (1) or other (0) sample. */
-  private stackFrameIds(stack: number, java: number): Int32Array {
+  /**
+   * The frame ids of stack `stack` (leaf first) in a Java (1) or other (0) sample, into
+   * `this.frames`; returns how many.
+   */
+  private stackFrameIds(stack: number, java: number): number {
     const pairs = this.fast!.stack(stack);
-    const names = this.pairIds[java];
-    const out: number[] = [];
+    let names = this.pairFrame[java];
+    let out: Int32Array = this.frames;
+    let n = 0;
     for (let i = 0; i < pairs.length; i++) {
-      let ids = names[pairs[i]];
-      if (ids === undefined) {
-        const { sym, dso } = this.fast!.pair(pairs[i]);
-        // The core stripped the symbol's +0x offset already: strip no second one.
-        const name = tidyStrippedName(sym, dso, { kernel: this.o.kernel, jit: this.o.jit, addrs: false, java: java === 1 });
-        ids = names[pairs[i]] = name === '' ? [] : name.indexOf(';') < 0 ? this.table.intern(name) : name.split(';').map((p) => this.table.intern(p));
+      const pair = pairs[i];
+      if (pair >= names.length) names = this.growPairs(java, pair);
+      let v = names[pair];
+      if (v === 0) v = names[pair] = this.namePair(pair, java);
+      if (v > 0) {
+        if (n === out.length) out = this.growFrames(n + 1);
+        out[n++] = v - 1;
+      } else {
+        // Pieces are root first; frames are leaf first.
+        const ids = this.pairMany[-1 - v];
+        if (n + ids.length > out.length) out = this.growFrames(n + ids.length);
+        for (let k = ids.length - 1; k >= 0; k--) out[n++] = ids[k];
       }
-      // Pieces are root first; frames are leaf first.
-      if (typeof ids === 'number') out.push(ids);
-      else for (let k = ids.length - 1; k >= 0; k--) out.push(ids[k]);
     }
-    return Int32Array.from(out);
+    return n;
+  }
+
+  /** Pair `pair`'s entry for pairFrame (see there), named by the rules now. */
+  private namePair(pair: number, java: number): number {
+    const { sym, dso } = this.fast!.pair(pair);
+    // The core stripped the symbol's +0x offset already: strip no second one.
+    const name = tidyStrippedName(sym, dso, { kernel: this.o.kernel, jit: this.o.jit, addrs: false, java: java === 1 });
+    if (name !== '' && name.indexOf(';') < 0) return this.table.intern(name) + 1;
+    this.pairMany.push(name === '' ? [] : name.split(';').map((p) => this.table.intern(p)));
+    return -this.pairMany.length;
+  }
+
+  private growPairs(java: number, pair: number): Int32Array<ArrayBuffer> {
+    const old = this.pairFrame[java];
+    let size = old.length * 2;
+    while (size <= pair) size *= 2;
+    const bigger = new Int32Array(size);
+    bigger.set(old);
+    return (this.pairFrame[java] = bigger);
+  }
+
+  private growFrames(need: number): Int32Array<ArrayBuffer> {
+    let size = this.frames.length * 2;
+    while (size < need) size *= 2;
+    const bigger = new Int32Array(size);
+    bigger.set(this.frames);
+    return (this.frames = bigger);
   }
 
   /** Per-window mode: the table of the sample `h` starts; false when it belongs to no window. */
@@ -354,8 +415,8 @@ export class Collapser {
    * The folded lines, sorted, as latin1 bytes in Buffers of about `size` bytes (each a new
    * Buffer): no string is made per line, each frame name is encoded once.
    */
-  *foldedChunks(size: number, t: StackTable = this.table): Generator<Buffer> {
-    yield* writeFoldedChunks(t, size, this);
+  *foldedChunks(size: number, t: StackTable = this.table, reuse = false): Generator<Buffer> {
+    yield* writeFoldedChunks(t, size, this, reuse);
   }
 
   /** The folded lines one at a time, sorted, so that the whole output is never one array. */

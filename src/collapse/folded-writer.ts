@@ -7,6 +7,8 @@
 //   swapper;start_secondary;cpu_idle;default_idle 1315
 import type { StackTable } from './stack-table.js';
 
+const SEP = 59; // ';'
+
 /** What writing counts found, for the warnings after the output. */
 export interface CountFlags {
   /** Whether some count went past 2^53, where sums of doubles stop being exact. */
@@ -22,37 +24,119 @@ export function formatCount(n: number): string {
 
 /**
  * The folded lines, sorted, as latin1 bytes in Buffers of about `size` bytes (each a new
- * Buffer): no string is made per line, each frame name is encoded once.
+ * Buffer): no string is made per line, each frame name is encoded once. With `reuse`, every
+ * chunk is a view of the same Buffer, overwritten when the next one is asked for: for a
+ * consumer done with a chunk by then (no fresh pages to fault in for every MiB of output).
+ *
+ * Sorted lines share long prefixes (a deep profile's lines are kilobytes long, and most of
+ * a line is the line before it): the frames a line shares with the one before are copied
+ * from it at once (`copyWithin`, a memmove), and only the rest is written name by name.
  */
-export function* writeFoldedChunks(t: StackTable, size: number, flags: CountFlags): Generator<Buffer> {
-  const order = t.sorted();
-  const bytes = t.nameBytes();
-  let buf = Buffer.allocUnsafe(size);
-  let pos = 0;
-  for (const s of order) {
-    let n = t.count(s);
+export function* writeFoldedChunks(t: StackTable, size: number, flags: CountFlags, reuse = false): Generator<Buffer> {
+  const w = new FoldedLineWriter(t, flags);
+  let buf: Buffer | null = null;
+  while (!w.done) {
+    // A line longer than `size` gets a Buffer of its own size.
+    const need = Math.max(size, w.nextLineBytes());
+    if (!reuse || buf === null || buf.length < need) buf = Buffer.allocUnsafe(need);
+    const end = w.fill(buf);
+    if (end > 0) yield buf.subarray(0, end);
+  }
+}
+
+/** Fills Buffers with the sorted folded lines of a table, whole lines each. */
+class FoldedLineWriter {
+  private readonly order: Int32Array;
+  private readonly arena: Buffer;
+  private readonly offsets: Int32Array;
+  private readonly ids: Int32Array;
+  private readonly start: Int32Array;
+  private readonly length: Int32Array;
+  /** The next line to write (an index into `order`). */
+  private k = 0;
+  private count = '';
+
+  constructor(
+    private readonly t: StackTable,
+    private readonly flags: CountFlags,
+  ) {
+    this.order = t.sorted();
+    ({ arena: this.arena, offsets: this.offsets } = t.nameBytes());
+    ({ ids: this.ids, start: this.start, length: this.length } = t.layout());
+    if (this.order.length > 0) this.count = this.countOf(this.order[0]);
+  }
+
+  get done(): boolean {
+    return this.k >= this.order.length;
+  }
+
+  /** The count of stack s as printed, noting counts past 2^53 and past the largest double. */
+  private countOf(s: number): string {
+    let n = this.t.count(s);
     if (n === Infinity) {
-      flags.capped = true;
+      this.flags.capped = true;
       n = Number.MAX_VALUE;
     }
-    if (n > Number.MAX_SAFE_INTEGER) flags.inexact = true;
-    const count = formatCount(n);
-    for (;;) {
-      const end = t.writeText(s, buf, pos, bytes);
-      if (end >= 0 && end + count.length + 2 <= buf.length) {
-        buf[end] = 32;
-        pos = end + 1 + buf.write(count, end + 1, 'latin1');
-        buf[pos++] = 10;
-        break;
-      }
-      // Does not fit: out with what is there, and on in a new Buffer (big enough for any line).
-      if (pos > 0) yield buf.subarray(0, pos);
-      else size *= 2;
-      buf = Buffer.allocUnsafe(size);
-      pos = 0;
-    }
+    if (n > Number.MAX_SAFE_INTEGER) this.flags.inexact = true;
+    return formatCount(n);
   }
-  if (pos > 0) yield buf.subarray(0, pos);
+
+  /** Bytes of the next line, its line break included. */
+  nextLineBytes(): number {
+    const s = this.order[this.k];
+    const { ids, offsets } = this;
+    const at = this.start[s];
+    const len = this.length[s];
+    let bytes = len > 0 ? len - 1 : 0;
+    for (let i = at; i < at + len; i++) bytes += offsets[ids[i] + 1] - offsets[ids[i]];
+    return bytes + this.count.length + 2;
+  }
+
+  /** Writes whole lines into `buf` from its start while they fit; returns the end. */
+  fill(buf: Buffer): number {
+    const { order, arena, offsets, ids, start, length } = this;
+    let pos = 0;
+    // The line before, once there is one in `buf`: its stack and where it starts.
+    let prev = -1;
+    let prevAt = 0;
+    for (; this.k < order.length; this.k++) {
+      const s = order[this.k];
+      const at = start[s];
+      const len = length[s];
+      if (pos + this.nextLineBytes() > buf.length) break;
+      const lineAt = pos;
+      let i = 0;
+      if (prev >= 0) {
+        const pa = start[prev];
+        const m = Math.min(len, length[prev]);
+        let shared = -1; // bytes of the shared frames and the ';' between them
+        while (i < m && ids[at + i] === ids[pa + i]) {
+          shared += offsets[ids[at + i] + 1] - offsets[ids[at + i]] + 1;
+          i++;
+        }
+        if (i > 0) {
+          buf.copyWithin(pos, prevAt, prevAt + shared);
+          pos += shared;
+        }
+      }
+      for (; i < len; i++) {
+        if (i > 0) buf[pos++] = SEP;
+        const id = ids[at + i];
+        let a = offsets[id];
+        const b = offsets[id + 1];
+        // A native copy costs more than the loop for all but long names.
+        if (b - a > 256) pos += arena.copy(buf, pos, a, b);
+        else while (a < b) buf[pos++] = arena[a++];
+      }
+      buf[pos++] = 32;
+      pos += buf.write(this.count, pos, 'latin1');
+      buf[pos++] = 10;
+      prev = s;
+      prevAt = lineAt;
+      if (this.k + 1 < order.length) this.count = this.countOf(order[this.k + 1]);
+    }
+    return pos;
+  }
 }
 
 /** The folded lines one at a time, sorted, so that the whole output is never one array. */

@@ -215,26 +215,30 @@ export function collapsePiece(path: string, piece: Piece, opts: CollapseOptions,
 /** A piece's result, as a worker sends it back (the arrays can be transferred). */
 export function pieceResult(collapser: Collapser, lines: number, bad: Map<string, { count: number; line: number; text: string }>): PieceResult {
   const t: StackTable = collapser.stacks;
-  const lengths: number[] = [];
-  const counts: number[] = [];
+  const { ids: all, start, length } = t.layout();
+  let n = 0;
   let total = 0;
-  for (const s of t.stacks()) {
-    lengths.push(s.ids.length);
-    counts.push(s.count);
-    total += s.ids.length;
+  for (let s = 0; s < t.size; s++) {
+    if (t.count(s) === 0) continue;
+    n++;
+    total += length[s];
   }
   const ids = new Int32Array(total);
-  let k = 0;
-  for (const s of t.stacks()) {
-    ids.set(s.ids, k);
-    k += s.ids.length;
+  const lengths = new Int32Array(n);
+  const counts = new Float64Array(n);
+  for (let s = 0, k = 0, at = 0; s < t.size; s++) {
+    if (t.count(s) === 0) continue;
+    ids.set(all.subarray(start[s], start[s] + length[s]), at);
+    at += length[s];
+    lengths[k] = length[s];
+    counts[k++] = t.count(s);
   }
   const st = collapser.stats;
   return {
     names: t.names,
     ids,
-    lengths: Int32Array.from(lengths),
-    counts: Float64Array.from(counts),
+    lengths,
+    counts,
     samples: st.samples,
     kept: st.kept,
     otherEvents: [...st.otherEvents],
@@ -266,10 +270,26 @@ export async function collapseInProcess(path: string, piece: Piece, opts: Collap
   return pieceResult(collapser, lines, bad);
 }
 
-/** Collapses a piece on a worker thread. */
+/** node:worker_threads' Worker, once loaded (see loadWorkerThreads). */
+let WorkerClass: typeof import('node:worker_threads').Worker | null = null;
+
+/**
+ * Loads node:worker_threads, so that collapseOnWorker starts its worker at once. Loaded only
+ * when threads are used: start-up of a small run does not pay for it.
+ */
+export async function loadWorkerThreads(): Promise<void> {
+  WorkerClass ??= (await import('node:worker_threads')).Worker;
+}
+
+/**
+ * Collapses a piece on a worker thread. The worker starts during the call when
+ * loadWorkerThreads was awaited before: the caller may then keep this thread busy (a
+ * dynamic import waits for the event loop, which a synchronous collapse holds up: the
+ * worker would start only once this thread's piece was done).
+ */
 export async function collapseOnWorker(path: string, piece: Piece, opts: CollapseOptions): Promise<PieceResult> {
-  // Loaded only when threads are used: start-up of a small run does not pay for it.
-  const { Worker } = await import('node:worker_threads');
+  if (WorkerClass === null) await loadWorkerThreads();
+  const Worker = WorkerClass!;
   return new Promise((resolve, reject) => {
     const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: { path, piece, opts: { ...opts, inline: null } } });
     let done = false;
@@ -286,18 +306,21 @@ export async function collapseOnWorker(path: string, piece: Piece, opts: Collaps
 
 /**
  * Adds what a piece of the input, collapsed on another thread, found into `collapser`:
- * its stacks by frame name, and its counts of samples.
+ * its stacks (their frame ids mapped to the collapser's by name, once per name), and its
+ * counts of samples.
  */
 export function mergePiece(collapser: Collapser, r: PieceResult): void {
   const table = collapser.stacks;
-  const ids = r.names.map((name) => table.intern(name));
-  const seq: number[] = [];
+  const ids = new Int32Array(r.names.length);
+  for (let i = 0; i < r.names.length; i++) ids[i] = table.intern(r.names[i]);
+  const theirs = r.ids;
+  let seq = new Int32Array(256);
   for (let s = 0, at = 0; s < r.lengths.length; s++) {
     const len = r.lengths[s];
-    seq.length = len;
-    for (let i = 0; i < len; i++) seq[i] = ids[r.ids[at + i]];
+    if (len > seq.length) seq = new Int32Array(Math.max(len, seq.length * 2));
+    for (let i = 0; i < len; i++) seq[i] = ids[theirs[at + i]];
     at += len;
-    table.addSequence(seq, r.counts[s]);
+    table.addRootFirst(seq, len, r.counts[s]);
   }
   const st = collapser.stats;
   st.samples += r.samples;
@@ -365,6 +388,7 @@ export async function collapseThreaded(
   // Equal pieces. (The merge and the output wait for the last piece whoever reads it, and
   // a worker starts ~60 ms late, so a smaller first piece would only idle this thread.)
   const pieces = splitFile(path, size, plan.jobs);
+  if (runPiece === collapseOnWorker) await loadWorkerThreads();
   const pending = pieces.slice(1).map((p) => runPiece(path, p, plan.opts));
   // Failures are reported in order below; until then a rejection is not unhandled.
   for (const p of pending) p.catch(() => {});

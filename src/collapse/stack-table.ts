@@ -15,9 +15,12 @@
 
 const SEP = 59; // ';'
 
+/** Tables with at least this many stacks are sorted on ranked names (see StackTable.sorted). */
+const RANKED_SORT_MIN = 2048;
+
 /** Every frame name as latin1 bytes (see StackTable.nameBytes). */
 export interface NameBytes {
-  arena: Uint8Array;
+  arena: Buffer;
   offsets: Int32Array;
 }
 
@@ -25,11 +28,14 @@ export class StackTable {
   /** Frame name of each frame id. */
   readonly names: string[];
   private nameIds: Map<string, number>;
+  /** The last nameRanks, for as many names as it ranked: shared with the tables that share the names. */
+  private ranked: { names: number; rank: Int32Array };
 
   /** With `shared`, frame ids (and names) are those of that table: per-window tables share them. */
   constructor(shared?: StackTable) {
     this.names = shared ? shared.names : [];
     this.nameIds = shared ? shared.nameIds : new Map();
+    this.ranked = shared ? shared.ranked : { names: 0, rank: new Int32Array(0) };
   }
 
   // Stack s is ids[start[s] .. start[s] + length[s]) with count[s] and hash hashes[s].
@@ -112,8 +118,40 @@ export class StackTable {
 
   /** Adds `weight` to the stack `seq` (root first), e.g. when merging another table. */
   addSequence(seq: ArrayLike<number>, weight: number): void {
-    const empty = new Int32Array(0);
-    this.add(seq, empty, 0, weight);
+    this.addRootFirst(Int32Array.from(seq), seq.length, weight);
+  }
+
+  /**
+   * Adds `weight` to the stack `seq[0 .. len)` (root first): merging another table. Hashes
+   * as `add` does (the same ids in the same order), so either finds what the other stored.
+   */
+  addRootFirst(seq: Int32Array, len: number, weight: number): number {
+    let h = len;
+    for (let i = 0; i < len; i++) h = Math.imul(h ^ seq[i], 0x9e3779b1);
+    h ^= h >>> 16;
+    const mask = this.mask;
+    let slot = h & mask;
+    for (;;) {
+      const s1 = this.slots[slot];
+      if (s1 === 0) break;
+      const s = s1 - 1;
+      if (this.hashes[s] === h && this.length[s] === len) {
+        const ids = this.ids;
+        const at = this.start[s];
+        let i = 0;
+        while (i < len && ids[at + i] === seq[i]) i++;
+        if (i === len) {
+          this.counts[s] += weight;
+          return s;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (this.used + len > this.ids.length) this.growIds(this.used + len);
+    const at = this.used;
+    this.ids.set(seq.subarray(0, len), at);
+    this.used += len;
+    return this.insert(slot, h, at, len, weight);
   }
 
   private insert(slot: number, h: number, at: number, len: number, weight: number): number {
@@ -153,24 +191,11 @@ export class StackTable {
   }
 
   /**
-   * Writes the folded text of stack `s` (names joined with ';') as latin1 bytes into `out`
-   * at `pos`, from `bytes`: each frame's name encoded once (see nameBytes). Returns the end,
-   * or -1 when it does not fit.
+   * The stacks as they are stored, for the writer (read only): stack s is
+   * ids[start[s] .. start[s] + length[s]), root first.
    */
-  writeText(s: number, out: Uint8Array, pos: number, bytes: NameBytes): number {
-    const at = this.start[s];
-    const len = this.length[s];
-    const ids = this.ids;
-    const { arena, offsets } = bytes;
-    for (let i = 0; i < len; i++) {
-      const id = ids[at + i];
-      const a = offsets[id];
-      const b = offsets[id + 1];
-      if (pos + (b - a) + 1 > out.length) return -1;
-      if (i > 0) out[pos++] = SEP;
-      for (let k = a; k < b; k++) out[pos++] = arena[k];
-    }
-    return pos;
+  layout(): { ids: Int32Array; start: Int32Array; length: Int32Array } {
+    return { ids: this.ids, start: this.start, length: this.length };
   }
 
   /** The names of all frame ids as latin1 bytes, one after the other: name i is arena[offsets[i], offsets[i + 1]). */
@@ -195,8 +220,55 @@ export class StackTable {
   sorted(): Int32Array {
     const order: number[] = [];
     for (let s = 0; s < this.n; s++) if (this.counts[s] !== 0) order.push(s);
-    order.sort((a, b) => this.compareStacks(a, b));
+    // Ranking the names costs a sort of all of them: worth it for a big table, not for the
+    // many small ones of --per-window (which share one list of names).
+    if (order.length < RANKED_SORT_MIN) {
+      order.sort((a, b) => this.compareStacks(a, b));
+      return Int32Array.from(order);
+    }
+    const rank = this.nameRanks();
+    const ids = this.ids;
+    const start = this.start;
+    const length = this.length;
+    order.sort((a, b) => {
+      const oa = start[a];
+      const ob = start[b];
+      const la = length[a];
+      const lb = length[b];
+      const n = la < lb ? la : lb;
+      let i = 0;
+      while (i < n && ids[oa + i] === ids[ob + i]) i++;
+      if (i === n) return la - lb;
+      // Frames follow both names: their ranks decide (see nameRanks).
+      if (i + 1 < n) {
+        const rx = rank[ids[oa + i]];
+        const ry = rank[ids[ob + i]];
+        if (rx >= 0 && ry >= 0) return rx - ry;
+      }
+      return this.compareStacks(a, b);
+    });
     return Int32Array.from(order);
+  }
+
+  /**
+   * The rank of each frame name among all of them, each name compared with a ';' after it:
+   * where two stacks first differ by frames that both have a frame after them, the texts
+   * compare as those names followed by ';' do, decided within them (neither can be a prefix
+   * of the other unless the longer name holds a ';' itself). -1 for a name holding ';'.
+   */
+  private nameRanks(): Int32Array {
+    const names = this.names;
+    const n = names.length;
+    // The windows of --per-window share the names, and most add none: rank them once.
+    if (this.ranked.names === n) return this.ranked.rank;
+    const keys = names.map((name) => `${name};`);
+    const byKey = Array.from({ length: n }, (_, i) => i);
+    byKey.sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+    const rank = new Int32Array(n);
+    for (let r = 0; r < n; r++) rank[byKey[r]] = names[byKey[r]].indexOf(';') >= 0 ? -1 : r;
+    this.ranked.names = n;
+    this.ranked.rank = rank;
+    return rank;
   }
 
   /** Byte-wise comparison of the folded text of stacks a and b, without building it. */
