@@ -29,7 +29,7 @@ import { formatFoldedLines, writeFoldedChunks } from './folded-writer.js';
 
 export { formatCount } from './folded-writer.js';
 
-import { EVENT_FILTER_DEFAULT, FRAME_NAMING_DEFAULTS, WEIGHT_DEFAULT, type Weight } from '../runtime/flag-groups.js';
+import { EVENT_FILTER_DEFAULT, FRAME_NAMING_DEFAULTS, WEIGHT_DEFAULT, type Weight } from '../runtime/flag-defaults.js';
 
 export type { Weight };
 
@@ -142,7 +142,7 @@ export class Collapser {
     opts: CollapseOptions = {},
     private readonly onBad: (b: BadLine) => void = () => {},
   ) {
-    // Defaults from the shared tables (runtime/flag-groups.ts), which the help text reads.
+    // Defaults from the shared tables (runtime/flag-defaults.ts), which the help text reads.
     const d = FRAME_NAMING_DEFAULTS;
     this.o = {
       pid: opts.pid ?? d.pid,

@@ -4,22 +4,10 @@
 // function that declares it on a program (the help reads the defaults) and one that maps
 // the flags to typed options. stackcollapse uses them; heatmap-svg is to use them too.
 import { Option, type Command } from 'commander';
+import { EVENT_FILTER_DEFAULT, FRAME_NAMING_DEFAULTS, WEIGHT_DEFAULT, WEIGHTS, type FrameNaming, type Weight } from './flag-defaults.js';
 
-/** Frame naming, as stackcollapse-perf.pl's flags name frames. */
-export interface FrameNaming {
-  /** Root frame is `comm-pid`. Default false. */
-  pid: boolean;
-  /** Root frame is `comm-pid/tid` (implies `pid`). Default false. */
-  tid: boolean;
-  /** Append `_[k]` to kernel frames. Default false. */
-  kernel: boolean;
-  /** Append `_[j]` to JIT frames. Default false. */
-  jit: boolean;
-  /** Unknown symbols become `[dso <addr>]`. Default false. */
-  addrs: boolean;
-}
+export { EVENT_FILTER_DEFAULT, FRAME_NAMING_DEFAULTS, WEIGHT_DEFAULT, WEIGHTS, type FrameNaming, type Weight };
 
-export const FRAME_NAMING_DEFAULTS: Readonly<FrameNaming> = { pid: false, tid: false, kernel: false, jit: false, addrs: false };
 
 /** The frame-naming flags as commander parses them. */
 export interface FrameNamingFlags {
@@ -72,8 +60,6 @@ export function frameNamingArgs(naming: FrameNaming): string[] {
   return args;
 }
 
-/** The event kept: this one, or (null, the default) the first event seen. */
-export const EVENT_FILTER_DEFAULT: string | null = null;
 
 export interface EventFilterFlags {
   eventFilter?: string;
@@ -87,10 +73,6 @@ export function toEventFilter(flags: EventFilterFlags): string | null {
   return flags.eventFilter ?? EVENT_FILTER_DEFAULT;
 }
 
-/** What a sample counts: its period (perf's weight, as stackcollapse-perf.pl), or 1. */
-export type Weight = 'period' | 'samples';
-export const WEIGHTS: readonly Weight[] = ['period', 'samples'];
-export const WEIGHT_DEFAULT: Weight = 'period';
 
 export interface WeightFlags {
   weight?: string;
