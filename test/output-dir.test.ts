@@ -66,7 +66,7 @@ describe('flamegraph-svg --output-dir', () => {
     [['--diff'], "flamegraph-svg: '--output-dir' does not go with '--diff'"],
     [[], "flamegraph-svg: '--output-dir' wants input files or directories"],
   ])('refuses %j', async (extra, msg) => {
-    const r = await spawnBin('flamegraph-svg', ['--output-dir', tmp(), ...extra]);
+    const r = await runTool('flamegraph-svg', ['--output-dir', tmp(), ...extra]);
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe(msg);
   });
