@@ -2,12 +2,12 @@
 // several hosts or with xargs -P) and summing them equals collapsing the whole, and
 // flamegraph-svg given the pieces draws the same SVG as from the whole. The tools run in
 // this process (runTool): the point is what they compute, not the process boundary.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, ROOT, runTool } from './helpers.js';
+import { FIXTURES, runTool } from './helpers.js';
+import { DEFAULTS as CORPUS_DEFAULTS, generatePerf } from './gen/corpus.js';
 
 function parseFolded(text: string): Map<string, number> {
   const m = new Map<string, number>();
@@ -40,7 +40,7 @@ describe.each([
     'generated 4 MB',
     () => {
       const f = join(mkdtempSync(join(tmpdir(), 'flamekit-merge-')), 'c.txt');
-      execFileSync(process.execPath, [join(ROOT, 'scripts', 'gen-corpus.mjs'), '--mb', '4', '--seconds', '60', '--out', f], { stdio: 'ignore' });
+      generatePerf({ ...CORPUS_DEFAULTS, mb: 4, seconds: 60, out: f });
       return readFileSync(f, 'latin1');
     },
     900_000,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, ROOT, runTool, spawnBin } from './helpers.js';
+import { DEFAULTS as CORPUS_DEFAULTS, generatePerf } from './gen/corpus.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'flamekit-out-'));
 const recorded = join(FIXTURES, 'perf', 'recorded-pthreads-header.txt');
@@ -79,7 +80,7 @@ describe('Ctrl-C leaves whole files only', () => {
   let big = '';
   beforeAll(() => {
     big = join(tmp(), 'big.txt');
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'gen-corpus.mjs'), '--mb', '10', '--seconds', '300', '--out', big], { stdio: 'ignore' });
+    generatePerf({ ...CORPUS_DEFAULTS, mb: 10, seconds: 300, out: big });
   });
 
   /** Starts `tool args` (stdin a pipe, fed `input`), sends SIGINT once `ready()` holds, and waits for the exit. */
