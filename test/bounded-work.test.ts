@@ -4,6 +4,8 @@
 // (src/heatmap/viewer/time-axis.ts); per-window writes no file for an empty window.
 // Timings are printed, never asserted; the bounds asserted are sizes and counts, which the
 // old code (a column per empty second, a file per empty window) exceeds by millions.
+// heatmap-svg and range-perf run in this process (runTool); stackcollapse --per-window is
+// spawned, as it writes files and installs its signal handler.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { axisSegments, MIN_EMPTY, TimeAxis } from '../src/heatmap/viewer/time-axis.js';
 import { haveChromium, launchChromium, openWatchedPage } from './browser/chromium.js';
-import { spawnBin } from './helpers.js';
+import { runTool, spawnBin } from './helpers.js';
 
 const sample = (t: string, fn: string, comm = 'app') => `${comm} 100 [000] ${t}: 1 cpu-clock:\n\tffff ${fn} (/usr/bin/app)\n\tffff main (/usr/bin/app)\n\n`;
 
@@ -85,7 +87,7 @@ describe('heatmap-svg with a corrupt far-out timestamp', () => {
       const file = join(dir, `far-${label.replace(/\W/g, '')}.perf`);
       writeFileSync(file, profile([t]));
       const t0 = performance.now();
-      const r = await spawnBin('heatmap-svg', [file]);
+      const r = await runTool('heatmap-svg', [file]);
       console.log(`heatmap-svg, one sample ${label}: ${(performance.now() - t0).toFixed(0)} ms, ${r.stdout.length} bytes`);
       expect(r.code, r.stderr).toBe(0);
       const svg = r.stdout.toString('utf8');
@@ -101,15 +103,15 @@ describe('heatmap-svg with a corrupt far-out timestamp', () => {
       expect(warn).toHaveLength(1);
       const cmd = /range-perf (--timeraw \S+ \S+) /.exec(warn[0]);
       expect(cmd).not.toBeNull();
-      const cut = await spawnBin('range-perf', [...cmd![1].split(' '), file]);
-      const cells = await spawnBin('heatmap-svg', ['--format', 'tsv'], cut.stdout);
+      const cut = await runTool('range-perf', [...cmd![1].split(' '), file]);
+      const cells = await runTool('heatmap-svg', ['--format', 'tsv'], cut.stdout);
       expect(cells.stdout.toString()).toContain('#samples\t300\n');
       expect(cells.stderr).not.toContain('corrupt');
     });
   }
 
   it('prints the cells of a 26-digit second in digits, not 1e+26', async () => {
-    const r = await spawnBin('heatmap-svg', ['--format', 'tsv', '-q'], profile(['99999999999999999999999999.5']));
+    const r = await runTool('heatmap-svg', ['--format', 'tsv', '-q'], profile(['99999999999999999999999999.5']));
     expect(r.code, r.stderr).toBe(0);
     const last = r.stdout.toString().trim().split('\n').pop()!;
     // 99999999999999999999999999.5 is 1e26 as a double: 27 digits.
@@ -119,7 +121,7 @@ describe('heatmap-svg with a corrupt far-out timestamp', () => {
   it('does not warn when both sides of a break are real (two recordings a day apart)', async () => {
     let text = profile([]);
     for (let i = 0; i < 300; i++) text += sample((86500 + i * 0.05).toFixed(6), 'later');
-    const r = await spawnBin('heatmap-svg', [], text);
+    const r = await runTool('heatmap-svg', [], text);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toContain('corrupt');
     expect(payload(r.stdout.toString()).segs).toHaveLength(4);
@@ -128,7 +130,7 @@ describe('heatmap-svg with a corrupt far-out timestamp', () => {
 
   it.skipIf(!haveChromium)('shows the break in the page, and a selection across it names the real seconds (1280x800)', async () => {
     const file = join(dir, 'far-browser.svg');
-    const r = await spawnBin('heatmap-svg', ['-q'], profile(['4300000115.500000']));
+    const r = await runTool('heatmap-svg', ['-q'], profile(['4300000115.500000']));
     writeFileSync(file, r.stdout);
     let browser: Browser | null = null;
     try {

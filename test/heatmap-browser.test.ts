@@ -2,21 +2,60 @@
 // and by two clicks (both orders) with the preview, Esc, the range flame graph (zoom,
 // search, hot functions, hottest first), whole profile, URL state, and the flame graph of
 // a range against `range-perf | stackcollapse | flamegraph-svg` on the same range.
+//
+// One Chromium for the file and one page, reused from test to test (reusedPage); each SVG
+// is made once, by the tools' main() in this process (runTool).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
-import { haveChromium, launchChromium, openWatchedPage, type Watched } from './browser/chromium.js';
-import { CONFORMANCE, HAVE_CONFORMANCE, ROOT, spawnBin } from './helpers.js';
+import { haveChromium, launchChromium, reusedPage, type Watched } from './browser/chromium.js';
+import { CONFORMANCE, HAVE_CONFORMANCE, runTool, type Tool } from './helpers.js';
 import { DEFAULT_IDLE } from '../src/heatmap/idle.js';
 
 const TEST01 = join(CONFORMANCE, 'perf', 'flamescope-perf-test01.txt');
 const EXAMPLE = join(CONFORMANCE, 'perf', 'example-perf-stacks.txt.gz');
 const run = haveChromium && HAVE_CONFORMANCE;
 if (!run) console.warn('NOTE: heatmap-svg browser tests skipped (no Chromium or no ../shared/conformance)');
+
+let browser: Browser;
+let dir: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'heatmap-browser-'));
+  if (haveChromium) browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+/** The file's one page, afresh for each test. */
+const freshPage = reusedPage(() => browser);
+
+/** A tool run in this process that must succeed; its stdout. */
+async function tool(name: Tool, args: string[], input?: Buffer | string): Promise<Buffer> {
+  const r = await runTool(name, args, input);
+  expect(r.code, `${name}: ${r.stderr}`).toBe(0);
+  return r.stdout;
+}
+
+/** heatmap-svg's SVG of these arguments (and stdin), made once for the file; its path. */
+const made = new Map<string, Promise<string>>();
+function heatmapSvg(name: string, args: string[], input?: string): Promise<string> {
+  let p = made.get(name);
+  if (p === undefined) {
+    p = tool('heatmap-svg', args, input).then((out) => {
+      const file = join(dir, name);
+      writeFileSync(file, out);
+      return file;
+    });
+    made.set(name, p);
+  }
+  return p;
+}
+/** The example profile's heat map, idle kept. */
+const exampleSvg = () => heatmapSvg('example.svg', ['--no-idle-filter', EXAMPLE]);
 
 interface Layout {
   x0: number;
@@ -26,32 +65,18 @@ interface Layout {
 }
 
 describe.skipIf(!run)('heatmap-svg in Chromium', () => {
-  let browser: Browser;
-  let dir: string;
   let test01: string;
   let example: string;
   let w: Watched;
   let page: Page;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'heatmap-browser-'));
-    const a = await spawnBin('heatmap-svg', [TEST01]);
-    expect(a.code).toBe(0);
-    test01 = join(dir, 'test01.svg');
-    writeFileSync(test01, a.stdout);
-    const b = await spawnBin('heatmap-svg', ['--no-idle-filter', EXAMPLE]);
-    expect(b.code).toBe(0);
-    example = join(dir, 'example.svg');
-    writeFileSync(example, b.stdout);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    rmSync(dir, { recursive: true, force: true });
+    test01 = await heatmapSvg('test01.svg', [TEST01]);
+    example = await exampleSvg();
   });
 
   async function open(file: string, hash = ''): Promise<{ L: Layout; rows: number }> {
-    w = await openWatchedPage(browser);
+    w = await freshPage();
     page = w.page;
     await page.setViewportSize({ width: 1900, height: 1200 });
     await page.goto(`file://${file}${hash}`);
@@ -227,22 +252,22 @@ describe.skipIf(!run)('heatmap-svg in Chromium', () => {
     await click(b);
     const cmd = (await text('#command'))!;
     // The command as printed: the real file (range-perf reads .gz), and --unsorted only
-    // when the input was out of time order. Run as printed, through the real binaries.
+    // when the input was out of time order. Run as printed, by the tools' main() (bins.test.ts
+    // runs the binaries themselves).
     const m = /^range-perf (--timezerosecs \S+ \S+(?: --unsorted)?) (\S+) \| stackcollapse --weight samples \| flamegraph-svg$/.exec(cmd)!;
     expect(m).not.toBeNull();
     expect(m[2]).toBe(EXAMPLE);
-    const sh = (bin: string, args: string[], input?: Buffer) => {
-      const r = spawnSync(process.execPath, [join(ROOT, 'bin', `${bin}.js`), ...args], { input, maxBuffer: 1 << 28 });
-      expect(r.status, `${bin}: ${r.stderr}`).toBe(0);
-      expect(r.stdout.length).toBeGreaterThan(0);
-      return r.stdout;
+    const sh = async (bin: Tool, args: string[], input?: Buffer) => {
+      const out = await tool(bin, args, input);
+      expect(out.length).toBeGreaterThan(0);
+      return out;
     };
-    const ranged = sh('range-perf', [...m[1].split(' '), m[2]]);
-    const folded = sh('stackcollapse', ['--weight', 'samples'], ranged);
+    const ranged = await sh('range-perf', [...m[1].split(' '), m[2]]);
+    const folded = await sh('stackcollapse', ['--weight', 'samples'], ranged);
     // The page draws an icicle by default: flamegraph-svg --inverted places frames the same.
     // and at the width the page gave its graph.
     const width = await page.getAttribute('#flame-bg', 'width');
-    const svg = sh('flamegraph-svg', ['--inverted', '--width', width!], folded).toString('utf8');
+    const svg = (await sh('flamegraph-svg', ['--inverted', '--width', width!], folded)).toString('utf8');
     const cli = [...svg.matchAll(/<g[^>]*><title>([^<]*)<\/title><rect x="([^"]+)" y="([^"]+)" width="([^"]+)" height="([^"]+)" fill="([^"]+)"[^>]*\/>(?:<text[^>]*>([^<]*)<\/text>)?<\/g>/g)]
       .map((x) => [x[2], x[3], x[4], x[5], x[6], unescape(x[1]), unescape(x[7] ?? '')].join('\t'))
       .sort();
@@ -293,31 +318,17 @@ for (const [vw, vh] of [
   [1920, 1080],
 ]) {
   describe.skipIf(!run)(`heatmap-svg page at ${vw}x${vh}`, () => {
-    let browser: Browser;
-    let dir: string;
     let example: string;
     let wide: string;
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'heatmap-fit-'));
-      const a = await spawnBin('heatmap-svg', ['--no-idle-filter', EXAMPLE]);
-      expect(a.code).toBe(0);
-      example = join(dir, 'example.svg');
-      writeFileSync(example, a.stdout);
+      example = await exampleSvg();
       // 700 one-second columns: drawn 1,400 px wide, wider than a 1280 px window.
       let text = '';
       for (let sec = 0; sec < 700; sec++) text += `app 7 [000] ${100 + sec}.${sec % 2 ? '6' : '1'}00000: cpu-clock:\n\t1 ${sec === 600 ? 'at_600' : 'work'} (/bin/app)\n\t2 main (/bin/app)\n\n`;
-      const b = await spawnBin('heatmap-svg', ['--rows', '4'], text);
-      expect(b.code).toBe(0);
-      wide = join(dir, 'wide.svg');
-      writeFileSync(wide, b.stdout);
-      browser = await launchChromium();
-    });
-    afterAll(async () => {
-      await browser?.close();
-      rmSync(dir, { recursive: true, force: true });
+      wide = await heatmapSvg('wide.svg', ['--rows', '4'], text);
     });
     async function open(file: string, hash = ''): Promise<Watched> {
-      const w = await openWatchedPage(browser);
+      const w = await freshPage();
       await w.page.setViewportSize({ width: vw, height: vh });
       await w.page.goto(`file://${file}${hash}`);
       await w.page.waitForSelector('svg[data-ready="1"]');
@@ -508,31 +519,16 @@ function shellWords(s: string): string[] {
 }
 
 describe.skipIf(!run)('heatmap-svg --select and the reproduce command', () => {
-  let browser: Browser;
-  let dir: string;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'heatmap-repro-'));
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
   async function open(file: string, hash = ''): Promise<Watched> {
-    const w = await openWatchedPage(browser);
+    const w = await freshPage();
     await w.page.setViewportSize({ width: 1440, height: 900 });
     await w.page.goto(`file://${file}${hash}`);
     await w.page.waitForSelector('svg[data-ready="1"]');
     await w.page.waitForSelector('svg:not([data-busy])');
     return w;
   }
-  const bin = (name: string, args: string[], input?: Buffer) => {
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin', `${name}.js`), ...args], { input, maxBuffer: 1 << 28, cwd: dir });
-    expect(r.status, `${name}: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
   /** Runs `range-perf ARGS | stackcollapse ARGS` as printed, on the given files. */
-  const reproduce = (cmd: string, files?: string[]) => {
+  const reproduce = async (cmd: string, files?: string[]) => {
     const [range, collapse, fg] = cmd.split(' | ');
     expect(fg).toBe('flamegraph-svg');
     const r = shellWords(range);
@@ -541,11 +537,11 @@ describe.skipIf(!run)('heatmap-svg --select and the reproduce command', () => {
     const named = args.filter((a) => a.startsWith('/') || a.endsWith('.txt'));
     const flags = args.filter((a) => !named.includes(a));
     const c = shellWords(collapse);
-    return foldedMap(bin('stackcollapse', c.slice(1), bin('range-perf', [...flags, ...(files ?? named)])).toString('utf8'));
+    return foldedMap((await tool('stackcollapse', c.slice(1), await tool('range-perf', [...flags, ...(files ?? named)]))).toString('utf8'));
   };
 
   it('--select opens with the range selected and its flame graph drawn; a URL selection wins', async () => {
-    const r = await spawnBin('heatmap-svg', ['--no-idle-filter', '--select', '1.08,3.919999999', EXAMPLE]);
+    const r = await runTool('heatmap-svg', ['--no-idle-filter', '--select', '1.08,3.919999999', EXAMPLE]);
     expect(r.code).toBe(0);
     const file = join(dir, 'selected.svg');
     writeFileSync(file, r.stdout);
@@ -556,20 +552,20 @@ describe.skipIf(!run)('heatmap-svg --select and the reproduce command', () => {
     expect(titles).toContain('all (369 samples, 100%)');
     expect(await w.page.evaluate(() => location.href)).toContain('#sel=1.4-3.45');
     // What it draws is what the printed command gives.
-    expect(await pageFolded(w.page)).toEqual(reproduce((await w.page.textContent('#command'))!));
+    expect(await pageFolded(w.page)).toEqual(await reproduce((await w.page.textContent('#command'))!));
     expect(w.errors).toEqual([]);
     await w.close();
     w = await open(file, '#sel=0.0-0.49');
     expect(await w.page.textContent('#selection')).toMatch(/^selected 0 s up to 1 s after 7628263 s: \d+ samples$/);
     await w.close();
     // A bad range is a usage error.
-    const bad = await spawnBin('heatmap-svg', ['--select', '3,1', EXAMPLE]);
+    const bad = await runTool('heatmap-svg', ['--select', '3,1', EXAMPLE]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^heatmap-svg: bad --select "3,1": give START,END/);
   });
 
   it('--no-stacks: a selection still prints its command, and says why there is no graph', async () => {
-    const r = await spawnBin('heatmap-svg', ['--no-stacks', '--no-idle-filter', '--select', '1,2', EXAMPLE]);
+    const r = await runTool('heatmap-svg', ['--no-stacks', '--no-idle-filter', '--select', '1,2', EXAMPLE]);
     expect(r.code).toBe(0);
     const file = join(dir, 'nostacks.svg');
     writeFileSync(file, r.stdout);
@@ -589,7 +585,7 @@ describe.skipIf(!run)('heatmap-svg --select and the reproduce command', () => {
       const t = (1 + i / 15000).toFixed(6);
       text += `app 7 [000] ${t}: cpu-clock:\n\t1 leaf_${i} (/bin/app)\n\t2 mid_${i % 97} (/bin/app)\n\t3 main (/bin/app)\n\n`;
     }
-    const r = await spawnBin('heatmap-svg', [], text);
+    const r = await runTool('heatmap-svg', [], text);
     expect(r.code).toBe(0);
     const file = join(dir, 'busy.svg');
     writeFileSync(file, r.stdout);
@@ -628,7 +624,7 @@ describe.skipIf(!run)('heatmap-svg --select and the reproduce command', () => {
     const late = join(dir, 'late.txt');
     writeFileSync(early, samples.slice(0, cut).join('\n\n') + '\n\n', 'latin1');
     writeFileSync(late, samples.slice(cut).join('\n\n') + '\n\n', 'latin1');
-    const r = await spawnBin('heatmap-svg', ['--no-idle-filter', '--select', '1,8.5', late, early]);
+    const r = await runTool('heatmap-svg', ['--no-idle-filter', '--select', '1,8.5', late, early]);
     expect(r.code).toBe(0);
     const file = join(dir, 'two.svg');
     writeFileSync(file, r.stdout);
@@ -638,10 +634,10 @@ describe.skipIf(!run)('heatmap-svg --select and the reproduce command', () => {
     expect(cmd).toMatch(new RegExp(`^range-perf --timeraw 7628264 7628271\\.519999999 ${early} ${late} \\| stackcollapse --weight samples \\| flamegraph-svg$`));
     const drawn = await pageFolded(w.page);
     expect([...drawn.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(100);
-    expect(reproduce(cmd)).toEqual(drawn);
+    expect(await reproduce(cmd)).toEqual(drawn);
     // Run on each file alone, the same times select that file's part of the range.
-    const parts = reproduce(cmd, [early]);
-    for (const [k, v] of reproduce(cmd, [late])) parts.set(k, (parts.get(k) ?? 0) + v);
+    const parts = await reproduce(cmd, [early]);
+    for (const [k, v] of await reproduce(cmd, [late])) parts.set(k, (parts.get(k) ?? 0) + v);
     expect(parts).toEqual(drawn);
     expect(w.errors).toEqual([]);
     await w.close();
@@ -658,14 +654,12 @@ describe.skipIf(!haveChromium)('heatmap-svg overview of a long profile in Chromi
         text += `app 7 [000] ${1000 + s}.${String(q * 250 + 3).padStart(3, '0')}000: cpu-clock:\n\t1 ${leaf} (/bin/app)\n\t2 main (/bin/app)\n\n`;
       }
     }
-    const dir = mkdtempSync(join(tmpdir(), 'heatmap-overview-'));
-    const r = await spawnBin('heatmap-svg', ['--rows', '4'], text);
+    const r = await runTool('heatmap-svg', ['--rows', '4'], text);
     expect(r.code).toBe(0);
     const file = join(dir, 'long.svg');
     writeFileSync(file, r.stdout);
-    const browser = await launchChromium();
-    try {
-      const w = await openWatchedPage(browser);
+    {
+      const w = await freshPage();
       const page = w.page;
       await page.setViewportSize({ width: 1900, height: 1200 });
       await page.goto(`file://${file}`);
@@ -675,9 +669,9 @@ describe.skipIf(!haveChromium)('heatmap-svg overview of a long profile in Chromi
       expect(L.k).toBe(1);
       await w.close();
       // The overview drawn as one PNG image: cells are found from the pointer position.
-      const r2 = await spawnBin('heatmap-svg', ['--rows', '4', '--max-columns', '500', '--cells', 'png'], text);
+      const r2 = await runTool('heatmap-svg', ['--rows', '4', '--max-columns', '500', '--cells', 'png'], text);
       writeFileSync(file, r2.stdout);
-      const w2 = await openWatchedPage(browser);
+      const w2 = await freshPage();
       const p2 = w2.page;
       await p2.setViewportSize({ width: 1900, height: 1200 });
       await p2.goto(`file://${file}`);
@@ -707,7 +701,7 @@ describe.skipIf(!haveChromium)('heatmap-svg overview of a long profile in Chromi
       // The URL keeps drill-down and selection.
       const url = await p2.evaluate(() => location.href);
       await w2.close();
-      const w3 = await openWatchedPage(browser);
+      const w3 = await freshPage();
       await w3.page.setViewportSize({ width: 1900, height: 1200 });
       await w3.page.goto(`file://${file}${url.slice(url.indexOf('#'))}`);
       await w3.page.waitForSelector('svg[data-ready="1"]');
@@ -715,9 +709,6 @@ describe.skipIf(!haveChromium)('heatmap-svg overview of a long profile in Chromi
       expect(w3.errors).toEqual([]);
       expect(w3.network).toEqual([]);
       await w3.close();
-    } finally {
-      await browser.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -7,14 +7,17 @@
 //   - the process table's numbers are the folded stacks' per-process sums, for B and A;
 //   - picking a process recolours the map by its samples and filters the graph;
 //   - pinning by key, a flip, a reload and a change of order keep A and B.
+//
+// One Chromium for the file and one page, reused from test to test (reusedPage). The SVGs
+// are made once, and each printed pipeline run once, by the tools' main() in this process
+// (runTool): the same command gives the same stacks, whichever test reads it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
-import { haveChromium, launchChromium, openWatchedPage, type Watched } from './browser/chromium.js';
-import { ROOT, spawnBin } from './helpers.js';
+import { haveChromium, launchChromium, reusedPage, type Watched } from './browser/chromium.js';
+import { runTool, type Tool } from './helpers.js';
 
 if (!haveChromium) console.warn('NOTE: heatmap compare browser tests skipped (no Chromium)');
 
@@ -54,19 +57,27 @@ function shellWords(s: string): string[] {
   return [...s.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]));
 }
 
-function bin(name: string, args: string[], input?: Buffer | string): Buffer {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', `${name}.js`), ...args], { input, maxBuffer: 1 << 28 });
-  expect(r.status, `${name}: ${r.stderr}`).toBe(0);
+/** A tool run in this process that must succeed; its stdout. */
+async function bin(name: Tool, args: string[], input?: Buffer | string): Promise<Buffer> {
+  const r = await runTool(name, args, input);
+  expect(r.code, `${name}: ${r.stderr}`).toBe(0);
   return r.stdout;
 }
 
-/** Runs a printed `range-perf ARGS | stackcollapse ARGS > X.folded` line; returns the folded text. */
-function runPipeline(line: string): string {
+/** Runs a printed `range-perf ARGS | stackcollapse ARGS > X.folded` line (once for the file); returns the folded text. */
+const pipelines = new Map<string, Promise<string>>();
+function runPipeline(line: string): Promise<string> {
   const m = /^(range-perf .*) \| (stackcollapse .*) > ([ab])\.folded$/.exec(line);
   expect(m, line).not.toBeNull();
-  const r = shellWords(m![1]);
-  const c = shellWords(m![2]);
-  return bin('stackcollapse', c.slice(1), bin('range-perf', r.slice(1))).toString('utf8');
+  const key = `${m![1]} | ${m![2]}`;
+  let p = pipelines.get(key);
+  if (p === undefined) {
+    const r = shellWords(m![1]);
+    const c = shellWords(m![2]);
+    p = bin('range-perf', r.slice(1)).then(async (ranged) => (await bin('stackcollapse', c.slice(1), ranged)).toString('utf8'));
+    pipelines.set(key, p);
+  }
+  return p;
 }
 
 /** Samples per process (the folded stacks' first field). */
@@ -134,43 +145,47 @@ async function pageFrames(page: Page): Promise<(Frame & { path: string })[]> {
 
 describe('heatmap-svg --baseline', () => {
   it('is checked as --select is, and documented in --help', async () => {
-    const bad = await spawnBin('heatmap-svg', ['--baseline', '3,1'], profile());
+    const bad = await runTool('heatmap-svg', ['--baseline', '3,1'], profile());
     expect(bad.code).toBe(2);
     expect(bad.stderr.toString()).toMatch(/^heatmap-svg: bad --baseline "3,1": give START,END in seconds after the first sample's whole second, START <= END \(e\.g\. --baseline 12\.5,14\)\n/);
-    const help = await spawnBin('heatmap-svg', ['--help']);
+    const help = await runTool('heatmap-svg', ['--help']);
     expect(help.stdout.toString()).toMatch(/--baseline <start,end> +open with this range pinned as the baseline A/);
   });
 });
+
+let browser: Browser;
+let dir: string;
+let compared: string;
+let comparedPid: string;
+let plain: string;
+beforeAll(async () => {
+  if (!haveChromium) return;
+  dir = mkdtempSync(join(tmpdir(), 'heatmap-compare-'));
+  const text = profile();
+  writeFileSync(join(dir, 'p.txt'), text);
+  const make = async (name: string, args: string[]) => {
+    writeFileSync(join(dir, name), await bin('heatmap-svg', [...args, join(dir, 'p.txt')]));
+    return join(dir, name);
+  };
+  compared = await make('compared.svg', ['--select', '5,6.999999999', '--baseline', '1,2.999999999']);
+  comparedPid = await make('compared-pid.svg', ['--pid', '--select', '5,6.999999999', '--baseline', '1,2.999999999']);
+  plain = await make('plain.svg', []);
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+/** The file's one page, afresh for each test. */
+const freshPage = reusedPage(() => browser);
 
 for (const [vw, vh] of [
   [1280, 800],
   [1920, 1080],
 ]) {
   describe.skipIf(!haveChromium)(`comparing two ranges in heatmap-svg's page at ${vw}x${vh}`, () => {
-    let browser: Browser;
-    let dir: string;
-    let compared: string;
-    let comparedPid: string;
-    let plain: string;
-    beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'heatmap-compare-'));
-      const text = profile();
-      writeFileSync(join(dir, 'p.txt'), text);
-      const make = (name: string, args: string[]) => {
-        writeFileSync(join(dir, name), bin('heatmap-svg', [...args, join(dir, 'p.txt')]));
-        return join(dir, name);
-      };
-      compared = make('compared.svg', ['--select', '5,6.999999999', '--baseline', '1,2.999999999']);
-      comparedPid = make('compared-pid.svg', ['--pid', '--select', '5,6.999999999', '--baseline', '1,2.999999999']);
-      plain = make('plain.svg', []);
-      browser = await launchChromium();
-    });
-    afterAll(async () => {
-      await browser?.close();
-      rmSync(dir, { recursive: true, force: true });
-    });
     async function open(file: string, hash = ''): Promise<Watched> {
-      const w = await openWatchedPage(browser);
+      const w = await freshPage();
       await w.page.setViewportSize({ width: vw, height: vh });
       await w.page.goto(`file://${file}${hash}`);
       await w.page.waitForSelector('svg[data-ready="1"]');
@@ -187,13 +202,13 @@ for (const [vw, vh] of [
     async function commands(page: Page) {
       const lines = [await page.textContent('#command'), await page.textContent('#command-b'), await page.textContent('#command-diff')] as string[];
       expect(lines[2]).toBe('flamegraph-svg --diff --normalize a.folded b.folded > diff.svg');
-      return { lines, a: runPipeline(lines[0]), b: runPipeline(lines[1]) };
+      return { lines, a: await runPipeline(lines[0]), b: await runPipeline(lines[1]) };
     }
     /** flamegraph-svg --diff --normalize BEFORE AFTER's frames, read from its DOM in the browser. */
     async function cliFrames(w: Watched, before: string, after: string, width: string): Promise<Frame[]> {
       writeFileSync(join(dir, 'a.folded'), before);
       writeFileSync(join(dir, 'b.folded'), after);
-      const svg = bin('flamegraph-svg', ['--diff', '--normalize', '--inverted', '--width', width, join(dir, 'a.folded'), join(dir, 'b.folded')]);
+      const svg = await bin('flamegraph-svg', ['--diff', '--normalize', '--inverted', '--width', width, join(dir, 'a.folded'), join(dir, 'b.folded')]);
       writeFileSync(join(dir, 'diff.svg'), svg);
       const p = await w.context.newPage();
       await p.goto(`file://${join(dir, 'diff.svg')}`);

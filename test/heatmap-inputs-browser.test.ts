@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { haveChromium, launchChromium, openWatchedPage } from './browser/chromium.js';
-import { spawnBin } from './helpers.js';
+import { runTool } from './helpers.js';
 import { cpuProfileSamples, recordTwoPhases } from './profile-recordings.js';
 
 if (!haveChromium) console.warn('NOTE: heatmap-svg browser test of a .cpuprofile skipped (no Chromium)');
@@ -38,7 +38,7 @@ describe.skipIf(!haveChromium)('heatmap-svg of a .cpuprofile in Chromium', () =>
     expect(want.some((s) => s.names.includes('phaseA'))).toBe(true);
     const end = ((endUs - origin * 1e6) / 1e6).toFixed(6);
 
-    const r = await spawnBin('heatmap-svg', ['--rows', String(rows), '--select', `0,${end}`, file]);
+    const r = await runTool('heatmap-svg', ['--rows', String(rows), '--select', `0,${end}`, file]);
     expect(r.code).toBe(0);
     const svg = join(dir, 'profile.svg');
     writeFileSync(svg, r.stdout);

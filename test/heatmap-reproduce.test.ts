@@ -1,14 +1,15 @@
 // The command heatmap-svg's page prints for a selection draws what the page draws: the
 // same samples, idle ones left out as the page leaves them out (a grep stage with the idle
 // pattern), --match/--exclude as grep stages. Checked at the shell, through the real
-// binaries on PATH, against the heat map's own cells for the same seconds.
+// binaries on PATH, against the heat map's own cells for the same seconds. heatmap-svg's
+// SVG and cells are made in this process (runTool), once per input and flags.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
-import { FIXTURES, ROOT, spawnBin } from './helpers.js';
+import { FIXTURES, ROOT, runTool } from './helpers.js';
 
 let dir: string;
 beforeAll(() => {
@@ -39,11 +40,20 @@ function cellSum(tsv: string, from: number, to: number): number {
   return n;
 }
 
+/** heatmap-svg's output for these arguments, made once for the file. */
+const runs = new Map<string, Promise<{ code: number; stdout: Buffer; stderr: string }>>();
+function heatmap(args: string[]) {
+  const key = JSON.stringify(args);
+  let r = runs.get(key);
+  if (r === undefined) runs.set(key, (r = runTool('heatmap-svg', args)));
+  return r;
+}
+
 async function check(file: string, args: string[], from: number, to: number): Promise<{ cells: number; idleGrep: boolean }> {
-  const svg = await spawnBin('heatmap-svg', ['-q', ...args, file]);
+  const svg = await heatmap(['-q', ...args, file]);
   expect(svg.code, svg.stderr).toBe(0);
   const R = reproduce(svg.stdout.toString('utf8'));
-  const tsv = await spawnBin('heatmap-svg', ['-q', '--format', 'tsv', ...args, file]);
+  const tsv = await heatmap(['-q', '--format', 'tsv', ...args, file]);
   const cells = cellSum(tsv.stdout.toString(), from, to);
   // As the page prints it (page.ts, command()), without the last stage.
   const cmd = `range-perf --timezerosecs ${from} ${to}.999999999${R.rangeFlags} '${file}' | stackcollapse${R.collapseFlags}`;
@@ -84,7 +94,7 @@ describe('the printed command of a selection draws what the page draws', () => {
   });
 
   it('has no idle stage when nothing was left out as idle', async () => {
-    const svg = await spawnBin('heatmap-svg', ['-q', '--no-idle-filter', join(FIXTURES, 'perf', 'idle-vm.txt')]);
+    const svg = await heatmap( ['-q', '--no-idle-filter', join(FIXTURES, 'perf', 'idle-vm.txt')]);
     expect(reproduce(svg.stdout.toString('utf8')).collapseFlags).toBe(' --weight samples');
   });
 });

@@ -5,17 +5,20 @@
 //   - callers and callees of a function (hot-table click, Ctrl-click on a frame) equal the
 //     selection's folded stacks cut at that function;
 //   - the idle samples of a VM recording are left out, and the page says how many.
+//
+// One Chromium and one page for the file (reusedPage); SVGs made by heatmap-svg's main() in
+// this process (runTool); each range's folded stacks computed once for the file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { haveChromium, launchChromium, openWatchedPage, type Watched } from './browser/chromium.js';
+import { haveChromium, launchChromium, reusedPage, type Watched } from './browser/chromium.js';
 import { main as rangeMain } from '../src/range/cli.js';
 import { main as collapseMain } from '../src/collapse/cli.js';
 import { BURST_COMM, BURSTS, burstyProfile, SECONDS } from './heatmap-search-profile.js';
-import { FIXTURES, runMain, spawnBin } from './helpers.js';
+import { FIXTURES, runMain, runTool } from './helpers.js';
 
 if (!haveChromium) console.warn('NOTE: heat-map search browser tests skipped (no Chromium)');
 
@@ -24,8 +27,18 @@ const SIZES: [number, number][] = [
   [1920, 1080],
 ];
 
-/** Folded lines (`stack count`) of range-perf START END | stackcollapse --weight samples, through grep -E when given. */
-async function folded(file: string, start: string, end: string, grep?: string): Promise<string[]> {
+/**
+ * Folded lines (`stack count`) of range-perf START END | stackcollapse --weight samples, through
+ * grep -E when given. Each is computed once for the file: both window sizes ask for the same cells.
+ */
+const foldedMemo = new Map<string, Promise<string[]>>();
+function folded(file: string, start: string, end: string, grep?: string): Promise<string[]> {
+  const key = JSON.stringify([file, start, end, grep]);
+  let p = foldedMemo.get(key);
+  if (p === undefined) foldedMemo.set(key, (p = foldedOnce(file, start, end, grep)));
+  return p;
+}
+async function foldedOnce(file: string, start: string, end: string, grep?: string): Promise<string[]> {
   const r = await runMain(rangeMain, ['--timezerosecs', start, end, file]);
   expect(r.code).toBe(0);
   const c = await runMain(collapseMain, ['--weight', 'samples'], r.stdout);
@@ -57,7 +70,7 @@ describe.skipIf(!haveChromium)('heat-map search, callers and callees, VM idle: i
     dir = mkdtempSync(join(tmpdir(), 'heatmap-search-'));
     profile = join(dir, 'busy.perf');
     writeFileSync(profile, burstyProfile(), 'latin1');
-    const r = await spawnBin('heatmap-svg', [profile]);
+    const r = await runTool('heatmap-svg', [profile]);
     expect(r.code).toBe(0);
     svg = join(dir, 'busy.svg');
     writeFileSync(svg, r.stdout);
@@ -65,13 +78,14 @@ describe.skipIf(!haveChromium)('heat-map search, callers and callees, VM idle: i
     writeFileSync(long, burstyProfile(100), 'latin1');
     browser = await launchChromium();
   });
+  const freshPage = reusedPage(() => browser);
   afterAll(async () => {
     await browser?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   async function open(file: string, size: [number, number], hash = '') {
-    w = await openWatchedPage(browser);
+    w = await freshPage();
     page = w.page;
     await page.setViewportSize({ width: size[0], height: size[1] });
     await page.goto(`file://${file}${hash}`);
@@ -246,12 +260,12 @@ describe.skipIf(!haveChromium)('heat-map search, callers and callees, VM idle: i
 
   it('a search that colours thousands of cells draws them as one image, cell for cell', async () => {
     const out = join(dir, 'long.svg');
-    const r = await spawnBin('heatmap-svg', [long]);
+    const r = await runTool('heatmap-svg', [long]);
     expect(r.code).toBe(0);
     writeFileSync(out, r.stdout);
     const RE = 'start_thread|main';
     // The cells --match keeps (the same counts as grep: heatmap-filter.test.ts).
-    const t = await spawnBin('heatmap-svg', ['--format', 'tsv', '--match', RE, long]);
+    const t = await runTool('heatmap-svg', ['--format', 'tsv', '--match', RE, long]);
     const want = t.stdout
       .toString()
       .split('\n')
@@ -283,7 +297,7 @@ describe.skipIf(!haveChromium)('heat-map search, callers and callees, VM idle: i
 
   it('an overview: the drill-down view is recoloured too', async () => {
     const out = join(dir, 'overview.svg');
-    const r = await spawnBin('heatmap-svg', ['--max-columns', '20', long]);
+    const r = await runTool('heatmap-svg', ['--max-columns', '20', long]);
     expect(r.code).toBe(0);
     writeFileSync(out, r.stdout);
     const g = await open(out, SIZES[0], '#drill=0-9');
@@ -315,7 +329,7 @@ describe.skipIf(!haveChromium)('heat-map search, callers and callees, VM idle: i
 
   it('a VM idle recording: idle left out by default, the count shown in the page', async () => {
     const file = join(FIXTURES, 'perf', 'idle-vm.txt');
-    const r = await spawnBin('heatmap-svg', [file]);
+    const r = await runTool('heatmap-svg', [file]);
     expect(r.code).toBe(0);
     const n = Number(/left out (\d+) idle samples \(default idle pattern\)/.exec(r.stderr)![1]);
     const text = readFileSync(file, 'latin1');

@@ -77,6 +77,29 @@ export async function runMain(
   return { code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') };
 }
 
+/** The tools by their command names, each loaded (from src/, as the other tests do) on first use. */
+const TOOLS = {
+  'range-perf': () => import('../src/range/cli.js'),
+  stackcollapse: () => import('../src/collapse/cli.js'),
+  'flamegraph-svg': () => import('../src/flamegraph/cli.js'),
+  'heatmap-svg': () => import('../src/heatmap/cli.js'),
+};
+export type Tool = keyof typeof TOOLS;
+
+/**
+ * Runs a tool's main() in this process, given what spawnBin gives its binary (the same
+ * arguments, stdin as UTF-8 text or bytes, this process's environment with NO_COLOR=1) and
+ * answering as spawnBin does. For tests whose point is a tool's output and not the process
+ * boundary: a spawn costs a Node start-up, module loading and the core's compilation (about
+ * 0.3-0.5 s of CPU each), and the browser tests ran dozens. Inputs stay under the size that
+ * starts worker threads (64 MB), whose script exists only in dist/.
+ */
+export async function runTool(tool: Tool, args: string[], stdin: Buffer | string = ''): Promise<RunResult> {
+  const { main } = await TOOLS[tool]();
+  const input = typeof stdin === 'string' ? Buffer.from(stdin, 'utf8') : stdin;
+  return runMain(main, args, input, 0, { ...process.env, NO_COLOR: '1' });
+}
+
 /** Spawns a real binary from bin/, feeding `stdin`. */
 export function spawnBin(tool: string, args: string[], stdin?: Buffer | string, opts: { closeStdoutAfter?: number } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {

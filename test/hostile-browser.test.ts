@@ -19,7 +19,7 @@ import { main as collapse } from '../src/collapse/cli.js';
 import { main as flamegraph } from '../src/flamegraph/cli.js';
 import { main as heatmap } from '../src/heatmap/cli.js';
 import { smallCases } from './gen/hostile.js';
-import { haveChromium, launchChromium, openWatchedPage, xmlParseError, type Watched } from './browser/chromium.js';
+import { haveChromium, launchChromium, openWatchedPage, xmlFileParseError, type Watched } from './browser/chromium.js';
 import { FIXTURES, runMain } from './helpers.js';
 
 if (!haveChromium) console.warn('hostile-input browser tests skipped: no Chromium at /usr/bin/chromium');
@@ -141,7 +141,7 @@ describe.skipIf(!haveChromium)('SVGs made from hostile input, in Chromium', () =
   it('every SVG opens from file:// as well-formed SVG: no dialog, no request, no error, nothing injected', async () => {
     for (const s of svgs) {
       const w = await open(s);
-      expect(await xmlParseError(w.page, s.text), s.what).toBeNull();
+      expect(await xmlFileParseError(w.page, pathToFileURL(s.file).href), s.what).toBeNull();
       await expectClean(s, w);
     }
   }, 240_000);

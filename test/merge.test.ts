@@ -1,12 +1,13 @@
 // Folded stacks merge: collapsing pieces of a profile (cut at sample boundaries, as on
 // several hosts or with xargs -P) and summing them equals collapsing the whole, and
-// flamegraph-svg given the pieces draws the same SVG as from the whole.
-import { execFileSync } from 'node:child_process';
+// flamegraph-svg given the pieces draws the same SVG as from the whole. The tools run in
+// this process (runTool): the point is what they compute, not the process boundary.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, ROOT, spawnBin } from './helpers.js';
+import { FIXTURES, runTool } from './helpers.js';
+import { DEFAULTS as CORPUS_DEFAULTS, generatePerf } from './gen/corpus.js';
 
 function parseFolded(text: string): Map<string, number> {
   const m = new Map<string, number>();
@@ -39,7 +40,7 @@ describe.each([
     'generated 4 MB',
     () => {
       const f = join(mkdtempSync(join(tmpdir(), 'flamekit-merge-')), 'c.txt');
-      execFileSync(process.execPath, [join(ROOT, 'scripts', 'gen-corpus.mjs'), '--mb', '4', '--seconds', '60', '--out', f], { stdio: 'ignore' });
+      generatePerf({ ...CORPUS_DEFAULTS, mb: 4, seconds: 60, out: f });
       return readFileSync(f, 'latin1');
     },
     900_000,
@@ -48,16 +49,19 @@ describe.each([
   let dir = '';
   let pieces: string[] = [];
   let whole = '';
-  beforeAll(() => {
+  beforeAll(async () => {
     const text = load();
     dir = mkdtempSync(join(tmpdir(), 'flamekit-merge-'));
     writeFileSync(join(dir, 'whole.txt'), text, 'latin1');
     pieces = cutAtSamples(text, size);
     pieces.forEach((p, i) => writeFileSync(join(dir, `part-${i}.txt`), p, 'latin1'));
-    whole = execFileSync(process.execPath, [join(ROOT, 'bin', 'stackcollapse.js'), join(dir, 'whole.txt')], { encoding: 'latin1', maxBuffer: 1 << 28 });
-    pieces.forEach((_p, i) =>
-      writeFileSync(join(dir, `part-${i}.folded`), execFileSync(process.execPath, [join(ROOT, 'bin', 'stackcollapse.js'), join(dir, `part-${i}.txt`)], { maxBuffer: 1 << 28 }), 'latin1'),
-    );
+    const collapse = async (file: string) => {
+      const r = await runTool('stackcollapse', [file]);
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout;
+    };
+    whole = (await collapse(join(dir, 'whole.txt'))).toString('latin1');
+    for (let i = 0; i < pieces.length; i++) writeFileSync(join(dir, `part-${i}.folded`), await collapse(join(dir, `part-${i}.txt`)));
   });
 
   it('is cut in several pieces', () => {
@@ -74,8 +78,8 @@ describe.each([
 
   it('draws the same SVG from the pieces as from the whole', async () => {
     writeFileSync(join(dir, 'whole.folded'), whole, 'latin1');
-    const a = await spawnBin('flamegraph-svg', [join(dir, 'whole.folded')]);
-    const b = await spawnBin('flamegraph-svg', pieces.map((_p, i) => join(dir, `part-${i}.folded`)));
+    const a = await runTool('flamegraph-svg', [join(dir, 'whole.folded')]);
+    const b = await runTool('flamegraph-svg', pieces.map((_p, i) => join(dir, `part-${i}.folded`)));
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
     expect(b.stdout.equals(a.stdout)).toBe(true);

@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, ROOT, spawnBin } from './helpers.js';
+import { FIXTURES, ROOT, runTool, spawnBin } from './helpers.js';
+import { DEFAULTS as CORPUS_DEFAULTS, generatePerf } from './gen/corpus.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'flamekit-out-'));
 const recorded = join(FIXTURES, 'perf', 'recorded-pthreads-header.txt');
@@ -30,7 +31,8 @@ describe('flamegraph-svg --output-dir', () => {
       const start = Number(n.replace('.folded', ''));
       const fmt = (x: number) => String(Number(x.toFixed(9)));
       const title = `Flame Graph: ${fmt(start)} s to ${fmt(start + 0.25)} s`;
-      const alone = await spawnBin('flamegraph-svg', ['--colors', 'java', '--title', title, join(windows, n)]);
+      // Drawn alone by flamegraph-svg's main() in this process: the same code, without a start-up per window.
+      const alone = await runTool('flamegraph-svg', ['--colors', 'java', '--title', title, join(windows, n)]);
       expect(readFileSync(join(out, n.replace('.folded', '.svg'))).equals(alone.stdout)).toBe(true);
     }
   });
@@ -65,7 +67,7 @@ describe('flamegraph-svg --output-dir', () => {
     [['--diff'], "flamegraph-svg: '--output-dir' does not go with '--diff'"],
     [[], "flamegraph-svg: '--output-dir' wants input files or directories"],
   ])('refuses %j', async (extra, msg) => {
-    const r = await spawnBin('flamegraph-svg', ['--output-dir', tmp(), ...extra]);
+    const r = await runTool('flamegraph-svg', ['--output-dir', tmp(), ...extra]);
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe(msg);
   });
@@ -78,7 +80,7 @@ describe('Ctrl-C leaves whole files only', () => {
   let big = '';
   beforeAll(() => {
     big = join(tmp(), 'big.txt');
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'gen-corpus.mjs'), '--mb', '10', '--seconds', '300', '--out', big], { stdio: 'ignore' });
+    generatePerf({ ...CORPUS_DEFAULTS, mb: 10, seconds: 300, out: big });
   });
 
   /** Starts `tool args` (stdin a pipe, fed `input`), sends SIGINT once `ready()` holds, and waits for the exit. */

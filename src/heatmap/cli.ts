@@ -1,12 +1,12 @@
 // heatmap-svg [options] [file ...]: perf script text -> a subsecond-offset heat map, as one
-// self-contained interactive SVG (or the cells as TSV). Maps the command line onto
-// HeatmapOptions and RenderOptions; the work is in heatmap.ts, embed.ts and render.ts.
+// self-contained interactive SVG (or the cells as TSV). Maps the command line onto typed
+// options (options.ts: toOptions, and the defaults the help shows); the work is in
+// heatmap.ts, embed.ts and render.ts.
 import { Option } from 'commander';
 import {
   DataError,
   makeProgram,
   OutputSink,
-  parseNumberOption,
   processIO,
   Progress,
   quoteInput,
@@ -21,32 +21,29 @@ import {
   type IO,
 } from '../cli.js';
 import { decodeUtf8Bytes } from '../svg.js';
-import { parseSeconds } from '../parse/perf-script.js';
 import { ProfileFormatError, readProfileBytes } from '../parse/profile-input.js';
 import { sniffStream } from '../input-check.js';
 import { shellQuote } from '../shell-word.js';
-import { addEventFilterFlag, addFrameNamingFlags, frameNamingArgs, toEventFilter, toFrameNaming } from '../runtime/flag-groups.js';
+import { addEventFilterFlag, addFrameNamingFlags, frameNamingArgs } from '../runtime/flag-groups.js';
 import { VERSION } from '../version.js';
-import { formatCellsTsv, HeatmapBuilder, type HeatmapOptions } from './heatmap.js';
+import { formatCellsTsv, HeatmapBuilder } from './heatmap.js';
+import { HEATMAP_DEFAULTS as D, MAX_RECTS, toLatencyOptions as latencyOptions, toOptions, type HeatmapFlags } from './options.js';
 import { encodeHeatmap, heatmapAxis } from './embed.js';
 import { describeBreaks } from './breaks.js';
 import { secondText } from './viewer/time-axis.js';
-import { filterHeatmap, grepStages, type StackFilter } from './filter.js';
+import { filterHeatmap, grepStages } from './filter.js';
 import { DEFAULT_IDLE } from './idle.js';
 import { leftOut } from '../runtime/counts.js';
 import { renderHeatmapSvgParts } from './render.js';
 import { addProfileSamples } from './profile-samples.js';
 import { cutLines, LINE_CHUNK, MAX_LINE_BYTES } from '../runtime/lines.js';
-import { LATENCY_DEFAULTS, LatencyBuilder, looksLikeColumns, renderLatencySvg, type LatencyOptions } from './latency.js';
+import { LATENCY_DEFAULTS, LatencyBuilder, looksLikeColumns, renderLatencySvg } from './latency.js';
 
 const PROG = 'heatmap-svg';
 const USAGE = `usage: ${PROG} [options] [file ...]`;
 
 /** Exit status when no sample is left to draw (no timestamps, or all filtered out). */
 export const EXIT_NO_SAMPLES = 1;
-
-/** Cells the main view draws as rectangles at most (measured, see README, "heatmap-svg" under "Speed"). */
-const MAX_RECTS = 36000;
 
 export async function main(argv: string[], io: IO = processIO()): Promise<number> {
   return runMain(PROG, io, () => USAGE, async ({ msgs }) => {
@@ -60,8 +57,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
           '.cpuprofile, Chrome trace events and nflxprofile (told by content).',
       )
       .argument('[file...]', 'perf script output; - or nothing for stdin')
-      .option('--rows <n>', 'offset buckets per second, or auto (from -F in the header, or measured)', '50')
-      .addOption(new Option('--format <fmt>', 'svg, or tsv: the cells as "second<TAB>bucket<TAB>count"').choices(['svg', 'tsv']).default('svg'));
+      .option('--rows <n>', 'offset buckets per second, or auto (from -F in the header, or measured)', String(D.rows))
+      .addOption(new Option('--format <fmt>', 'svg, or tsv: the cells as "second<TAB>bucket<TAB>count"').choices(['svg', 'tsv']).default(D.format));
     // Shared with stackcollapse (runtime/flag-groups.ts): the event filter and frame naming.
     addEventFilterFlag(program);
     program
@@ -69,25 +66,25 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       .option('--no-idle-filter', 'keep idle samples')
       .option('--match <regex>', 'keep only samples whose folded stack (process name;frame;...) matches')
       .option('--exclude <regex>', 'leave out samples whose folded stack matches')
-      .option('--title <text>', 'title (default "Heat Map", or "Latency Heat Map" for two columns)')
+      .option('--title <text>', `title (default "${D.title}", or "${LATENCY_DEFAULTS.title}" for two columns)`)
       .option('--subtitle <text>', 'subtitle')
-      .option('--width <px>', 'flame graph width in pixels', '1200')
+      .option('--width <px>', 'flame graph width in pixels', String(D.width))
       .option('--enhanced', "FlameScope's five-stop colour scale, for faint patterns")
       .option('--no-stacks', 'embed no stacks: a plain heat map, no flame graphs')
-      .option('--max-embed <MB>', 'most stack data to embed; above it the SVG carries no stacks and says so', '64')
-      .option('--max-columns <n>', 'most columns in the main view; longer profiles get an overview of multi-second columns (default: 36000 / rows)')
-      .option('--fonttype <font>', 'font family', 'Verdana')
-      .addOption(new Option('--cells <how>', 'draw cells as rectangles, one PNG image, or auto (an image above 10,000 cells)').choices(['auto', 'rect', 'png']).default('auto'))
-      .addOption(new Option('--input <kind>', 'perf script text, or two columns (time value) as trace2heatmap.pl reads').choices(['auto', 'perf', 'columns']).default('auto'))
-      .addOption(new Option('--unitstime <unit>', 'two columns: unit of the time column').choices(['s', 'ms', 'us', 'ns']).default('s'))
-      .option('--unitslabel <text>', 'two columns: unit label of the values', '')
-      .option('--minlat <n>', 'two columns: smallest value drawn', '0')
+      .option('--max-embed <MB>', 'most stack data to embed; above it the SVG carries no stacks and says so', String(D.maxEmbed))
+      .option('--max-columns <n>', `most columns in the main view; longer profiles get an overview of multi-second columns (default: ${MAX_RECTS} / rows)`)
+      .option('--fonttype <font>', 'font family', D.fonttype)
+      .addOption(new Option('--cells <how>', 'draw cells as rectangles, one PNG image, or auto (an image above 10,000 cells)').choices(['auto', 'rect', 'png']).default(D.cells))
+      .addOption(new Option('--input <kind>', 'perf script text, or two columns (time value) as trace2heatmap.pl reads').choices(['auto', 'perf', 'columns']).default(D.input))
+      .addOption(new Option('--unitstime <unit>', 'two columns: unit of the time column').choices(['s', 'ms', 'us', 'ns']).default(D.unitstime))
+      .option('--unitslabel <text>', 'two columns: unit label of the values', D.unitslabel)
+      .option('--minlat <n>', 'two columns: smallest value drawn', String(D.minlat))
       .option('--maxlat <n>', 'two columns: largest value drawn (default: the largest seen)')
       .option('--steplat <n>', 'two columns: value range of a row (default: (maxlat - minlat) / rows)')
-      .option('--stepsec <s>', 'two columns: seconds per column', '1')
+      .option('--stepsec <s>', 'two columns: seconds per column', String(D.stepsec))
       .option('--maxcol <n>', 'two columns: drop columns past this one')
-      .option('--boxsize <px>', 'two columns: cell size', '8')
-      .option('--fontsize <px>', 'two columns: font size', '12')
+      .option('--boxsize <px>', 'two columns: cell size', String(D.boxsize))
+      .option('--fontsize <px>', 'two columns: font size', String(D.fontsize))
       .option('--grid', 'two columns: grid lines every 10 columns')
       .option('--accstats', 'two columns: hover shows running totals from the bottom')
       .option('--select <start,end>', 'open with this range selected and its flame graph drawn (seconds as range-perf --timezerosecs counts them)')
@@ -100,52 +97,12 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         `\nExit status ${EXIT_NO_SAMPLES} also means no sample could be drawn: input without timestamps\n(record them with perf script -F ...,time,...), or every sample filtered out.`,
       );
     program.parse(argv, { from: 'user' });
-    const o = program.opts();
-
-    let rows: number | 'auto';
-    if (o.rows === 'auto') rows = 'auto';
-    else rows = parseNumberOption('--rows', o.rows, { integer: true, min: 1, max: 10000 });
-    const width = parseNumberOption('--width', o.width, { integer: true, min: 200, max: 100000 });
-    const maxEmbed = parseNumberOption('--max-embed', o.maxEmbed, { min: 0 });
-    const maxColumns = o.maxColumns === undefined ? null : parseNumberOption('--max-columns', o.maxColumns, { integer: true, min: 10 });
-    let idle: HeatmapOptions['idle'] = 'flamescope';
-    if (o.idleFilter === false) idle = null;
-    else if (o.idleRegex !== undefined) {
-      try {
-        idle = new RegExp(o.idleRegex);
-      } catch (e) {
-        throw new UsageError(`bad --idle-regex: ${(e as Error).message}`);
-      }
-    }
-    // --select and --baseline: START,END as range-perf --timezerosecs counts them.
-    const parseRange = (flag: string, v: unknown): { start: { sec: number; ns: number }; end: { sec: number; ns: number } } | null => {
-      if (v === undefined) return null;
-      const [a, b, extra] = String(v).split(',');
-      const start = a === undefined ? null : parseSeconds(a);
-      const end = b === undefined ? null : parseSeconds(b);
-      if (extra !== undefined || !start || !end || start.sec < 0 || end.sec < 0 || start.sec > end.sec || (start.sec === end.sec && start.ns > end.ns)) {
-        throw new UsageError(`bad ${flag} ${JSON.stringify(v)}: give START,END in seconds after the first sample's whole second, START <= END (e.g. ${flag} 12.5,14)`);
-      }
-      return { start, end };
-    };
-    const select = parseRange('--select', o.select);
-    const baseline = parseRange('--baseline', o.baseline);
-    const filter: StackFilter = { match: stackRegex('--match', o.match), exclude: stackRegex('--exclude', o.exclude) };
-    const filtering = filter.match !== null || filter.exclude !== null;
+    const o = program.opts<HeatmapFlags>();
+    const { rows, width, maxEmbed, maxColumns, idle, select, baseline, filter, wantStacks, naming, heatmap: opts } = toOptions(o);
     const inputs = resolveInputs(program.args);
     refuseTerminalStdin(inputs, io, 'perf script output');
 
     const tsv = o.format === 'tsv';
-    const wantStacks = !tsv && o.stacks !== false;
-    const naming = toFrameNaming(o);
-    const opts: HeatmapOptions = {
-      rows,
-      eventFilter: toEventFilter(o),
-      idle,
-      // --match and --exclude test stacks: built even for tsv or --no-stacks, then dropped.
-      stacks: wantStacks || filtering,
-      ...naming,
-    };
     const bad = new WarningTally();
     let where = '';
     const b = new HeatmapBuilder(opts, (x) => bad.add(x.reason, `${where}:${x.line}: ${quoteInput(x.text)}`));
@@ -353,7 +310,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       select,
       baseline,
       details,
-      title: o.title ?? 'Heat Map',
+      title: o.title ?? D.title,
       subtitle: o.subtitle ?? '',
       width,
       enhanced: Boolean(o.enhanced),
@@ -415,28 +372,6 @@ async function peekLines(source: AsyncGenerator<Buffer>, inputName: string): Pro
   return { text: found.text, bytes: replay() };
 }
 
-/** trace2heatmap.pl's options, for two-column input. */
-function latencyOptions(o: Record<string, string | boolean | undefined>, rows: number | 'auto'): LatencyOptions {
-  const num = (name: string, v: string | boolean | undefined, integer = true) => (typeof v === 'string' ? parseNumberOption(name, v, { integer }) : null);
-  return {
-    ...LATENCY_DEFAULTS,
-    unitstime: o.unitstime as LatencyOptions['unitstime'],
-    unitslabel: String(o.unitslabel ?? ''),
-    rows: rows === 'auto' ? LATENCY_DEFAULTS.rows : rows,
-    steplat: num('--steplat', o.steplat),
-    minlat: num('--minlat', o.minlat) ?? 0,
-    maxlat: num('--maxlat', o.maxlat),
-    stepsec: num('--stepsec', o.stepsec, false) ?? 1,
-    maxcol: num('--maxcol', o.maxcol),
-    title: typeof o.title === 'string' ? o.title : LATENCY_DEFAULTS.title,
-    boxsize: num('--boxsize', o.boxsize) ?? 8,
-    fontsize: num('--fontsize', o.fontsize) ?? 12,
-    fonttype: String(o.fonttype ?? 'Verdana'),
-    grid: Boolean(o.grid),
-    accstats: Boolean(o.accstats),
-  };
-}
-
 /**
  * The printed command's stage that drops idle samples as the page does: the default
  * pattern as an extended regex (names only), an --idle-regex as the Perl-compatible one
@@ -444,16 +379,6 @@ function latencyOptions(o: Record<string, string | boolean | undefined>, rows: n
  */
 function idleGrep(idle: 'flamescope' | RegExp): string {
   return idle === 'flamescope' ? ` | grep -v -E ${shellQuote(DEFAULT_IDLE.source)}` : ` | grep -v -P ${shellQuote(idle.source)}`;
-}
-
-/** A --match/--exclude regex, or null when not given. */
-function stackRegex(flag: string, v: string | undefined): RegExp | null {
-  if (v === undefined) return null;
-  try {
-    return new RegExp(v);
-  } catch (e) {
-    throw new UsageError(`bad ${flag}: ${(e as Error).message}`);
-  }
 }
 
 function fmtBytes(n: number): string {
