@@ -57,7 +57,8 @@ const q = (s) => `'${String(s).replaceAll("'", "'\\''")}'`;
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b), m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 // ---------------------------------------------------------------------------- corpora
-const genHash = createHash('sha1').update(readFileSync(GEN)).digest('hex').slice(0, 8);
+// The generator is test/gen/corpus.ts; scripts/gen-corpus.mjs runs it from plain node.
+const genHash = createHash('sha1').update(readFileSync(join(ROOT, 'test', 'gen', 'corpus.ts'))).digest('hex').slice(0, 8);
 
 // Corpora from an older generator are stale: remove them rather than let them pile up.
 function removeStale() {
