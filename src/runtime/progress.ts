@@ -27,7 +27,7 @@ export class Progress {
     private readonly now: () => number = () => performance.now(),
   ) {
     this.on = !quiet && Boolean(io.stderr.isTTY) && io.env.TERM !== 'dumb';
-    // The clock is read only when the line can show: the first read of \`performance\` loads
+    // The clock is read only when the line can show: the first read of `performance` loads
     // node:perf_hooks, a few milliseconds that a run into a pipe or a file need not pay.
     this.t0 = this.on ? now() : 0;
     const after = Number(io.env.FLAMEKIT_PROGRESS_AFTER_MS);
