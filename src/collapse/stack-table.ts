@@ -166,14 +166,6 @@ export class StackTable {
     return s;
   }
 
-  /** The stacks with a non-zero count (as the trie before it, a zero total prints nothing). */
-  *stacks(): Generator<{ ids: Int32Array; count: number }> {
-    for (let s = 0; s < this.n; s++) {
-      if (this.counts[s] === 0) continue;
-      yield { ids: this.ids.subarray(this.start[s], this.start[s] + this.length[s]), count: this.counts[s] };
-    }
-  }
-
   /** Folded text of a stack: names joined with ';'. */
   text(s: number): string {
     const at = this.start[s];
