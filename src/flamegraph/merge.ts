@@ -39,11 +39,15 @@ function grow<T extends Int32Array | Float64Array>(a: T, size: number): T {
 }
 
 /**
- * Copies a name out of its chunk, as a flat one-byte string: a slice would pin the whole
- * 1 MiB chunk for the life of the tree, and reading chars through a slice is slower.
+ * Copies a name out of its chunk: a slice would pin the whole chunk for the life of the
+ * tree. Slicing a concatenation flattens it into a new string first, so the result refers
+ * to that copy only (V8; checked with a heap measure: 50 names cut from 1 MiB chunks keep
+ * 5 MB alive this way, 54 MB as plain slices). Not Buffer.from(s).toString(): TurboFan
+ * inlined node's Buffer code into the merge's hot functions, and compiling them cost more
+ * than a small run's whole merge.
  */
 function detach(s: string): string {
-  return Buffer.from(s, 'latin1').toString('latin1');
+  return (' ' + s).slice(1);
 }
 
 export class FrameTree {
