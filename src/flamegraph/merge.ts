@@ -70,7 +70,7 @@ export class FrameTree {
   /** Interned frame names, by id (raw: latin1 bytes). */
   readonly names: string[] = [''];
 
-  constructor(readonly flamechart: boolean, capacity = 1 << 16) {
+  constructor(readonly flamechart: boolean, capacity = 1 << 12) {
     this.nameId = new Int32Array(capacity);
     this.parent = new Int32Array(capacity);
     this.firstKid = new Int32Array(capacity);
@@ -148,11 +148,14 @@ export class StackMerger {
 
   /**
    * `sizeHint`: bytes of input, when known. Typed arrays are sized from it (one node per
-   * ~48 bytes, an over-estimate for real profiles) so they rarely have to grow; pages
-   * that are never written are never committed.
+   * ~48 bytes, an over-estimate for real profiles) so they rarely have to grow. The floor
+   * is small (4,096 nodes, 160 KB): node zero-fills a new typed array with memset, so every
+   * page of it is touched (a page fault each) whether or not a node is ever written there,
+   * and a stdin of unknown size used to get 65,536 nodes (2.6 MB) for graphs of a few
+   * thousand frames; growing by doubling costs a copy of what is there.
    */
   constructor(readonly flamechart = false, sizeHint = 0) {
-    const capacity = Math.min(1 << 24, Math.max(1 << 16, Math.ceil(sizeHint / 48)));
+    const capacity = Math.min(1 << 24, Math.max(1 << 12, Math.ceil(sizeHint / 48)));
     this.tree = new FrameTree(flamechart, capacity);
   }
 
