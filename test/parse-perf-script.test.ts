@@ -188,26 +188,45 @@ describe('exact seconds', () => {
 describe('headersOnly', () => {
   const dirs = [join(FIXTURES, 'perf'), join(FIXTURES, 'hostile'), ...(HAVE_CONFORMANCE ? [join(CONFORMANCE, 'perf')] : [])];
   const files = dirs.flatMap((d) => readdirSync(d).filter((f) => /\.(txt|bin)$/.test(f)).map((f) => join(d, f)));
-  const headersOf = (text: string, headersOnly: boolean) => {
+  /** `bytes`: headersOnly, fed with pushBytes (in two chunks of whole lines, to cross a chunk). */
+  const headersOf = (text: string, headersOnly: boolean, bytes = false) => {
     const got: unknown[] = [];
     const comments: number[] = [];
+    let base = 0;
     const s = new PerfScriptScanner(
       {
-        header: (h) => got.push([h.line, h.start, h.end, h.hasTime, h.sec, h.ns, h.hasPeriod]),
-        comment: (_t, start) => comments.push(start),
+        header: (h) => got.push([h.line, base + h.start, base + h.end, h.hasTime, h.sec, h.ns, h.hasPeriod]),
+        comment: (_t, start) => comments.push(base + start),
       },
       { headersOnly },
     );
-    s.push(text);
+    if (bytes) {
+      const b = Buffer.from(text, 'latin1');
+      const cut = b.indexOf(10, b.length >> 1) + 1;
+      s.pushBytes(b.subarray(0, cut || b.length));
+      base = cut || b.length;
+      if (cut > 0) s.pushBytes(b.subarray(cut));
+    } else s.push(text);
     return { got, comments, headers: s.headers, timed: s.timedHeaders, lines: s.lineNo };
   };
   it.each(files.map((f) => [f.slice(f.lastIndexOf('/', f.lastIndexOf('/') - 1) + 1), f]))(
-    '%s: the same header lines, times and comments as a full parse',
+    '%s: the same header lines, times and comments as a full parse, from text and from bytes',
     (_name, file) => {
       const text = readFileSync(file).toString('latin1');
-      expect(headersOf(text, true)).toEqual(headersOf(text, false));
+      const full = headersOf(text, false);
+      expect(headersOf(text, true)).toEqual(full);
+      expect(headersOf(text, true, true)).toEqual(full);
     },
   );
+  it('reads seconds of more than 15 digits from bytes', () => {
+    const secs: number[] = [];
+    const s = new PerfScriptScanner({ header: (h) => secs.push(h.sec) }, { headersOnly: true });
+    s.pushBytes(Buffer.from('java 8192 [003] 12345678901234567.5: 1 cpu-clock:\njava 8192 [003] 5076.1: 1 cpu-clock:\n', 'latin1'));
+    expect(secs).toEqual([parseInt('12345678901234567', 10), 5076]);
+  });
+  it('takes bytes only in headersOnly mode', () => {
+    expect(() => new PerfScriptScanner({ header: () => {} }).pushBytes(Buffer.from('x\n'))).toThrow(/headersOnly/);
+  });
   it('leaves the header strings empty', () => {
     const s = new PerfScriptScanner({ header: (h) => expect(h).toMatchObject({ comm: '', pid: '', tid: null, cpu: -1, time: '', period: 1, event: '', sec: 5076, ns: 100000000 }) }, { headersOnly: true });
     s.push('java 8192/8193 [003] 5076.100000: 250000 cpu-clock:\n');

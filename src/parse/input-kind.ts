@@ -70,10 +70,9 @@ function looksLikeJson(head: Uint8Array, i: number): boolean {
   return c === 0x22 /* " */ || (open === 0x7b ? c === 0x7d /* } */ : c === 0x7b || c === 0x5d /* ] */);
 }
 
+/** Bytes as latin1 text, decoded natively: a loop over 4 KiB got compiled by TurboFan on every run. */
 function latin1(b: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end; i++) s += String.fromCharCode(b[i]);
-  return s;
+  return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1');
 }
 
 /** Many control characters (NUL included) mean binary data. */

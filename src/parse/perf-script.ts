@@ -196,6 +196,8 @@ export class PerfScriptScanner {
   /** forgetFrames was called during a chunk: the core forgets its lines after it. */
   private forgetting = false;
   private halted = false;
+  /** The chunk's bytes when it came without text (pushBytes): slices are decoded from them. */
+  private raw: Uint8Array | null = null;
 
   constructor(
     private readonly on: PerfScriptHandlers,
@@ -240,8 +242,33 @@ export class PerfScriptScanner {
     const input = new Uint8Array(core.memory.buffer, at, len);
     if (bytes !== undefined && bytes.length === len) input.set(bytes);
     else Buffer.from(core.memory.buffer, at, len).write(text, 0, 'latin1');
+    this.scanChunk(len, text, null);
+  }
+
+  /**
+   * Parses every line of `bytes`, as `push` does, for a consumer that reads offsets and
+   * never text (range-perf): the handlers' `text` is '' (a bad line's text and a header's
+   * seconds past 15 digits are still decoded from the bytes). Only with `headersOnly`, whose
+   * handlers need no text. Why: decoding a chunk to a string that the core would only
+   * write back to bytes cost range-perf more than its scan.
+   */
+  pushBytes(bytes: Uint8Array): void {
+    if (!this.skim) throw new Error('PerfScriptScanner.pushBytes is for headersOnly scanners');
+    if (this.halted) return;
+    const len = bytes.length;
+    // The area first: making room may grow the memory, which detaches the old buffer.
+    const at = this.core.inputArea(len);
+    new Uint8Array(this.core.memory.buffer, at, len).set(bytes);
+    this.scanChunk(len, '', bytes);
+  }
+
+  /** Scans the `len` bytes in the core's input area and calls the handlers. */
+  private scanChunk(len: number, text: string, raw: Uint8Array | null): void {
+    const core = this.core;
     const n = core.scan(len);
+    this.raw = raw;
     this.replay(text, n);
+    this.raw = null;
     if (this.forgetting) {
       core.forgetLines();
       this.lineKeys = [];
@@ -317,7 +344,7 @@ export class PerfScriptScanner {
           on.blank?.(text, r[o + 2], r[o + 3]);
           break;
         case K_BAD:
-          on.bad?.({ line: r[o + 1], reason: BAD_REASONS[r[o + 4]], text: text.slice(r[o + 2], r[o + 3]) });
+          on.bad?.({ line: r[o + 1], reason: BAD_REASONS[r[o + 4]], text: this.slice(text, r[o + 2], r[o + 3]) });
           break;
       }
     }
@@ -332,7 +359,7 @@ export class PerfScriptScanner {
     h.hasTime = (flags & F_TIME) !== 0;
     h.hasPeriod = (flags & F_PERIOD) !== 0;
     h.ns = r[o + 11];
-    h.sec = (flags & F_SEC_BIG) !== 0 ? parseInt(text.slice(r[o + 12], r[o + 22]), 10) : d[o / 2 + 9];
+    h.sec = (flags & F_SEC_BIG) !== 0 ? parseInt(this.slice(text, r[o + 12], r[o + 22]), 10) : d[o / 2 + 9];
     if (this.skim) return h;
     h.comm = text.slice(r[o + 4], r[o + 5]);
     h.pid = text.slice(r[o + 6], r[o + 7]);
@@ -342,6 +369,12 @@ export class PerfScriptScanner {
     h.period = (flags & F_PERIOD_BIG) !== 0 ? Number(text.slice(r[o + 16], r[o + 17])) : d[o / 2 + 10];
     h.event = text.slice(r[o + 14], r[o + 15]);
     return h;
+  }
+
+  /** text[start, end), or the same bytes of a chunk pushed without text. */
+  private slice(text: string, start: number, end: number): string {
+    const raw = this.raw;
+    return raw === null ? text.slice(start, end) : Buffer.from(raw.buffer, raw.byteOffset + start, end - start).toString('latin1');
   }
 
   private fillFrame(r: Int32Array, o: number): FrameSpan {

@@ -122,7 +122,7 @@ async function filterSequentially(inputs: Input[], io: IO, filter: RangeFilter, 
   for (const input of inputs) {
     for await (const chunk of readLineChunks(readBytes(input, io, undefined, { blockingFile: true, perfData: (cmd) => msgs.info(`${input.name}: a perf.data file: reading it through '${cmd}'`) }), input.name)) {
       const bytes = chunk.bytes;
-      filter.push(chunk.text, (s, e) => out.writeBytes(bytes.subarray(s, e)));
+      filter.push(bytes, (s, e) => out.writeBytes(bytes.subarray(s, e)));
       read += bytes.length;
       progress.update(read, filter.headers);
       await out.flush();

@@ -103,13 +103,19 @@ export class RangeFilter {
     return this.ok;
   }
 
-  /** Parses a chunk of whole lines and calls `emit` for the parts to print. */
-  push(text: string, emit: Emit): void {
+  /**
+   * Parses a chunk of whole lines and calls `emit` for the parts to print. The chunk is
+   * the input's bytes, or their latin1 text (one char per byte): the filter reads no text,
+   * so bytes spare decoding them.
+   */
+  push(chunk: Uint8Array | string, emit: Emit): void {
     if (this.done) return;
     this.emit = emit;
     this.run = this.ok ? 0 : -1;
-    this.scanner.push(text);
-    if (this.run >= 0 && this.run < text.length && !this.done) emit(this.run, text.length);
+    if (typeof chunk === 'string') this.scanner.push(chunk);
+    else this.scanner.pushBytes(chunk);
+    const len = chunk.length;
+    if (this.run >= 0 && this.run < len && !this.done) emit(this.run, len);
     this.run = -1;
   }
 

@@ -40,7 +40,10 @@ export interface SeekTuning {
   minGap: number;
 }
 
-const TUNING: SeekTuning = { probe: 64 * 1024, maxProbe: 4 * 1024 * 1024, minGap: 512 * 1024 };
+// Probes start small (a sample of a deep-stacked profile is a few KiB) and stop at a
+// bracket of 64 KiB: the filter reads the rest, so a window costs a few probes and about
+// 64 KiB of parsing at each end, whatever the file's size.
+const TUNING: SeekTuning = { probe: 16 * 1024, maxProbe: 4 * 1024 * 1024, minGap: 64 * 1024 };
 
 /** A timed header line: where it starts in the file, and its time. */
 interface TimedHeader {
@@ -62,9 +65,8 @@ export interface SeekPlan {
   copyTo: number;
 }
 
-/** Reads file bytes [pos, pos + len) (fewer at the end of the file). */
-export function readAt(fd: number, pos: number, len: number): Buffer {
-  const buf = Buffer.allocUnsafe(len);
+/** Reads file bytes [pos, pos + len) into `buf` (from its start); fewer at the end of the file. */
+function readInto(fd: number, buf: Buffer, pos: number, len: number): Buffer {
   let got = 0;
   while (got < len) {
     const n = readSync(fd, buf, got, len - got, pos + got);
@@ -74,41 +76,67 @@ export function readAt(fd: number, pos: number, len: number): Buffer {
   return buf.subarray(0, got);
 }
 
+/** Reads file bytes [pos, pos + len) (fewer at the end of the file). */
+export function readAt(fd: number, pos: number, len: number): Buffer {
+  return readInto(fd, Buffer.allocUnsafe(len), pos, len);
+}
+
 /**
- * The first timed header that starts a line at or after `pos` (a line starts at `base` or
- * after a '\n'), or null if none does within `maxProbe` bytes. `ordered` is false when the
- * timed headers read on the way go backwards in time.
+ * The probes of one plan. They share one scanner (one instance of the core: instantiating
+ * it per probe cost more than the probe's scan) and one read buffer, since a probe is done
+ * with its bytes before the next one reads.
  */
-function probe(file: SeekableFile, pos: number, t: SeekTuning): { h: TimedHeader | null; ordered: boolean } {
-  const { fd, base, size } = file;
-  for (let len = t.probe; ; len *= 2) {
-    // One byte before pos says whether pos starts a line.
-    const from = pos > base ? pos - 1 : pos;
-    const buf = readAt(fd, from, Math.min(len, size - from));
-    let start = 0;
-    if (pos > base) {
-      const nl = buf.indexOf(10);
-      if (nl < 0) return { h: null, ordered: true };
-      start = nl + 1;
+class Prober {
+  private buf = Buffer.allocUnsafe(0);
+  /** File offset of the bytes being scanned, and the timed headers found in them. */
+  private at = 0;
+  private found: TimedHeader[] = [];
+  private readonly scanner = new PerfScriptScanner(
+    {
+      header: (h) => {
+        if (h.hasTime) this.found.push({ offset: this.at + h.start, sec: h.sec, ns: h.ns });
+      },
+    },
+    { headersOnly: true },
+  );
+
+  constructor(
+    private readonly file: SeekableFile,
+    private readonly t: SeekTuning,
+  ) {}
+
+  /**
+   * The first timed header that starts a line at or after `pos` (a line starts at `base` or
+   * after a '\n'), or null if none does within `maxProbe` bytes. `ordered` is false when
+   * the timed headers read on the way go backwards in time.
+   */
+  probe(pos: number): { h: TimedHeader | null; ordered: boolean } {
+    const { fd, base, size } = this.file;
+    const t = this.t;
+    for (let len = t.probe; ; len *= 2) {
+      // One byte before pos says whether pos starts a line.
+      const from = pos > base ? pos - 1 : pos;
+      const want = Math.min(len, size - from);
+      if (this.buf.length < want) this.buf = Buffer.allocUnsafe(want);
+      const buf = readInto(fd, this.buf, from, want);
+      let start = 0;
+      if (pos > base) {
+        const nl = buf.indexOf(10);
+        if (nl < 0) return { h: null, ordered: true };
+        start = nl + 1;
+      }
+      const atEnd = from + buf.length >= size;
+      const last = atEnd ? buf.length : buf.lastIndexOf(10) + 1;
+      if (last > start) {
+        const found: TimedHeader[] = (this.found = []);
+        this.at = from + start;
+        this.scanner.pushBytes(buf.subarray(start, last));
+        let ordered = true;
+        for (let i = 1; i < found.length; i++) if (before(found[i], found[i - 1])) ordered = false;
+        if (found.length > 0) return { h: found[0], ordered };
+      }
+      if (atEnd || len >= t.maxProbe) return { h: null, ordered: true };
     }
-    const atEnd = from + buf.length >= size;
-    const last = atEnd ? buf.length : buf.lastIndexOf(10) + 1;
-    if (last > start) {
-      const found: TimedHeader[] = [];
-      const scanner = new PerfScriptScanner(
-        {
-          header: (h) => {
-            if (h.hasTime) found.push({ offset: from + start + h.start, sec: h.sec, ns: h.ns });
-          },
-        },
-        { headersOnly: true },
-      );
-      scanner.push(buf.toString('latin1', start, last));
-      let ordered = true;
-      for (let i = 1; i < found.length; i++) if (before(found[i], found[i - 1])) ordered = false;
-      if (found.length > 0) return { h: found[0], ordered };
-    }
-    if (atEnd || len >= t.maxProbe) return { h: null, ordered: true };
   }
 }
 
@@ -128,7 +156,8 @@ export function planSeek(
 ): SeekPlan | null {
   const { base, size } = file;
   const minGap = tuning.minGap;
-  const head = probe(file, base, tuning);
+  const prober = new Prober(file, tuning);
+  const head = prober.probe(base);
   if (head.h === null || !head.ordered) return null;
   const first: Instant = { sec: head.h.sec, ns: head.h.ns };
   const { begin, end } = window(first);
@@ -144,7 +173,7 @@ export function planSeek(
     let hi = size;
     while (hi - lo > minGap) {
       const mid = lo + Math.floor((hi - lo) / 2);
-      const p = probe(file, mid, tuning);
+      const p = prober.probe(mid);
       if (!p.ordered) return -1;
       if (p.h !== null) seen.push(p.h);
       if (p.h !== null && p.h.offset < hi && keep(p.h)) lo = p.h.offset;
@@ -247,7 +276,14 @@ function openSeekable(input: Input, io: IO): SeekableFile | null {
   return null;
 }
 
+/**
+ * Reads of the middle, copied unparsed, and of the parts the filter parses: those end at
+ * the window's first sample or its first past END, which the plan puts within about
+ * `minGap` of where the reads start, so small reads spare reading and scanning bytes that
+ * are never used.
+ */
 const CHUNK = 1 << 20;
+const SCAN_CHUNK = 64 * 1024;
 
 /** Whole lines of the file from `pos`: at least one, at most about `chunk` bytes unless a line is longer. */
 function readLines(file: SeekableFile, pos: number, limit: number, chunk: number): Buffer {
@@ -280,8 +316,8 @@ export async function rangeBySeek(
       writeWithoutComments(buf, out);
       pos += buf.length;
     } else {
-      const bytes = readLines(file, pos, file.size, chunk);
-      filter.push(bytes.toString('latin1'), (s, e) => out.writeBytes(bytes.subarray(s, e)));
+      const bytes = readLines(file, pos, file.size, Math.min(chunk, SCAN_CHUNK));
+      filter.push(bytes, (s, e) => out.writeBytes(bytes.subarray(s, e)));
       pos += bytes.length;
     }
     progress?.update(pos - file.base, filter.headers);
