@@ -6,14 +6,17 @@
 // - the tools' runs on the million distinct stacks that test files share
 //   (test/hostile-outputs.ts), started here in the background once the inputs exist;
 //   `inject('hostileRuns')` names those started.
+// - one Chromium for the run's browser tests (test/browser/launch.ts), when a test file of
+//   the run uses it: `inject('chromiumServer')` is where to connect ('' when none).
 // - whether user nobody can run the tools from this clone (helpers.ts, NOBODY_CAN_RUN): one
 //   node start here instead of one in every test file.
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { haveChromium, launchChromiumServer } from './browser/launch.js';
 import { largeCases, writeCases } from './gen/hostile.js';
 import { HOSTILE_RUNS, startHostileRuns, type HostileRun } from './hostile-outputs.js';
 
@@ -23,6 +26,8 @@ declare module 'vitest' {
     hostileLarge: string;
     /** The shared runs started (see test/hostile-outputs.ts). */
     hostileRuns: string[];
+    /** The run's shared Chromium to connect to (a ws: endpoint), or '' (test/browser/chromium.ts). */
+    chromiumServer: string;
     /** Whether user nobody can read dist/ (only asked when the tests run as root). */
     nobodyCanRun: boolean;
   }
@@ -36,8 +41,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // loaded machine). The file filters are vitest's internal state: when they cannot be read,
   // everything is made.
   const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern;
-  const files = filters === undefined ? undefined : (await project.globTestFiles(filters)).testFiles.map((f) => basename(f));
+  const paths = (await project.globTestFiles(filters)).testFiles;
+  const files = filters === undefined ? undefined : paths.map((f) => basename(f));
   const wanted = (name: string) => files === undefined || files.some((f) => f.startsWith(name));
+  // Started now, while the inputs are written; awaited before the tests start.
+  const server = haveChromium && paths.some((f) => readFileSync(f, 'utf8').includes('launchChromium(')) ? launchChromiumServer() : undefined;
   let children: ChildProcess[] = [];
   let started: HostileRun[] = [];
   if (wanted('hostile')) {
@@ -50,6 +58,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide('hostileLarge', dir);
   project.provide('hostileRuns', started);
+  const chromium = await server;
+  project.provide('chromiumServer', chromium?.wsEndpoint() ?? '');
   // Root reads anything, so the unreadable-file tests run the tools as nobody; that needs the
   // clone to be reachable by nobody (a clone under /root or in a 0700 folder is not).
   project.provide(
@@ -69,6 +79,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
             }),
       ),
     );
+    await chromium?.close();
     rmSync(dir, { recursive: true, force: true });
   };
 }

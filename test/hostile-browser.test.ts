@@ -175,7 +175,7 @@ describe.skipIf(!haveChromium)('SVGs made from hostile input, in Chromium', () =
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hostile-browser-'));
-    // Chromium starts while the SVGs are made.
+    // Chromium starts (or the run's is connected to) while the SVGs are made.
     const launching = launchChromium();
     try {
       const cases = [...SMALL.map((n) => join(DIR, n)), ...['deep-10000.folded', 'long-line-10mb.folded', 'distinct-1m.folded', 'deep-10000.txt', 'long-line-10mb.txt'].map((n) => join(LARGE, n))];
