@@ -50,7 +50,8 @@ describe.skipIf(!haveChromium)('heatmap-svg page: Copy command, the process in t
     };
     single = run('single.svg', ['--select', '3,4']);
     compare = run('compare.svg', ['--select', '3,4', '--baseline', '1,2']);
-    browser = await launchChromium();
+    // A Chromium of its own: the clipboard is the browser's, and other test files use the shared one at the same time.
+    browser = await launchChromium({ own: true });
   });
   afterAll(async () => {
     await browser?.close();

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 import type { IO } from '../src/cli.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,9 +31,11 @@ if (!HAVE_CONFORMANCE) {
  * a `mktemp -d` folder (mode 0700) is not: there those tests skip, with a note.
  */
 export const AS_NOBODY = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+/** Asked once per run by test/global-setup.ts (a node start); asked here when it was not. */
 export const NOBODY_CAN_RUN =
   process.getuid?.() !== 0 ||
-  spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(join(ROOT, 'dist', 'cli.js'))}, 4)`], { ...AS_NOBODY, stdio: 'ignore' }).status === 0;
+  (inject('nobodyCanRun') ??
+    spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(join(ROOT, 'dist', 'cli.js'))}, 4)`], { ...AS_NOBODY, stdio: 'ignore' }).status === 0);
 if (!NOBODY_CAN_RUN) console.warn(`NOTE: user nobody cannot read ${ROOT}: the unreadable-file cases (run as nobody) are skipped`);
 
 export interface RunResult {

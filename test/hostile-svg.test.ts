@@ -12,11 +12,14 @@ import { main as flamegraph } from '../src/flamegraph/cli.js';
 import { main as heatmap } from '../src/heatmap/cli.js';
 import { smallCases } from './gen/hostile.js';
 import { xmlProblem } from './flamegraph-io.js';
-import { AS_NOBODY, FIXTURES, NOBODY_CAN_RUN, ROOT, runMain, spawnBin } from './helpers.js';
+import { hostileOutput } from './hostile-outputs.js';
+import { AS_NOBODY, FIXTURES, NOBODY_CAN_RUN, ROOT, runMain } from './helpers.js';
 
 const DIR = join(FIXTURES, 'hostile');
 /** The large cases, made once per run by test/global-setup.ts (not in the source tree). */
 const LARGE = inject('hostileLarge');
+/** The runs on the largest inputs that the global setup started (test/hostile-outputs.ts). */
+const RUNS = inject('hostileRuns');
 const file = (name: string) => join(DIR, name);
 const SMALL: string[] = Object.keys(smallCases()).sort();
 const FOLDED = SMALL.filter((n) => n.endsWith('.folded'));
@@ -390,7 +393,8 @@ describe('large hostile input', { timeout: 300_000 }, () => {
   });
 
   it('flamegraph-svg: a million distinct stacks', async () => {
-    const r = await spawnBin(FG, [join(LARGE, 'distinct-1m.folded')]);
+    // bin/flamegraph-svg.js, run once for this file and hostile-browser (test/hostile-outputs.ts).
+    const r = await hostileOutput(LARGE, RUNS, 'flamegraph-svg distinct-1m.folded');
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const svg = r.stdout.toString('utf8');
@@ -433,7 +437,8 @@ describe('large hostile input', { timeout: 300_000 }, () => {
   });
 
   it('heatmap-svg: a million distinct stacks', async () => {
-    const r = await spawnBin(HM, [join(LARGE, 'distinct-1m.txt')]);
+    // bin/heatmap-svg.js, started by the global setup (test/hostile-outputs.ts).
+    const r = await hostileOutput(LARGE, RUNS, 'heatmap-svg distinct-1m.txt');
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const svg = r.stdout.toString('utf8');

@@ -1,30 +1,23 @@
 // Shared headless-Chromium harness for the SVG viewer tests (flamegraph-svg, heatmap-svg).
-// It drives Debian's /usr/bin/chromium through playwright-core: no browser download, no
+// It drives Debian's /usr/bin/chromium through playwright-core: no browser download, no web
 // server. Pages are loaded from file:// or with setContent, and every request that is not
 // a file: or data: URL is blocked and recorded, so a test can assert that nothing was fetched.
-import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+import { LAUNCH } from './launch.js';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM_PATH, haveChromium } from './launch.js';
 
-/** Whether a Chromium binary is installed; browser suites skip (with a note) when not. */
-export const haveChromium = existsSync(CHROMIUM_PATH);
-
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--allow-file-access-from-files',
-    ],
-  });
+/**
+ * A browser for a test file: the run's shared Chromium (see launch.ts), or one of
+ * the file's own when there is none or when `own` asks for it (a test of the clipboard: the
+ * clipboard is the browser's, shared by all its contexts). Closing it closes the file's
+ * contexts, and a Chromium of its own.
+ */
+export async function launchChromium({ own = false } = {}): Promise<Browser> {
+  const shared = inject('chromiumServer');
+  if (!own && shared) return chromium.connect(shared);
+  return chromium.launch(LAUNCH);
 }
 
 export interface Watched {
