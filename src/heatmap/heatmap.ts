@@ -94,8 +94,14 @@ export class HeatmapBuilder {
   /** Per core root id: the root name's info (shared by the roots of one name). */
   private rootInfo: RootInfo[] = [];
   private readonly rootsByName = new Map<string, RootInfo>();
-  /** Per pair id, by Java-ness: its frame name ids, root first (null until worked out; kept dense, so V8 keeps fast elements). */
-  private pairIds: (number[] | null)[][] = [[], []];
+  /**
+   * Per pair id, by Java-ness: its frame names, 0 until worked out, then 1 (none: the
+   * frame is dropped), name id + 2 (one name), or -(k + 1): names `pairNames[k]`, root
+   * first (a name with ';' is split). No object per pair (a million of them cost time in
+   * every garbage collection).
+   */
+  private pairIds: Int32Array[] = [new Int32Array(1024), new Int32Array(1024)];
+  private pairNames: number[][] = [];
   /** Per pair id: IDLE_* bits + IDLE_KNOWN once worked out. */
   private pairIdle = new Uint8Array(1024);
   /** Per stack id: the idle test's outcome for its 4 starting states (2 bits each; see stackIdle). */
@@ -208,11 +214,11 @@ export class HeatmapBuilder {
     this.lines = null;
     this.rootInfo = [];
     this.rootsByName.clear();
-    this.pairIds = [[], []];
+    this.pairIds = [new Int32Array(0), new Int32Array(0)];
+    this.pairNames = [];
     this.pairIdle = new Uint8Array(0);
     this.stackIdle = new Uint8Array(0);
     this.headerIdleOf.clear();
-    this.pairTexts = [];
   }
 
   /** Whether any sample header carried a timestamp. */
@@ -425,18 +431,15 @@ export class HeatmapBuilder {
     const path = info.prevPath.length >= n ? info.prevPath : (info.prevPath = grownInt(info.prevPath, n));
     let node = k > 0 ? path[k - 1] : info.node >= 0 ? info.node : (info.node = this.tree.child(-1, info.id));
     const java = info.java ? 1 : 0;
-    const names = this.pairIds[java];
     for (let i = n - 1 - k; i >= 0; i--) {
       const pair = pairs[i];
-      while (names.length <= pair) names.push(null);
-      let ids = names[pair];
-      if (ids === null) {
-        const { sym, dso } = this.pairText(pair);
-        this.names.java = java === 1;
-        const name = tidyStrippedName(sym, dso, this.names);
-        ids = names[pair] = name === '' ? [] : name.split(';').map((x) => this.tree.nameId(x));
+      let v = pair < this.pairIds[java].length ? this.pairIds[java][pair] : 0;
+      if (v === 0) v = this.learnPair(pair, java);
+      if (v >= 2) node = this.tree.child(node, v - 2);
+      else if (v < 0) {
+        const ids = this.pairNames[-v - 1];
+        for (let j = 0; j < ids.length; j++) node = this.tree.child(node, ids[j]);
       }
-      for (let j = 0; j < ids.length; j++) node = this.tree.child(node, ids[j]);
       path[n - 1 - i] = node;
     }
     info.prevStack = stack;
@@ -469,13 +472,29 @@ export class HeatmapBuilder {
     return idle;
   }
 
-  /** Pair `pair`'s symbol and dso, read from the core once (the names of both Java-nesses and the idle test use them). */
-  private pairText(pair: number): { sym: string; dso: string } {
-    const texts = this.pairTexts;
-    while (texts.length <= pair) texts.push(null);
-    return (texts[pair] ??= this.fast!.pair(pair));
+  /**
+   * Reads pair `pair` from the core and works out its frame names for Java-ness `java`
+   * (see pairIds; returned). The text is not kept (the idle test reads it for itself):
+   * strings kept per pair cost more in garbage collections than reading them again.
+   */
+  private learnPair(pair: number, java: number): number {
+    const { sym, dso } = this.fast!.pair(pair);
+    this.names.java = java === 1;
+    const name = tidyStrippedName(sym, dso, this.names);
+    let v: number;
+    if (name === '') v = 1;
+    else if (name.indexOf(';') < 0) v = this.tree.nameId(name) + 2;
+    else {
+      this.pairNames.push(name.split(';').map((x) => this.tree.nameId(x)));
+      v = -this.pairNames.length;
+    }
+    let ids = this.pairIds[java];
+    if (pair >= ids.length) {
+      ids = this.pairIds[java] = grownInt(ids, pair + 1);
+    }
+    ids[pair] = v;
+    return v;
   }
-  private pairTexts: ({ sym: string; dso: string } | null)[] = [];
 
   /**
    * What the idle test needs of a frame line, from its pair: the line is `addr sym+0xoff
@@ -486,7 +505,7 @@ export class HeatmapBuilder {
     if (pair >= this.pairIdle.length) this.pairIdle = grown(this.pairIdle, pair);
     let bits = this.pairIdle[pair];
     if (bits === 0) {
-      const { sym, dso } = this.pairText(pair);
+      const { sym, dso } = this.fast!.pair(pair);
       bits = idleBits(`${sym} (${dso}`) | IDLE_KNOWN;
       this.pairIdle[pair] = bits;
     }
