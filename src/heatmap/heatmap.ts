@@ -159,8 +159,10 @@ export class HeatmapBuilder {
 
   /** Parses a chunk of whole lines; `bytes`, when given, are the bytes `text` was decoded from (latin1). */
   push(text: string, bytes?: Uint8Array): void {
-    if (this.fast) this.fast.push(bytes !== undefined && bytes.length === text.length ? bytes : Buffer.from(text, 'latin1'));
-    else this.lines!.push(text, bytes);
+    if (this.fast) {
+      this.fast.push(bytes !== undefined && bytes.length === text.length ? bytes : Buffer.from(text, 'latin1'));
+      this.flushSamples();
+    } else this.lines!.push(text, bytes);
   }
 
   /**
@@ -178,6 +180,7 @@ export class HeatmapBuilder {
    */
   pushBytes(bytes: Uint8Array): void {
     this.fast!.push(bytes);
+    this.flushSamples();
   }
 
   /** Bytes of a last line not yet ended, held back by pushBytes (for a bound on line length). */
@@ -192,6 +195,7 @@ export class HeatmapBuilder {
   endInput(): { first: number; last: number } {
     if (this.fast) {
       this.fast.finish();
+      this.flushSamples();
       this.fast.lineNo = 0;
     } else {
       this.lines!.finish();
@@ -313,6 +317,8 @@ export class HeatmapBuilder {
   }
 
   private onComment(line: string): void {
+    // Samples before the comment go into the grid first (the comment may set the rate).
+    if (this.queued > 0) this.flushSamples();
     if (!this.grid.autoRows || this.grid.headerHzSource === 'cmdline') return;
     if (line.startsWith('# cmdline')) {
       const m = /\s(?:-F\s*|--freq[= ])(\d+)/.exec(line);
@@ -394,11 +400,54 @@ export class HeatmapBuilder {
   /** Per (root, event) of header lines that end with their event: 'swapper' seen (1), idle (2). */
   private readonly headerIdleOf = new Map<number, number>();
 
+  /**
+   * A sample's end (its header was kept): queued, and handled with the chunk's other
+   * samples, in order, once the core's records of the chunk are read (flushSamples). The
+   * new stacks of a chunk then meet the tree's tables and the naming code together
+   * instead of one at a time between stretches of scanning.
+   */
   private onSample(stack: number): void {
     const info = this.rootNow;
     if (info === null) return;
     this.rootNow = null;
-    if (this.idleMode !== null && (this.isIdle || this.stackIsIdle(stack, this.swapperSeen, this.skipFirst))) {
+    const q = this.queued++;
+    if (q === this.qStack.length) {
+      this.qStack = grownInt(this.qStack, q + 1);
+      const sec = new Float64Array(this.qStack.length);
+      sec.set(this.qSec);
+      this.qSec = sec;
+      const ns = new Float64Array(this.qStack.length);
+      ns.set(this.qNs);
+      this.qNs = ns;
+      this.qFlags = grown(this.qFlags, this.qStack.length - 1);
+    }
+    this.qStack[q] = stack;
+    this.qSec[q] = this.sec;
+    this.qNs[q] = this.ns;
+    this.qFlags[q] = (this.isIdle ? 1 : 0) | (this.swapperSeen ? 2 : 0) | (this.skipFirst ? 4 : 0);
+    this.qRoot[q] = info;
+    this.qCpu[q] = this.cpuKey;
+  }
+  private queued = 0;
+  private qStack: Int32Array = new Int32Array(256);
+  private qSec = new Float64Array(256);
+  private qNs = new Float64Array(256);
+  private qFlags = new Uint8Array(256);
+  private readonly qRoot: RootInfo[] = [];
+  private readonly qCpu: string[] = [];
+
+  /** Handles the queued samples, in order (stack ids are read while the chunk's records are valid). */
+  private flushSamples(): void {
+    const n = this.queued;
+    this.queued = 0;
+    for (let q = 0; q < n; q++) {
+      const f = this.qFlags[q];
+      this.sampleEnd(this.qRoot[q], this.qStack[q], this.qSec[q], this.qNs[q], this.qCpu[q], (f & 1) !== 0, (f & 2) !== 0, (f & 4) !== 0);
+    }
+  }
+
+  private sampleEnd(info: RootInfo, stack: number, sec: number, ns: number, cpuKey: string, isIdle: boolean, seen: boolean, skip: boolean): void {
+    if (this.idleMode !== null && (isIdle || this.stackIsIdle(stack, seen, skip))) {
       this.stats.idle++;
       return;
     }
@@ -413,7 +462,7 @@ export class HeatmapBuilder {
       node = this.stackLeaf(info, stack);
       info.nodes[stack] = node + 1;
     }
-    this.grid.add(this.sec, this.ns, this.cpuKey, node);
+    this.grid.add(sec, ns, cpuKey, node);
   }
 
   /**
@@ -431,14 +480,30 @@ export class HeatmapBuilder {
     const path = info.prevPath.length >= n ? info.prevPath : (info.prevPath = grownInt(info.prevPath, n));
     let node = k > 0 ? path[k - 1] : info.node >= 0 ? info.node : (info.node = this.tree.child(-1, info.id));
     const java = info.java ? 1 : 0;
+    const tree = this.tree;
+    // Once a node is new, the ones after it are too: no lookup (newChild).
+    let fresh = false;
     for (let i = n - 1 - k; i >= 0; i--) {
       const pair = pairs[i];
       let v = pair < this.pairIds[java].length ? this.pairIds[java][pair] : 0;
       if (v === 0) v = this.learnPair(pair, java);
-      if (v >= 2) node = this.tree.child(node, v - 2);
-      else if (v < 0) {
+      if (v >= 2) {
+        if (fresh) node = tree.newChild(node, v - 2);
+        else {
+          const before = tree.count;
+          node = tree.child(node, v - 2);
+          fresh = tree.count > before;
+        }
+      } else if (v < 0) {
         const ids = this.pairNames[-v - 1];
-        for (let j = 0; j < ids.length; j++) node = this.tree.child(node, ids[j]);
+        for (let j = 0; j < ids.length; j++) {
+          if (fresh) node = tree.newChild(node, ids[j]);
+          else {
+            const before = tree.count;
+            node = tree.child(node, ids[j]);
+            fresh = tree.count > before;
+          }
+        }
       }
       path[n - 1 - i] = node;
     }

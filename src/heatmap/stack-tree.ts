@@ -24,8 +24,8 @@ export interface StackTree {
  * faults and cache misses of a 12-byte-slot table cost more than the reads of the key).
  */
 export class ChildTable {
-  private mask = (1 << 14) - 1;
-  private slots = new Int32Array(1 << 14);
+  private mask = (1 << 16) - 1;
+  private slots = new Int32Array(1 << 16);
   private size = 0;
 
   /** The tree's arrays, which may be replaced as they grow. */
@@ -64,16 +64,18 @@ export class ChildTable {
   addAt(i: number, node: number): void {
     this.slots[i] = node + 1;
     if (2 * ++this.size > this.mask + 1) {
-      const old = this.slots;
+      // Every node 0..size-1 is in the table (the tree adds each as it makes it): they are
+      // put into the bigger table in node order, reading the tree's arrays in order rather
+      // than the old slots' nodes at random.
       this.mask = (this.mask + 1) * 2 - 1;
       const slots = (this.slots = new Int32Array(this.mask + 1));
       const mask = this.mask;
-      for (let q = 0; q < old.length; q++) {
-        const v = old[q];
-        if (v === 0) continue;
-        let k = ChildTable.hash(this.parent[v - 1], this.frame[v - 1]) & mask;
+      const par = this.parent;
+      const fr = this.frame;
+      for (let v = 0; v < this.size; v++) {
+        let k = ChildTable.hash(par[v], fr[v]) & mask;
         while (slots[k] !== 0) k = (k + 1) & mask;
-        slots[k] = v;
+        slots[k] = v + 1;
       }
     }
   }
@@ -81,6 +83,15 @@ export class ChildTable {
   /** Adds a node whose parent and frame are already in the tree's arrays (and not in the table). */
   add(node: number): void {
     this.addAt(this.slotOf(this.parent[node], this.frame[node]), node);
+  }
+
+  /** Adds a node whose (parent, frame) is surely not in the table: the first empty slot, no key read. */
+  addNew(node: number): void {
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = ChildTable.hash(this.parent[node], this.frame[node]) & mask;
+    while (slots[i] !== 0) i = (i + 1) & mask;
+    this.addAt(i, node);
   }
 }
 
@@ -261,19 +272,41 @@ export class TreeBuilder {
     const slot = t.slotOf(parent, frame);
     let id = t.nodeAt(slot);
     if (id < 0) {
-      id = this.nodes++;
-      if (id === t.parent.length) {
-        const p = new Int32Array(id * 2);
-        p.set(t.parent);
-        t.parent = p;
-        const f = new Int32Array(id * 2);
-        f.set(t.frame);
-        t.frame = f;
-      }
-      t.parent[id] = parent;
-      t.frame[id] = frame;
+      id = this.made(parent, frame);
       t.addAt(slot, id);
     }
+    return id;
+  }
+
+  /**
+   * The node of frame name `frame` under `parent`, which has no such child: `parent` was
+   * made by the last call and has no child yet. A stack's nodes after its first new one
+   * are all new, so they need no lookup.
+   */
+  newChild(parent: number, frame: number): number {
+    const id = this.made(parent, frame);
+    this.children.addNew(id);
+    return id;
+  }
+
+  /** Nodes made so far. */
+  get count(): number {
+    return this.nodes;
+  }
+
+  private made(parent: number, frame: number): number {
+    const t = this.children;
+    const id = this.nodes++;
+    if (id === t.parent.length) {
+      const p = new Int32Array(id * 2);
+      p.set(t.parent);
+      t.parent = p;
+      const f = new Int32Array(id * 2);
+      f.set(t.frame);
+      t.frame = f;
+    }
+    t.parent[id] = parent;
+    t.frame[id] = frame;
     return id;
   }
 
