@@ -24,8 +24,8 @@ export interface StackTree {
  * faults and cache misses of a 12-byte-slot table cost more than the reads of the key).
  */
 export class ChildTable {
-  private mask = (1 << 16) - 1;
-  private slots = new Int32Array(1 << 16);
+  private mask = (1 << 12) - 1;
+  private slots = new Int32Array(1 << 12);
   private size = 0;
 
   /** The tree's arrays, which may be replaced as they grow. */
@@ -64,18 +64,18 @@ export class ChildTable {
   addAt(i: number, node: number): void {
     this.slots[i] = node + 1;
     if (2 * ++this.size > this.mask + 1) {
-      // Every node 0..size-1 is in the table (the tree adds each as it makes it): they are
-      // put into the bigger table in node order, reading the tree's arrays in order rather
-      // than the old slots' nodes at random.
+      const old = this.slots;
       this.mask = (this.mask + 1) * 2 - 1;
       const slots = (this.slots = new Int32Array(this.mask + 1));
       const mask = this.mask;
       const par = this.parent;
       const fr = this.frame;
-      for (let v = 0; v < this.size; v++) {
-        let k = ChildTable.hash(par[v], fr[v]) & mask;
+      for (let q = 0; q < old.length; q++) {
+        const v = old[q];
+        if (v === 0) continue;
+        let k = ChildTable.hash(par[v - 1], fr[v - 1]) & mask;
         while (slots[k] !== 0) k = (k + 1) & mask;
-        slots[k] = v + 1;
+        slots[k] = v;
       }
     }
   }
@@ -85,14 +85,6 @@ export class ChildTable {
     this.addAt(this.slotOf(this.parent[node], this.frame[node]), node);
   }
 
-  /** Adds a node whose (parent, frame) is surely not in the table: the first empty slot, no key read. */
-  addNew(node: number): void {
-    const slots = this.slots;
-    const mask = this.mask;
-    let i = ChildTable.hash(this.parent[node], this.frame[node]) & mask;
-    while (slots[i] !== 0) i = (i + 1) & mask;
-    this.addAt(i, node);
-  }
 }
 
 /** Columns of stack counts kept in their open (hash table) form at once. */
@@ -218,6 +210,15 @@ export class ColumnStacks {
 }
 
 
+/** Children a node keeps in its list before they move to the child table. */
+const FANOUT = 8;
+
+function grownTo(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+
 /** The tree of distinct stacks as samples name them: frame names by id, nodes by (parent, name). */
 export class TreeBuilder {
   /**
@@ -229,8 +230,18 @@ export class TreeBuilder {
   private nameHash = new Int32Array(1 << 11);
   private readonly nameList: string[] = [];
   private nodes = 0;
-  /** Holds the tree's parent and frame arrays. */
+  /** Holds the tree's parent and frame arrays; the children of roots and of nodes with more than FANOUT children. */
   private children = new ChildTable();
+  /**
+   * The children of other nodes, as lists: first child + 1 and next sibling + 1 (0: none),
+   * and the number of children (FANOUT + 1 once they moved to the table). Most nodes have
+   * one child, made right after them: a list costs no hash and reads memory in the order
+   * the nodes were made, where a hash table reads it at random (cache and TLB misses were
+   * most of the tree's time: docs/speed.md).
+   */
+  private first = new Int32Array(1024);
+  private next = new Int32Array(1024);
+  private kids = new Uint8Array(1024);
 
   /** The id of a frame name (a byte string), given on first sight. */
   nameId(name: string): number {
@@ -268,6 +279,14 @@ export class TreeBuilder {
 
   /** The node of frame name `frame` under `parent` (-1: a root), made on first sight. */
   child(parent: number, frame: number): number {
+    if (parent >= 0 && this.kids[parent] <= FANOUT) {
+      const fr = this.children.frame;
+      const next = this.next;
+      for (let c = this.first[parent] - 1; c >= 0; c = next[c] - 1) if (fr[c] === frame) return c;
+      const id = this.made(parent, frame);
+      this.link(parent, id);
+      return id;
+    }
     const t = this.children;
     const slot = t.slotOf(parent, frame);
     let id = t.nodeAt(slot);
@@ -285,8 +304,19 @@ export class TreeBuilder {
    */
   newChild(parent: number, frame: number): number {
     const id = this.made(parent, frame);
-    this.children.addNew(id);
+    if (parent >= 0 && this.kids[parent] <= FANOUT) this.link(parent, id);
+    else this.children.add(id);
     return id;
+  }
+
+  /** Puts new node `id` at the head of `parent`'s list; past FANOUT children, the list moves to the table. */
+  private link(parent: number, id: number): void {
+    this.next[id] = this.first[parent];
+    this.first[parent] = id + 1;
+    if (++this.kids[parent] > FANOUT) {
+      const next = this.next;
+      for (let c = this.first[parent] - 1; c >= 0; c = next[c] - 1) this.children.add(c);
+    }
   }
 
   /** Nodes made so far. */
@@ -298,12 +328,13 @@ export class TreeBuilder {
     const t = this.children;
     const id = this.nodes++;
     if (id === t.parent.length) {
-      const p = new Int32Array(id * 2);
-      p.set(t.parent);
-      t.parent = p;
-      const f = new Int32Array(id * 2);
-      f.set(t.frame);
-      t.frame = f;
+      t.parent = grownTo(t.parent, id * 2);
+      t.frame = grownTo(t.frame, id * 2);
+      this.first = grownTo(this.first, id * 2);
+      this.next = grownTo(this.next, id * 2);
+      const k = new Uint8Array(id * 2);
+      k.set(this.kids);
+      this.kids = k;
     }
     t.parent[id] = parent;
     t.frame[id] = frame;
@@ -318,6 +349,9 @@ export class TreeBuilder {
     this.children.frame = tree.frame;
     this.nameSlots = new Int32Array(0);
     this.nameHash = new Int32Array(0);
+    this.first = new Int32Array(0);
+    this.next = new Int32Array(0);
+    this.kids = new Uint8Array(0);
   }
 
   result(): StackTree {
