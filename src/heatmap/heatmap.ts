@@ -548,9 +548,9 @@ export class HeatmapBuilder {
     const name = tidyStrippedName(sym, dso, this.names);
     let v: number;
     if (name === '') v = 1;
-    else if (name.indexOf(';') < 0) v = this.tree.nameId(name) + 2;
+    else if (name.indexOf(';') < 0) v = this.tree.nameId(name, true) + 2;
     else {
-      this.pairNames.push(name.split(';').map((x) => this.tree.nameId(x)));
+      this.pairNames.push(name.split(';').map((x) => this.tree.nameId(x, true)));
       v = -this.pairNames.length;
     }
     let ids = this.pairIds[java];

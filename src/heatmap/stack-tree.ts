@@ -243,8 +243,12 @@ export class TreeBuilder {
   private next = new Int32Array(1024);
   private kids = new Uint8Array(1024);
 
-  /** The id of a frame name (a byte string), given on first sight. */
-  nameId(name: string): number {
+  /**
+   * The id of a frame name (a byte string), given on first sight. A new name is copied
+   * (it may be a slice of a whole chunk of text) unless `owned`: the caller made it from
+   * strings of its own, as the stacks mode does from a pair's symbol and dso.
+   */
+  nameId(name: string, owned = false): number {
     let h = name.length;
     for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
     h ^= h >>> 15;
@@ -256,7 +260,7 @@ export class TreeBuilder {
       if (this.nameHash[v - 1] === h && list[v - 1] === name) return v - 1;
     }
     const id = list.length;
-    list.push(copyString(name, 0, name.length));
+    list.push(owned ? name : copyString(name, 0, name.length));
     if (id === this.nameHash.length) {
       const b = new Int32Array(id * 2);
       b.set(this.nameHash);
