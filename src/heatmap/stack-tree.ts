@@ -332,11 +332,14 @@ export class TreeBuilder {
     const t = this.children;
     const id = this.nodes++;
     if (id === t.parent.length) {
-      t.parent = grownTo(t.parent, id * 2);
-      t.frame = grownTo(t.frame, id * 2);
-      this.first = grownTo(this.first, id * 2);
-      this.next = grownTo(this.next, id * 2);
-      const k = new Uint8Array(id * 2);
+      // 8 times as big while under 2^20 nodes: a page is paid for when first written
+      // (docs/speed.md), and the tail not yet used is not written; a copy is.
+      const cap = id < 1 << 20 ? id * 8 : id * 2;
+      t.parent = grownTo(t.parent, cap);
+      t.frame = grownTo(t.frame, cap);
+      this.first = grownTo(this.first, cap);
+      this.next = grownTo(this.next, cap);
+      const k = new Uint8Array(cap);
       k.set(this.kids);
       this.kids = k;
     }
