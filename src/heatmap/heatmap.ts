@@ -94,8 +94,14 @@ export class HeatmapBuilder {
   /** Per core root id: the root name's info (shared by the roots of one name). */
   private rootInfo: RootInfo[] = [];
   private readonly rootsByName = new Map<string, RootInfo>();
-  /** Per pair id, by Java-ness: its frame name ids, root first (null until worked out; kept dense, so V8 keeps fast elements). */
-  private pairIds: (number[] | null)[][] = [[], []];
+  /**
+   * Per pair id, by Java-ness: its frame names, 0 until worked out, then 1 (none: the
+   * frame is dropped), name id + 2 (one name), or -(k + 1): names `pairNames[k]`, root
+   * first (a name with ';' is split). No object per pair (a million of them cost time in
+   * every garbage collection).
+   */
+  private pairIds: Int32Array[] = [new Int32Array(1024), new Int32Array(1024)];
+  private pairNames: number[][] = [];
   /** Per pair id: IDLE_* bits + IDLE_KNOWN once worked out. */
   private pairIdle = new Uint8Array(1024);
   /** Per stack id: the idle test's outcome for its 4 starting states (2 bits each; see stackIdle). */
@@ -153,8 +159,10 @@ export class HeatmapBuilder {
 
   /** Parses a chunk of whole lines; `bytes`, when given, are the bytes `text` was decoded from (latin1). */
   push(text: string, bytes?: Uint8Array): void {
-    if (this.fast) this.fast.push(bytes !== undefined && bytes.length === text.length ? bytes : Buffer.from(text, 'latin1'));
-    else this.lines!.push(text, bytes);
+    if (this.fast) {
+      this.fast.push(bytes !== undefined && bytes.length === text.length ? bytes : Buffer.from(text, 'latin1'));
+      this.flushSamples();
+    } else this.lines!.push(text, bytes);
   }
 
   /**
@@ -172,6 +180,7 @@ export class HeatmapBuilder {
    */
   pushBytes(bytes: Uint8Array): void {
     this.fast!.push(bytes);
+    this.flushSamples();
   }
 
   /** Bytes of a last line not yet ended, held back by pushBytes (for a bound on line length). */
@@ -186,6 +195,7 @@ export class HeatmapBuilder {
   endInput(): { first: number; last: number } {
     if (this.fast) {
       this.fast.finish();
+      this.flushSamples();
       this.fast.lineNo = 0;
     } else {
       this.lines!.finish();
@@ -208,11 +218,11 @@ export class HeatmapBuilder {
     this.lines = null;
     this.rootInfo = [];
     this.rootsByName.clear();
-    this.pairIds = [[], []];
+    this.pairIds = [new Int32Array(0), new Int32Array(0)];
+    this.pairNames = [];
     this.pairIdle = new Uint8Array(0);
     this.stackIdle = new Uint8Array(0);
     this.headerIdleOf.clear();
-    this.pairTexts = [];
   }
 
   /** Whether any sample header carried a timestamp. */
@@ -307,6 +317,8 @@ export class HeatmapBuilder {
   }
 
   private onComment(line: string): void {
+    // Samples before the comment go into the grid first (the comment may set the rate).
+    if (this.queued > 0) this.flushSamples();
     if (!this.grid.autoRows || this.grid.headerHzSource === 'cmdline') return;
     if (line.startsWith('# cmdline')) {
       const m = /\s(?:-F\s*|--freq[= ])(\d+)/.exec(line);
@@ -388,11 +400,54 @@ export class HeatmapBuilder {
   /** Per (root, event) of header lines that end with their event: 'swapper' seen (1), idle (2). */
   private readonly headerIdleOf = new Map<number, number>();
 
+  /**
+   * A sample's end (its header was kept): queued, and handled with the chunk's other
+   * samples, in order, once the core's records of the chunk are read (flushSamples). The
+   * new stacks of a chunk then meet the tree's tables and the naming code together
+   * instead of one at a time between stretches of scanning.
+   */
   private onSample(stack: number): void {
     const info = this.rootNow;
     if (info === null) return;
     this.rootNow = null;
-    if (this.idleMode !== null && (this.isIdle || this.stackIsIdle(stack, this.swapperSeen, this.skipFirst))) {
+    const q = this.queued++;
+    if (q === this.qStack.length) {
+      this.qStack = grownInt(this.qStack, q + 1);
+      const sec = new Float64Array(this.qStack.length);
+      sec.set(this.qSec);
+      this.qSec = sec;
+      const ns = new Float64Array(this.qStack.length);
+      ns.set(this.qNs);
+      this.qNs = ns;
+      this.qFlags = grown(this.qFlags, this.qStack.length - 1);
+    }
+    this.qStack[q] = stack;
+    this.qSec[q] = this.sec;
+    this.qNs[q] = this.ns;
+    this.qFlags[q] = (this.isIdle ? 1 : 0) | (this.swapperSeen ? 2 : 0) | (this.skipFirst ? 4 : 0);
+    this.qRoot[q] = info;
+    this.qCpu[q] = this.cpuKey;
+  }
+  private queued = 0;
+  private qStack: Int32Array = new Int32Array(256);
+  private qSec = new Float64Array(256);
+  private qNs = new Float64Array(256);
+  private qFlags = new Uint8Array(256);
+  private readonly qRoot: RootInfo[] = [];
+  private readonly qCpu: string[] = [];
+
+  /** Handles the queued samples, in order (stack ids are read while the chunk's records are valid). */
+  private flushSamples(): void {
+    const n = this.queued;
+    this.queued = 0;
+    for (let q = 0; q < n; q++) {
+      const f = this.qFlags[q];
+      this.sampleEnd(this.qRoot[q], this.qStack[q], this.qSec[q], this.qNs[q], this.qCpu[q], (f & 1) !== 0, (f & 2) !== 0, (f & 4) !== 0);
+    }
+  }
+
+  private sampleEnd(info: RootInfo, stack: number, sec: number, ns: number, cpuKey: string, isIdle: boolean, seen: boolean, skip: boolean): void {
+    if (this.idleMode !== null && (isIdle || this.stackIsIdle(stack, seen, skip))) {
       this.stats.idle++;
       return;
     }
@@ -407,7 +462,7 @@ export class HeatmapBuilder {
       node = this.stackLeaf(info, stack);
       info.nodes[stack] = node + 1;
     }
-    this.grid.add(this.sec, this.ns, this.cpuKey, node);
+    this.grid.add(sec, ns, cpuKey, node);
   }
 
   /**
@@ -425,18 +480,31 @@ export class HeatmapBuilder {
     const path = info.prevPath.length >= n ? info.prevPath : (info.prevPath = grownInt(info.prevPath, n));
     let node = k > 0 ? path[k - 1] : info.node >= 0 ? info.node : (info.node = this.tree.child(-1, info.id));
     const java = info.java ? 1 : 0;
-    const names = this.pairIds[java];
+    const tree = this.tree;
+    // Once a node is new, the ones after it are too: no lookup (newChild).
+    let fresh = false;
     for (let i = n - 1 - k; i >= 0; i--) {
       const pair = pairs[i];
-      while (names.length <= pair) names.push(null);
-      let ids = names[pair];
-      if (ids === null) {
-        const { sym, dso } = this.pairText(pair);
-        this.names.java = java === 1;
-        const name = tidyStrippedName(sym, dso, this.names);
-        ids = names[pair] = name === '' ? [] : name.split(';').map((x) => this.tree.nameId(x));
+      let v = pair < this.pairIds[java].length ? this.pairIds[java][pair] : 0;
+      if (v === 0) v = this.learnPair(pair, java);
+      if (v >= 2) {
+        if (fresh) node = tree.newChild(node, v - 2);
+        else {
+          const before = tree.count;
+          node = tree.child(node, v - 2);
+          fresh = tree.count > before;
+        }
+      } else if (v < 0) {
+        const ids = this.pairNames[-v - 1];
+        for (let j = 0; j < ids.length; j++) {
+          if (fresh) node = tree.newChild(node, ids[j]);
+          else {
+            const before = tree.count;
+            node = tree.child(node, ids[j]);
+            fresh = tree.count > before;
+          }
+        }
       }
-      for (let j = 0; j < ids.length; j++) node = this.tree.child(node, ids[j]);
       path[n - 1 - i] = node;
     }
     info.prevStack = stack;
@@ -469,13 +537,29 @@ export class HeatmapBuilder {
     return idle;
   }
 
-  /** Pair `pair`'s symbol and dso, read from the core once (the names of both Java-nesses and the idle test use them). */
-  private pairText(pair: number): { sym: string; dso: string } {
-    const texts = this.pairTexts;
-    while (texts.length <= pair) texts.push(null);
-    return (texts[pair] ??= this.fast!.pair(pair));
+  /**
+   * Reads pair `pair` from the core and works out its frame names for Java-ness `java`
+   * (see pairIds; returned). The text is not kept (the idle test reads it for itself):
+   * strings kept per pair cost more in garbage collections than reading them again.
+   */
+  private learnPair(pair: number, java: number): number {
+    const { sym, dso } = this.fast!.pair(pair);
+    this.names.java = java === 1;
+    const name = tidyStrippedName(sym, dso, this.names);
+    let v: number;
+    if (name === '') v = 1;
+    else if (name.indexOf(';') < 0) v = this.tree.nameId(name, true) + 2;
+    else {
+      this.pairNames.push(name.split(';').map((x) => this.tree.nameId(x, true)));
+      v = -this.pairNames.length;
+    }
+    let ids = this.pairIds[java];
+    if (pair >= ids.length) {
+      ids = this.pairIds[java] = grownInt(ids, pair + 1);
+    }
+    ids[pair] = v;
+    return v;
   }
-  private pairTexts: ({ sym: string; dso: string } | null)[] = [];
 
   /**
    * What the idle test needs of a frame line, from its pair: the line is `addr sym+0xoff
@@ -486,7 +570,7 @@ export class HeatmapBuilder {
     if (pair >= this.pairIdle.length) this.pairIdle = grown(this.pairIdle, pair);
     let bits = this.pairIdle[pair];
     if (bits === 0) {
-      const { sym, dso } = this.pairText(pair);
+      const { sym, dso } = this.fast!.pair(pair);
       bits = idleBits(`${sym} (${dso}`) | IDLE_KNOWN;
       this.pairIdle[pair] = bits;
     }

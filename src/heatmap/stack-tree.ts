@@ -18,13 +18,14 @@ export interface StackTree {
 }
 
 /**
- * (parent, frame) -> child node: open addressing over one typed array of (node, parent,
- * frame) triples (12 bytes a slot, no per-entry objects). The key sits in the slot, so a
- * probe reads one place in memory, not the tree's arrays as well.
+ * (parent, frame) -> child node: open addressing over one Int32Array of node + 1 (0 =
+ * empty), the key read from the tree's arrays. Four bytes a slot and no fill: a fresh
+ * typed array is zero, and its pages cost a fault only once written (docs/speed.md: page
+ * faults and cache misses of a 12-byte-slot table cost more than the reads of the key).
  */
 export class ChildTable {
-  private mask = (1 << 16) - 1;
-  private slots = new Int32Array(3 << 16).fill(-1);
+  private mask = (1 << 12) - 1;
+  private slots = new Int32Array(1 << 12);
   private size = 0;
 
   /** The tree's arrays, which may be replaced as they grow. */
@@ -41,15 +42,17 @@ export class ChildTable {
   slotOf(parent: number, frame: number): number {
     const slots = this.slots;
     const mask = this.mask;
+    const par = this.parent;
+    const fr = this.frame;
     for (let i = ChildTable.hash(parent, frame) & mask; ; i = (i + 1) & mask) {
-      const p = 3 * i;
-      if (slots[p] < 0 || (slots[p + 1] === parent && slots[p + 2] === frame)) return i;
+      const v = slots[i];
+      if (v === 0 || (fr[v - 1] === frame && par[v - 1] === parent)) return i;
     }
   }
 
   /** The node in slot `i` (from slotOf), or -1. */
   nodeAt(i: number): number {
-    return this.slots[3 * i];
+    return this.slots[i] - 1;
   }
 
   /** The child, or -1. */
@@ -59,22 +62,20 @@ export class ChildTable {
 
   /** Puts `node` (its parent and frame already in the tree's arrays) into the empty slot `i` that slotOf gave. */
   addAt(i: number, node: number): void {
-    const p = 3 * i;
-    this.slots[p] = node;
-    this.slots[p + 1] = this.parent[node];
-    this.slots[p + 2] = this.frame[node];
+    this.slots[i] = node + 1;
     if (2 * ++this.size > this.mask + 1) {
       const old = this.slots;
-      // Four times as big while small: fewer rounds of moving every node (a tree of a
-      // million nodes grows through 2^16..2^21 slots).
-      this.mask = (this.mask + 1) * (this.mask < 1 << 19 ? 4 : 2) - 1;
-      this.slots = new Int32Array(3 * (this.mask + 1)).fill(-1);
-      for (let q = 0; q < old.length; q += 3) {
-        if (old[q] < 0) continue;
-        const k = 3 * this.slotOf(old[q + 1], old[q + 2]);
-        this.slots[k] = old[q];
-        this.slots[k + 1] = old[q + 1];
-        this.slots[k + 2] = old[q + 2];
+      this.mask = (this.mask + 1) * 2 - 1;
+      const slots = (this.slots = new Int32Array(this.mask + 1));
+      const mask = this.mask;
+      const par = this.parent;
+      const fr = this.frame;
+      for (let q = 0; q < old.length; q++) {
+        const v = old[q];
+        if (v === 0) continue;
+        let k = ChildTable.hash(par[v - 1], fr[v - 1]) & mask;
+        while (slots[k] !== 0) k = (k + 1) & mask;
+        slots[k] = v;
       }
     }
   }
@@ -83,6 +84,7 @@ export class ChildTable {
   add(node: number): void {
     this.addAt(this.slotOf(this.parent[node], this.frame[node]), node);
   }
+
 }
 
 /** Columns of stack counts kept in their open (hash table) form at once. */
@@ -208,45 +210,141 @@ export class ColumnStacks {
 }
 
 
+/** Children a node keeps in its list before they move to the child table. */
+const FANOUT = 8;
+
+function grownTo(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+
 /** The tree of distinct stacks as samples name them: frame names by id, nodes by (parent, name). */
 export class TreeBuilder {
-  private readonly nameIds = new Map<string, number>();
+  /**
+   * Name -> id: open addressing over typed arrays (slot: id + 1, 0 = empty; each id's
+   * hash beside it), the names themselves in nameList. A Map of a million names cost
+   * 2 s of a run and its garbage collections (test/hostile-svg.test.ts's million stacks).
+   */
+  private nameSlots = new Int32Array(1 << 12);
+  private nameHash = new Int32Array(1 << 11);
   private readonly nameList: string[] = [];
   private nodes = 0;
-  /** Holds the tree's parent and frame arrays. */
+  /** Holds the tree's parent and frame arrays; the children of roots and of nodes with more than FANOUT children. */
   private children = new ChildTable();
+  /**
+   * The children of other nodes, as lists: first child + 1 and next sibling + 1 (0: none),
+   * and the number of children (FANOUT + 1 once they moved to the table). Most nodes have
+   * one child, made right after them: a list costs no hash and reads memory in the order
+   * the nodes were made, where a hash table reads it at random (cache and TLB misses were
+   * most of the tree's time: docs/speed.md).
+   */
+  private first = new Int32Array(1024);
+  private next = new Int32Array(1024);
+  private kids = new Uint8Array(1024);
 
-  /** The id of a frame name (a byte string), given on first sight. */
-  nameId(name: string): number {
-    let id = this.nameIds.get(name);
-    if (id === undefined) {
-      id = this.nameList.length;
-      name = copyString(name, 0, name.length);
-      this.nameList.push(name);
-      this.nameIds.set(name, id);
+  /**
+   * The id of a frame name (a byte string), given on first sight. A new name is copied
+   * (it may be a slice of a whole chunk of text) unless `owned`: the caller made it from
+   * strings of its own, as the stacks mode does from a pair's symbol and dso.
+   */
+  nameId(name: string, owned = false): number {
+    let h = name.length;
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+    h ^= h >>> 15;
+    const slots = this.nameSlots;
+    const mask = slots.length - 1;
+    const list = this.nameList;
+    let i = h & mask;
+    for (let v = slots[i]; v !== 0; i = (i + 1) & mask, v = slots[i]) {
+      if (this.nameHash[v - 1] === h && list[v - 1] === name) return v - 1;
+    }
+    const id = list.length;
+    list.push(owned ? name : copyString(name, 0, name.length));
+    if (id === this.nameHash.length) {
+      const b = new Int32Array(id * 2);
+      b.set(this.nameHash);
+      this.nameHash = b;
+    }
+    this.nameHash[id] = h;
+    slots[i] = id + 1;
+    if (2 * (id + 1) > mask) {
+      const big = new Int32Array(slots.length * 2);
+      const m = big.length - 1;
+      for (let q = 0; q <= id; q++) {
+        let k = this.nameHash[q] & m;
+        while (big[k] !== 0) k = (k + 1) & m;
+        big[k] = q + 1;
+      }
+      this.nameSlots = big;
     }
     return id;
   }
 
   /** The node of frame name `frame` under `parent` (-1: a root), made on first sight. */
   child(parent: number, frame: number): number {
+    if (parent >= 0 && this.kids[parent] <= FANOUT) {
+      const fr = this.children.frame;
+      const next = this.next;
+      for (let c = this.first[parent] - 1; c >= 0; c = next[c] - 1) if (fr[c] === frame) return c;
+      const id = this.made(parent, frame);
+      this.link(parent, id);
+      return id;
+    }
     const t = this.children;
     const slot = t.slotOf(parent, frame);
     let id = t.nodeAt(slot);
     if (id < 0) {
-      id = this.nodes++;
-      if (id === t.parent.length) {
-        const p = new Int32Array(id * 2);
-        p.set(t.parent);
-        t.parent = p;
-        const f = new Int32Array(id * 2);
-        f.set(t.frame);
-        t.frame = f;
-      }
-      t.parent[id] = parent;
-      t.frame[id] = frame;
+      id = this.made(parent, frame);
       t.addAt(slot, id);
     }
+    return id;
+  }
+
+  /**
+   * The node of frame name `frame` under `parent`, which has no such child: `parent` was
+   * made by the last call and has no child yet. A stack's nodes after its first new one
+   * are all new, so they need no lookup.
+   */
+  newChild(parent: number, frame: number): number {
+    const id = this.made(parent, frame);
+    if (parent >= 0 && this.kids[parent] <= FANOUT) this.link(parent, id);
+    else this.children.add(id);
+    return id;
+  }
+
+  /** Puts new node `id` at the head of `parent`'s list; past FANOUT children, the list moves to the table. */
+  private link(parent: number, id: number): void {
+    this.next[id] = this.first[parent];
+    this.first[parent] = id + 1;
+    if (++this.kids[parent] > FANOUT) {
+      const next = this.next;
+      for (let c = this.first[parent] - 1; c >= 0; c = next[c] - 1) this.children.add(c);
+    }
+  }
+
+  /** Nodes made so far. */
+  get count(): number {
+    return this.nodes;
+  }
+
+  private made(parent: number, frame: number): number {
+    const t = this.children;
+    const id = this.nodes++;
+    if (id === t.parent.length) {
+      // 8 times as big while under 2^20 nodes: a page is paid for when first written
+      // (docs/speed.md), and the tail not yet used is not written; a copy is.
+      const cap = id < 1 << 20 ? id * 8 : id * 2;
+      t.parent = grownTo(t.parent, cap);
+      t.frame = grownTo(t.frame, cap);
+      this.first = grownTo(this.first, cap);
+      this.next = grownTo(this.next, cap);
+      const k = new Uint8Array(cap);
+      k.set(this.kids);
+      this.kids = k;
+    }
+    t.parent[id] = parent;
+    t.frame[id] = frame;
     return id;
   }
 
@@ -256,7 +354,11 @@ export class TreeBuilder {
     this.children = new ChildTable();
     this.children.parent = tree.parent;
     this.children.frame = tree.frame;
-    this.nameIds.clear();
+    this.nameSlots = new Int32Array(0);
+    this.nameHash = new Int32Array(0);
+    this.first = new Int32Array(0);
+    this.next = new Int32Array(0);
+    this.kids = new Uint8Array(0);
   }
 
   result(): StackTree {

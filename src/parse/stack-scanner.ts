@@ -213,12 +213,20 @@ export class StackScanner {
     return parseInt(t.slice(open + 1, t.indexOf(']', open)), 10);
   }
 
-  /** Pair `id`: the symbol (its +0x offset stripped) and the dso of a frame. */
+  /** Pair `id`: the symbol (its +0x offset stripped) and the dso of a frame. Two strings read from the core's memory, no other copy. */
   pair(id: number): { sym: string; dso: string } {
-    const key = this.entry(PAIRS, id);
-    const sl = key.charCodeAt(0) | (key.charCodeAt(1) << 8) | (key.charCodeAt(2) << 16) | (key.charCodeAt(3) << 24);
-    return { sym: key.slice(4, 4 + sl), dso: key.slice(4 + sl) };
+    const core = this.core;
+    let m = this.mem32;
+    if (m.buffer !== core.memory.buffer) m = this.mem32 = new Int32Array(core.memory.buffer);
+    let b = this.memBuf;
+    if (b.buffer !== core.memory.buffer) b = this.memBuf = Buffer.from(core.memory.buffer);
+    const e = (core.tableEntries(PAIRS) >> 2) + id * 3;
+    const at = core.tableArena(PAIRS) + m[e];
+    const end = at + m[e + 1];
+    const symEnd = at + 4 + (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)); // the key's first 4 bytes (not aligned)
+    return { sym: b.toString('latin1', at + 4, symEnd), dso: b.toString('latin1', symEnd, end) };
   }
+  private memBuf = Buffer.alloc(0);
 
   /** Root `id`: the comm, pid and tid (null when one number was printed) of a header. */
   root(id: number): { comm: string; pid: string; tid: string | null } {

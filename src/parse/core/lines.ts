@@ -1,7 +1,7 @@
 // Frame lines interned by their text (see scan.ts).
 
 import { K_FRAME } from "./layout";
-import { base, lineNo, outN, setOutN, rec, ch, isBlank } from "./memory";
+import { base, lineNo, outN, setOutN, rec, ch, isBlank, grownCap } from "./memory";
 import { fAddrEnd, fSymStart, fSymEnd, fDsoStart, fDsoEnd } from "./parse";
 
 // --- frame lines by text --------------------------------------------------------------------
@@ -106,8 +106,8 @@ export function setNextLine(prev: i32, id: i32): void {
 export function findLine(s: i32, e: i32): i32 {
   if (slots == 0) {
     slotMask = (1 << 12) - 1;
+    // Fresh memory (the stub runtime reuses none) is zero: nothing to fill.
     slots = heap.alloc(<usize>(slotMask + 1) * 4);
-    memory.fill(slots, 0, <usize>(slotMask + 1) * 4);
   }
   const h = hashBytes(s, e);
   const len = e - s;
@@ -135,15 +135,14 @@ export function addLine(s: i32, e: i32, pair: i32): i32 {
   lastS = -1;
   const len = e - s;
   if (linesN == linesCap) {
-    const cap = linesCap > 0 ? linesCap << 1 : 1024;
+    const cap = grownCap(linesN + 1, LE * 4);
     const p = heap.alloc(<usize>cap * LE * 4);
     if (linesN > 0) memory.copy(p, lines, <usize>linesN * LE * 4);
     lines = p;
     linesCap = cap;
   }
   if (arenaUsed + len > arenaCap) {
-    let cap = arenaCap > 0 ? arenaCap << 1 : 1 << 16;
-    while (cap < arenaUsed + len) cap <<= 1;
+    const cap = grownCap(arenaUsed + len, 1);
     const p = heap.alloc(<usize>cap);
     if (arenaUsed > 0) memory.copy(p, arena, <usize>arenaUsed);
     arena = p;
@@ -172,8 +171,7 @@ export function addLine(s: i32, e: i32, pair: i32): i32 {
 function rehashLines(): void {
   const size = (slotMask + 1) << 1;
   const mask = size - 1;
-  const ns = heap.alloc(<usize>size * 4);
-  memory.fill(ns, 0, <usize>size * 4);
+  const ns = heap.alloc(<usize>size * 4); // fresh: zero
   for (let id = 0; id < linesN; id++) {
     let slot = load<i32>(lines + (<usize>id * LE << 2), 8) & mask;
     while (load<i32>(ns + (<usize>slot << 2)) != 0) slot = (slot + 1) & mask;

@@ -26,6 +26,22 @@ export let lineNo: i32 = 0;
   lineNo = n;
 }
 
+/**
+ * The new capacity of a table that holds `need` units of `unit` bytes and has outgrown its
+ * capacity: 8 times the need while the table is under 32 MiB, then twice. The stub runtime
+ * never frees memory, so a table that moves leaves its old copy behind; and a page of fresh
+ * memory costs a fault the first time it is written, which costs more than the copy on some
+ * machines (a virtual machine that gives freed pages back to its host: ~15 us a 4 KiB page,
+ * docs/speed.md). Pages of a capacity not yet used are never written: a large capacity costs
+ * address space, not memory, and a table that grows 8 times at a time leaves ~1/7 of its
+ * size behind instead of as much as its size.
+ */
+export function grownCap(need: i32, unit: i32): i32 {
+  const bytes = <i64>need * unit;
+  const cap = <i64>need * (bytes < 1 << 25 ? 8 : 2);
+  return cap > 0x3fffffff ? 0x3fffffff : <i32>cap;
+}
+
 /** The input area, at least `size` bytes; JavaScript writes a chunk there and calls scan. */
 export function inputArea(size: i32): usize {
   if (size > inCap) {

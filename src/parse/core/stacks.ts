@@ -1,7 +1,7 @@
 // Stacks mode (see scan.ts).
 
 import { K_SAMPLE } from "./layout";
-import { base, lineNo, outN, setOutN, rec, ch, isDigit } from "./memory";
+import { base, lineNo, outN, setOutN, rec, ch, isDigit, grownCap } from "./memory";
 import { hCommStart, hCommEnd, hPidStart, hPidEnd, hTidStart, hTidEnd, fSymStart, fSymEnd, fDsoStart, fDsoEnd } from "./parse";
 import { linesN, forgetLines, sameBytes } from "./lines";
 
@@ -21,8 +21,7 @@ class Interner {
 
   constructor() {
     this.mask = (1 << 10) - 1;
-    this.slots = heap.alloc(<usize>(this.mask + 1) * 4);
-    memory.fill(this.slots, 0, <usize>(this.mask + 1) * 4);
+    this.slots = heap.alloc(<usize>(this.mask + 1) * 4); // fresh memory: zero
   }
 
   intern(p: usize, len: i32): i32 {
@@ -37,15 +36,14 @@ class Interner {
       slot = (slot + 1) & mask;
     }
     if (this.n == this.cap) {
-      const cap = this.cap > 0 ? this.cap << 1 : 256;
+      const cap = grownCap(this.n + 1, 12);
       const q = heap.alloc(<usize>cap * 12);
       if (this.n > 0) memory.copy(q, this.ents, <usize>this.n * 12);
       this.ents = q;
       this.cap = cap;
     }
     if (this.used + len > this.acap) {
-      let cap = this.acap > 0 ? this.acap << 1 : 1 << 12;
-      while (cap < this.used + len) cap <<= 1;
+      const cap = grownCap(this.used + len, 1);
       const q = heap.alloc(<usize>cap);
       if (this.used > 0) memory.copy(q, this.arena, <usize>this.used);
       this.arena = q;
@@ -66,8 +64,7 @@ class Interner {
   rehash(): void {
     const size = (this.mask + 1) << 1;
     const mask = size - 1;
-    const ns = heap.alloc(<usize>size * 4);
-    memory.fill(ns, 0, <usize>size * 4);
+    const ns = heap.alloc(<usize>size * 4); // fresh memory: zero
     for (let id = 0; id < this.n; id++) {
       let slot = load<i32>(this.ents + <usize>id * 12, 8) & mask;
       while (load<i32>(ns + (<usize>slot << 2)) != 0) slot = (slot + 1) & mask;
