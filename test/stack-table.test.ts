@@ -1,17 +1,19 @@
 // The table of stacks and its writer (src/collapse/stack-table.ts, folded-writer.ts): sorting
 // on frame ids (on ranked names for big tables) must give the byte-wise order of the folded
 // texts, and the writer, which copies the bytes a line shares with the line before, must
-// write exactly the lines joined by hand, whatever the size of its Buffers.
+// write exactly the lines joined by hand, whatever the size of its Buffers. Small tables
+// are sorted and written as strings instead (sortedLineKeys): both ways are held to the
+// same lines.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { StackTable } from '../src/collapse/stack-table.js';
-import { writeFoldedChunks } from '../src/collapse/folded-writer.js';
+import { formatFoldedLines, SMALL_TEXT_BYTES, writeFoldedChunks } from '../src/collapse/folded-writer.js';
 import { params } from './arbitraries.js';
 
 // Short names from few bytes, so that names are often prefixes of one another, and bytes
 // on both sides of ';' (' ', '.', ':' sort before it, letters after), non-ASCII bytes, and
-// ';' itself (a root may hold one).
-const ALPHABET = ['a', 'b', ':', '.', ' ', '~', '\xe9', '\xff', ';'];
+// ';' itself (a root may hold one). NUL and a tab sort before ' ' and ';'.
+const ALPHABET = ['a', 'b', ':', '.', ' ', '~', '\xe9', '\xff', '\t', '\0', ';'];
 
 /** A small deterministic generator, so that one drawn seed makes a table of thousands of stacks. */
 function rng(seed: number): (n: number) => number {
@@ -24,9 +26,9 @@ function rng(seed: number): (n: number) => number {
   };
 }
 
-function makeTable(seed: number, stacks: number, semicolons: boolean): { table: StackTable; texts: Map<string, number> } {
+function makeTable(seed: number, stacks: number, semicolons: boolean, nul = true): { table: StackTable; texts: Map<string, number> } {
   const r = rng(seed);
-  const letters = semicolons ? ALPHABET : ALPHABET.slice(0, -1);
+  const letters = ALPHABET.filter((c) => (c !== ';' || semicolons) && (c !== '\0' || nul));
   const names = new Set<string>();
   while (names.size < 40) {
     let s = '';
@@ -64,9 +66,13 @@ function expected(texts: Map<string, number>): string {
   return keys.map((k) => `${k} ${texts.get(k)}\n`).join('');
 }
 
-function written(table: StackTable, size: number): string {
+/** The writer's output; `small` is the most text written from strings (0: always as bytes). */
+function written(table: StackTable, size: number, small = SMALL_TEXT_BYTES, reuse = false): string {
   const flags = { inexact: false, capped: false };
-  return [...writeFoldedChunks(table, size, flags)].map((b) => b.toString('latin1')).join('');
+  // Each chunk is read before the next is asked for: with `reuse` the next overwrites it.
+  let text = '';
+  for (const b of writeFoldedChunks(table, size, flags, reuse, small)) text += b.toString('latin1');
+  return text;
 }
 
 describe('the table of stacks and its writer', () => {
@@ -83,12 +89,46 @@ describe('the table of stacks and its writer', () => {
     );
   });
 
+  it('writes the same lines from strings (small tables) as from bytes, with or without NUL and ; in names, in reused Buffers too', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.constantFrom(16, 100, 4096),
+        fc.boolean(),
+        (seed, semicolons, nul, size, reuse) => {
+          const { table, texts } = makeTable(seed, 300, semicolons, nul);
+          const want = expected(texts);
+          expect(written(table, size, 0, reuse)).toBe(want);
+          expect(written(table, size, Infinity, reuse)).toBe(want);
+          // --per-window's strings
+          expect([...formatFoldedLines(table, { inexact: false, capped: false })].map((l) => `${l}\n`).join('')).toBe(want);
+        },
+      ),
+      { ...params, numRuns: Math.max(5, Math.floor(params.numRuns / 4)) },
+    );
+  });
+
+  it('notes counts past 2^53 and past the largest double on either path', () => {
+    for (const small of [0, Infinity]) {
+      const table = new StackTable();
+      table.addSequence([table.intern('a')], 2 ** 60);
+      table.addSequence([table.intern('b')], Infinity);
+      table.addSequence([table.intern('c')], 0);
+      const flags = { inexact: false, capped: false };
+      const text = [...writeFoldedChunks(table, 64, flags, false, small)].map((b) => b.toString('latin1')).join('');
+      expect(text).toBe(`a ${2n ** 60n} \nb ${BigInt(Number.MAX_VALUE)}\n`.replace(' \n', '\n'));
+      expect(flags).toEqual({ inexact: true, capped: true });
+    }
+  });
+
   it('writes a line longer than its Buffers whole', () => {
     const table = new StackTable();
     const long = 'x'.repeat(5000);
     table.addSequence([table.intern('a'), table.intern(long)], 2);
     table.addSequence([table.intern('a'), table.intern(long), table.intern('b')], 3);
     table.addSequence([table.intern('a')], 1);
-    expect(written(table, 64)).toBe(`a 1\na;${long} 2\na;${long};b 3\n`);
+    for (const small of [0, Infinity]) expect(written(table, 64, small)).toBe(`a 1\na;${long} 2\na;${long};b 3\n`);
   });
 });

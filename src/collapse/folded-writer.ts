@@ -9,6 +9,13 @@ import type { StackTable } from './stack-table.js';
 
 const SEP = 59; // ';'
 
+/**
+ * Tables whose folded text is at most this many bytes are sorted and written as strings
+ * (see sortedLineKeys): V8's own sort and string writes, in place of loops of ours that a
+ * short run executes cold, in the interpreter (docs/speed.md, "Small inputs").
+ */
+export const SMALL_TEXT_BYTES = 4 << 20;
+
 /** What writing counts found, for the warnings after the output. */
 export interface CountFlags {
   /** Whether some count went past 2^53, where sums of doubles stop being exact. */
@@ -22,17 +29,59 @@ export function formatCount(n: number): string {
   return Number.isSafeInteger(n) ? String(n) : BigInt(Math.round(n)).toString();
 }
 
+/** The count of stack s as printed, noting counts past 2^53 and past the largest double. */
+function countText(t: StackTable, s: number, flags: CountFlags): string {
+  let n = t.count(s);
+  if (n === Infinity) {
+    flags.capped = true;
+    n = Number.MAX_VALUE;
+  }
+  if (n > Number.MAX_SAFE_INTEGER) flags.inexact = true;
+  return formatCount(n);
+}
+
+/**
+ * The folded lines of a small table, sorted, each as `text NUL count`; null when the
+ * table's text is over `limit` bytes, or when a name holds ';' or NUL.
+ *
+ * Why it sorts right: with no ';' in a name, a text is the names of exactly one stack, so
+ * the texts are distinct; with no NUL in a name, the NUL after a text sorts before any byte
+ * that can follow it in a longer text, so the keys sort as the texts do (a text before
+ * the longer texts it starts), and the counts after the NUL never decide. The sort is
+ * Array.prototype.sort's, on strings: V8's compiled code, where a run of a few thousand
+ * stacks would run our comparison in the interpreter.
+ */
+export function sortedLineKeys(t: StackTable, flags: CountFlags, limit = SMALL_TEXT_BYTES): string[] | null {
+  if (!t.plainNames()) return null;
+  const keys: string[] = [];
+  let bytes = 0;
+  for (let s = 0; s < t.size; s++) {
+    if (t.count(s) === 0) continue;
+    const text = t.text(s);
+    bytes += text.length;
+    if (bytes > limit) return null;
+    keys.push(`${text}\0${countText(t, s, flags)}`);
+  }
+  return keys.sort();
+}
+
 /**
  * The folded lines, sorted, as latin1 bytes in Buffers of about `size` bytes (each a new
  * Buffer): no string is made per line, each frame name is encoded once. With `reuse`, every
  * chunk is a view of the same Buffer, overwritten when the next one is asked for: for a
  * consumer done with a chunk by then (no fresh pages to fault in for every MiB of output).
+ * A table of at most `small` bytes of text is written from strings (sortedLineKeys).
  *
  * Sorted lines share long prefixes (a deep profile's lines are kilobytes long, and most of
  * a line is the line before it): the frames a line shares with the one before are copied
  * from it at once (`copyWithin`, a memmove), and only the rest is written name by name.
  */
-export function* writeFoldedChunks(t: StackTable, size: number, flags: CountFlags, reuse = false): Generator<Buffer> {
+export function* writeFoldedChunks(t: StackTable, size: number, flags: CountFlags, reuse = false, small = SMALL_TEXT_BYTES): Generator<Buffer> {
+  const keys = sortedLineKeys(t, flags, small);
+  if (keys !== null) {
+    yield* writeLineKeys(keys, size, reuse);
+    return;
+  }
   const w = new FoldedLineWriter(t, flags);
   let buf: Buffer | null = null;
   while (!w.done) {
@@ -42,6 +91,27 @@ export function* writeFoldedChunks(t: StackTable, size: number, flags: CountFlag
     const end = w.fill(buf);
     if (end > 0) yield buf.subarray(0, end);
   }
+}
+
+/** The lines of sortedLineKeys as bytes, whole lines per Buffer (as writeFoldedChunks). */
+function* writeLineKeys(keys: string[], size: number, reuse: boolean): Generator<Buffer> {
+  let buf: Buffer | null = null;
+  let pos = 0;
+  for (const key of keys) {
+    const bytes = key.length + 1;
+    if (buf !== null && pos + bytes > buf.length) {
+      yield buf.subarray(0, pos);
+      pos = 0;
+      if (!reuse) buf = null;
+    }
+    // A line longer than `size` gets a Buffer of its own size.
+    if (buf === null || buf.length < bytes) buf = Buffer.allocUnsafe(Math.max(size, bytes));
+    buf.write(key, pos, 'latin1');
+    buf[pos + key.lastIndexOf('\0')] = 32;
+    pos += key.length;
+    buf[pos++] = 10;
+  }
+  if (buf !== null && pos > 0) yield buf.subarray(0, pos);
 }
 
 /** Fills Buffers with the sorted folded lines of a table, whole lines each. */
@@ -70,15 +140,8 @@ class FoldedLineWriter {
     return this.k >= this.order.length;
   }
 
-  /** The count of stack s as printed, noting counts past 2^53 and past the largest double. */
   private countOf(s: number): string {
-    let n = this.t.count(s);
-    if (n === Infinity) {
-      this.flags.capped = true;
-      n = Number.MAX_VALUE;
-    }
-    if (n > Number.MAX_SAFE_INTEGER) this.flags.inexact = true;
-    return formatCount(n);
+    return countText(this.t, s, this.flags);
   }
 
   /** Bytes of the next line, its line break included. */
@@ -141,6 +204,11 @@ class FoldedLineWriter {
 
 /** The folded lines one at a time, sorted, so that the whole output is never one array. */
 export function* formatFoldedLines(t: StackTable, flags: CountFlags): Generator<string> {
+  const keys = sortedLineKeys(t, flags);
+  if (keys !== null) {
+    for (const key of keys) yield key.replace('\0', ' ');
+    return;
+  }
   const order = t.sorted();
   if (order.some((s) => t.count(s) > Number.MAX_SAFE_INTEGER)) flags.inexact = true;
   for (const s of order) {

@@ -30,12 +30,15 @@ export class StackTable {
   private nameIds: Map<string, number>;
   /** The last nameRanks, for as many names as it ranked: shared with the tables that share the names. */
   private ranked: { names: number; rank: Int32Array };
+  /** How many names plainNames has looked at, and whether they were plain: shared as `ranked` is. */
+  private plain: { names: number; plain: boolean };
 
   /** With `shared`, frame ids (and names) are those of that table: per-window tables share them. */
   constructor(shared?: StackTable) {
     this.names = shared ? shared.names : [];
     this.nameIds = shared ? shared.nameIds : new Map();
     this.ranked = shared ? shared.ranked : { names: 0, rank: new Int32Array(0) };
+    this.plain = shared ? shared.plain : { names: 0, plain: true };
   }
 
   // Stack s is ids[start[s] .. start[s] + length[s]) with count[s] and hash hashes[s].
@@ -61,6 +64,20 @@ export class StackTable {
       this.nameIds.set(name, id);
     }
     return id;
+  }
+
+  /**
+   * Whether no frame name holds ';' or NUL: then each stack's folded text is its own, and a
+   * NUL after it sorts before anything a longer text can have there (folded-writer.ts).
+   */
+  plainNames(): boolean {
+    const p = this.plain;
+    const names = this.names;
+    for (; p.plain && p.names < names.length; p.names++) {
+      const name = names[p.names];
+      if (name.indexOf(';') >= 0 || name.indexOf('\0') >= 0) p.plain = false;
+    }
+    return p.plain;
   }
 
   /** Number of distinct stacks. */
