@@ -10,11 +10,12 @@ import type { StackTable } from './stack-table.js';
 const SEP = 59; // ';'
 
 /**
- * Tables whose folded text is at most this many bytes are sorted and written as strings
- * (see sortedLineKeys): V8's own sort and string writes, in place of loops of ours that a
- * short run executes cold, in the interpreter (docs/speed.md, "Small inputs").
+ * Tables of fewer stacks than this write each name not shared with the line before by one
+ * native call (Buffer.write). Why: a loop of ours over the bytes is faster once compiled,
+ * but a short run executes it cold, in the interpreter (on the first 3 MB of a profile,
+ * 736 lines: 200 KB byte by byte took 20-40 ms and an optimising compile).
  */
-export const SMALL_TEXT_BYTES = 4 << 20;
+const NATIVE_WRITE_MAX = 2048;
 
 /** What writing counts found, for the warnings after the output. */
 export interface CountFlags {
@@ -29,59 +30,17 @@ export function formatCount(n: number): string {
   return Number.isSafeInteger(n) ? String(n) : BigInt(Math.round(n)).toString();
 }
 
-/** The count of stack s as printed, noting counts past 2^53 and past the largest double. */
-function countText(t: StackTable, s: number, flags: CountFlags): string {
-  let n = t.count(s);
-  if (n === Infinity) {
-    flags.capped = true;
-    n = Number.MAX_VALUE;
-  }
-  if (n > Number.MAX_SAFE_INTEGER) flags.inexact = true;
-  return formatCount(n);
-}
-
-/**
- * The folded lines of a small table, sorted, each as `text NUL count`; null when the
- * table's text is over `limit` bytes, or when a name holds ';' or NUL.
- *
- * Why it sorts right: with no ';' in a name, a text is the names of exactly one stack, so
- * the texts are distinct; with no NUL in a name, the NUL after a text sorts before any byte
- * that can follow it in a longer text, so the keys sort as the texts do (a text before
- * the longer texts it starts), and the counts after the NUL never decide. The sort is
- * Array.prototype.sort's, on strings: V8's compiled code, where a run of a few thousand
- * stacks would run our comparison in the interpreter.
- */
-export function sortedLineKeys(t: StackTable, flags: CountFlags, limit = SMALL_TEXT_BYTES): string[] | null {
-  if (!t.plainNames()) return null;
-  const keys: string[] = [];
-  let bytes = 0;
-  for (let s = 0; s < t.size; s++) {
-    if (t.count(s) === 0) continue;
-    const text = t.text(s);
-    bytes += text.length;
-    if (bytes > limit) return null;
-    keys.push(`${text}\0${countText(t, s, flags)}`);
-  }
-  return keys.sort();
-}
-
 /**
  * The folded lines, sorted, as latin1 bytes in Buffers of about `size` bytes (each a new
  * Buffer): no string is made per line, each frame name is encoded once. With `reuse`, every
  * chunk is a view of the same Buffer, overwritten when the next one is asked for: for a
  * consumer done with a chunk by then (no fresh pages to fault in for every MiB of output).
- * A table of at most `small` bytes of text is written from strings (sortedLineKeys).
  *
  * Sorted lines share long prefixes (a deep profile's lines are kilobytes long, and most of
  * a line is the line before it): the frames a line shares with the one before are copied
  * from it at once (`copyWithin`, a memmove), and only the rest is written name by name.
  */
-export function* writeFoldedChunks(t: StackTable, size: number, flags: CountFlags, reuse = false, small = SMALL_TEXT_BYTES): Generator<Buffer> {
-  const keys = sortedLineKeys(t, flags, small);
-  if (keys !== null) {
-    yield* writeLineKeys(keys, size, reuse);
-    return;
-  }
+export function* writeFoldedChunks(t: StackTable, size: number, flags: CountFlags, reuse = false): Generator<Buffer> {
   const w = new FoldedLineWriter(t, flags);
   let buf: Buffer | null = null;
   while (!w.done) {
@@ -93,27 +52,6 @@ export function* writeFoldedChunks(t: StackTable, size: number, flags: CountFlag
   }
 }
 
-/** The lines of sortedLineKeys as bytes, whole lines per Buffer (as writeFoldedChunks). */
-function* writeLineKeys(keys: string[], size: number, reuse: boolean): Generator<Buffer> {
-  let buf: Buffer | null = null;
-  let pos = 0;
-  for (const key of keys) {
-    const bytes = key.length + 1;
-    if (buf !== null && pos + bytes > buf.length) {
-      yield buf.subarray(0, pos);
-      pos = 0;
-      if (!reuse) buf = null;
-    }
-    // A line longer than `size` gets a Buffer of its own size.
-    if (buf === null || buf.length < bytes) buf = Buffer.allocUnsafe(Math.max(size, bytes));
-    buf.write(key, pos, 'latin1');
-    buf[pos + key.lastIndexOf('\0')] = 32;
-    pos += key.length;
-    buf[pos++] = 10;
-  }
-  if (buf !== null && pos > 0) yield buf.subarray(0, pos);
-}
-
 /** Fills Buffers with the sorted folded lines of a table, whole lines each. */
 class FoldedLineWriter {
   private readonly order: Int32Array;
@@ -122,6 +60,8 @@ class FoldedLineWriter {
   private readonly ids: Int32Array;
   private readonly start: Int32Array;
   private readonly length: Int32Array;
+  /** Names are written by Buffer.write (see NATIVE_WRITE_MAX). */
+  private readonly native: boolean;
   /** The next line to write (an index into `order`). */
   private k = 0;
   private count = '';
@@ -133,6 +73,7 @@ class FoldedLineWriter {
     this.order = t.sorted();
     ({ arena: this.arena, offsets: this.offsets } = t.nameBytes());
     ({ ids: this.ids, start: this.start, length: this.length } = t.layout());
+    this.native = this.order.length < NATIVE_WRITE_MAX;
     if (this.order.length > 0) this.count = this.countOf(this.order[0]);
   }
 
@@ -140,8 +81,15 @@ class FoldedLineWriter {
     return this.k >= this.order.length;
   }
 
+  /** The count of stack s as printed, noting counts past 2^53 and past the largest double. */
   private countOf(s: number): string {
-    return countText(this.t, s, this.flags);
+    let n = this.t.count(s);
+    if (n === Infinity) {
+      this.flags.capped = true;
+      n = Number.MAX_VALUE;
+    }
+    if (n > Number.MAX_SAFE_INTEGER) this.flags.inexact = true;
+    return formatCount(n);
   }
 
   /** Bytes of the next line, its line break included. */
@@ -157,7 +105,8 @@ class FoldedLineWriter {
 
   /** Writes whole lines into `buf` from its start while they fit; returns the end. */
   fill(buf: Buffer): number {
-    const { order, arena, offsets, ids, start, length } = this;
+    const { order, arena, offsets, ids, start, length, native } = this;
+    const names = this.t.names;
     let pos = 0;
     // The line before, once there is one in `buf`: its stack and where it starts.
     let prev = -1;
@@ -187,8 +136,9 @@ class FoldedLineWriter {
         const id = ids[at + i];
         let a = offsets[id];
         const b = offsets[id + 1];
+        if (native) pos += buf.write(names[id], pos, 'latin1');
         // A native copy costs more than the loop for all but long names.
-        if (b - a > 256) pos += arena.copy(buf, pos, a, b);
+        else if (b - a > 256) pos += arena.copy(buf, pos, a, b);
         else while (a < b) buf[pos++] = arena[a++];
       }
       buf[pos++] = 32;
@@ -204,11 +154,6 @@ class FoldedLineWriter {
 
 /** The folded lines one at a time, sorted, so that the whole output is never one array. */
 export function* formatFoldedLines(t: StackTable, flags: CountFlags): Generator<string> {
-  const keys = sortedLineKeys(t, flags);
-  if (keys !== null) {
-    for (const key of keys) yield key.replace('\0', ' ');
-    return;
-  }
   const order = t.sorted();
   if (order.some((s) => t.count(s) > Number.MAX_SAFE_INTEGER)) flags.inexact = true;
   for (const s of order) {

@@ -32,6 +32,8 @@ export class StackTable {
   private ranked: { names: number; rank: Int32Array };
   /** How many names plainNames has looked at, and whether they were plain: shared as `ranked` is. */
   private plain: { names: number; plain: boolean };
+  /** The last tokenRanks, for as many names as it ranked: shared as `ranked` is. */
+  private tokens: { names: number; rank: Int32Array };
 
   /** With `shared`, frame ids (and names) are those of that table: per-window tables share them. */
   constructor(shared?: StackTable) {
@@ -39,6 +41,7 @@ export class StackTable {
     this.nameIds = shared ? shared.nameIds : new Map();
     this.ranked = shared ? shared.ranked : { names: 0, rank: new Int32Array(0) };
     this.plain = shared ? shared.plain : { names: 0, plain: true };
+    this.tokens = shared ? shared.tokens : { names: 0, rank: new Int32Array(0) };
   }
 
   // Stack s is ids[start[s] .. start[s] + length[s]) with count[s] and hash hashes[s].
@@ -66,17 +69,11 @@ export class StackTable {
     return id;
   }
 
-  /**
-   * Whether no frame name holds ';' or NUL: then each stack's folded text is its own, and a
-   * NUL after it sorts before anything a longer text can have there (folded-writer.ts).
-   */
-  plainNames(): boolean {
+  /** Whether no frame name holds ';' (see sortedByTokens). */
+  private plainNames(): boolean {
     const p = this.plain;
     const names = this.names;
-    for (; p.plain && p.names < names.length; p.names++) {
-      const name = names[p.names];
-      if (name.indexOf(';') >= 0 || name.indexOf('\0') >= 0) p.plain = false;
-    }
+    for (; p.plain && p.names < names.length; p.names++) if (names[p.names].indexOf(';') >= 0) p.plain = false;
     return p.plain;
   }
 
@@ -227,6 +224,7 @@ export class StackTable {
    * folded text (names are latin1, so code units are bytes).
    */
   sorted(): Int32Array {
+    if (this.plainNames()) return this.sortedByTokens();
     const order: number[] = [];
     for (let s = 0; s < this.n; s++) if (this.counts[s] !== 0) order.push(s);
     // Ranking the names costs a sort of all of them: worth it for a big table, not for the
@@ -257,6 +255,73 @@ export class StackTable {
       return this.compareStacks(a, b);
     });
     return Int32Array.from(order);
+  }
+
+  /**
+   * sorted() when no name holds ';': by V8's own sort of short strings, with no comparison
+   * of ours (a short run would execute it thousands of times, cold). Each stack's key is
+   * the ranks of its tokens (tokenRanks), one UTF-16 code unit each (two past 65,535
+   * tokens), then its index in two code units.
+   *
+   * A folded text is its tokens one after the other: each frame's name followed by ';',
+   * the last name alone. With no ';' in a name, a token that ends in ';' is a prefix of no
+   * other token; so where the tokens of two stacks first differ, their texts compare as
+   * those two tokens do (when one is a prefix of the other, it is a last token: its text
+   * ends there and sorts first, as the shorter token does). Two stacks' tokens differ
+   * within the shorter one (its last token has no ';', the other's token there has one),
+   * so the index after them never decides.
+   */
+  private sortedByTokens(): Int32Array {
+    const rank = this.tokenRanks();
+    const wide = rank.length > 0xffff;
+    const ids = this.ids;
+    const keys: string[] = [];
+    const codes: number[] = [];
+    for (let s = 0; s < this.n; s++) {
+      if (this.counts[s] === 0) continue;
+      const at = this.start[s];
+      const last = at + this.length[s] - 1;
+      codes.length = 0;
+      for (let i = at; i <= last; i++) {
+        const r = rank[2 * ids[i] + (i < last ? 1 : 0)];
+        if (wide) codes.push(r >>> 16);
+        codes.push(r & 0xffff);
+      }
+      codes.push(s >>> 16, s & 0xffff);
+      keys.push(fromCodes(codes));
+    }
+    keys.sort();
+    const order = new Int32Array(keys.length);
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k];
+      order[k] = (key.charCodeAt(key.length - 2) << 16) | key.charCodeAt(key.length - 1);
+    }
+    return order;
+  }
+
+  /**
+   * The rank of each token among all of them, in byte-wise order: 2i for name i as a last
+   * frame (the name alone), 2i + 1 for name i followed by ';'. Sorted by V8 too.
+   */
+  private tokenRanks(): Int32Array {
+    const names = this.names;
+    const n = names.length;
+    // The windows of --per-window share the names, and most add none: rank them once.
+    if (this.tokens.names === n) return this.tokens.rank;
+    const tokens: string[] = new Array(2 * n);
+    const byToken = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      tokens[2 * i] = names[i];
+      tokens[2 * i + 1] = `${names[i]};`;
+      byToken.set(tokens[2 * i], 2 * i);
+      byToken.set(tokens[2 * i + 1], 2 * i + 1);
+    }
+    tokens.sort();
+    const rank = new Int32Array(2 * n);
+    for (let r = 0; r < 2 * n; r++) rank[byToken.get(tokens[r])!] = r;
+    this.tokens.names = n;
+    this.tokens.rank = rank;
+    return rank;
   }
 
   /**
@@ -348,4 +413,12 @@ export class StackTable {
     this.slots = slots;
     this.mask = mask;
   }
+}
+
+/** The string of UTF-16 code units `codes`, made by String.fromCharCode a few thousand at a time (arguments are bounded). */
+function fromCodes(codes: number[]): string {
+  if (codes.length <= 4096) return String.fromCharCode.apply(null, codes);
+  let s = '';
+  for (let i = 0; i < codes.length; i += 4096) s += String.fromCharCode.apply(null, codes.slice(i, i + 4096));
+  return s;
 }
