@@ -214,8 +214,8 @@ export class StackTable {
       size += this.names[i].length;
     }
     offsets[n] = size;
-    const arena = Buffer.allocUnsafe(size);
-    for (let i = 0; i < n; i++) arena.write(this.names[i], offsets[i], 'latin1');
+    // One string and one encoding call, not a call per name (cold on a short run).
+    const arena = Buffer.from(this.names.join(''), 'latin1');
     return { arena, offsets };
   }
 
@@ -275,26 +275,47 @@ export class StackTable {
     const rank = this.tokenRanks();
     const wide = rank.length > 0xffff;
     const ids = this.ids;
-    const keys: string[] = [];
-    const codes: number[] = [];
+    // All keys' code units, as UTF-16LE bytes (written byte by byte: any machine's order),
+    // decoded by one native call; each key is then a slice of that string (no copy).
+    let units = 0;
+    let stacks = 0;
+    for (let s = 0; s < this.n; s++) {
+      if (this.counts[s] === 0) continue;
+      units += this.length[s] * (wide ? 2 : 1) + 2;
+      stacks++;
+    }
+    const bytes = Buffer.allocUnsafe(2 * units);
+    const ends = new Int32Array(stacks);
+    let b = 0;
+    let k = 0;
     for (let s = 0; s < this.n; s++) {
       if (this.counts[s] === 0) continue;
       const at = this.start[s];
       const last = at + this.length[s] - 1;
-      codes.length = 0;
       for (let i = at; i <= last; i++) {
         const r = rank[2 * ids[i] + (i < last ? 1 : 0)];
-        if (wide) codes.push(r >>> 16);
-        codes.push(r & 0xffff);
+        if (wide) {
+          bytes[b++] = (r >>> 16) & 255;
+          bytes[b++] = r >>> 24;
+        }
+        bytes[b++] = r & 255;
+        bytes[b++] = (r >>> 8) & 255;
       }
-      codes.push(s >>> 16, s & 0xffff);
-      keys.push(fromCodes(codes));
+      bytes[b++] = (s >>> 16) & 255;
+      bytes[b++] = s >>> 24;
+      bytes[b++] = s & 255;
+      bytes[b++] = (s >>> 8) & 255;
+      ends[k++] = b >> 1;
     }
+    // 'utf16le' copies code units as they are, lone surrogates included.
+    const all = bytes.toString('utf16le');
+    const keys: string[] = new Array(stacks);
+    for (let j = 0, from = 0; j < stacks; from = ends[j++]) keys[j] = all.slice(from, ends[j]);
     keys.sort();
-    const order = new Int32Array(keys.length);
-    for (let k = 0; k < keys.length; k++) {
-      const key = keys[k];
-      order[k] = (key.charCodeAt(key.length - 2) << 16) | key.charCodeAt(key.length - 1);
+    const order = new Int32Array(stacks);
+    for (let j = 0; j < stacks; j++) {
+      const key = keys[j];
+      order[j] = (key.charCodeAt(key.length - 2) << 16) | key.charCodeAt(key.length - 1);
     }
     return order;
   }
@@ -309,16 +330,19 @@ export class StackTable {
     // The windows of --per-window share the names, and most add none: rank them once.
     if (this.tokens.names === n) return this.tokens.rank;
     const tokens: string[] = new Array(2 * n);
-    const byToken = new Map<string, number>();
     for (let i = 0; i < n; i++) {
       tokens[2 * i] = names[i];
       tokens[2 * i + 1] = `${names[i]};`;
-      byToken.set(tokens[2 * i], 2 * i);
-      byToken.set(tokens[2 * i + 1], 2 * i + 1);
     }
     tokens.sort();
+    // Back from a token to its name's id: no name holds ';', so a token ending in one is a
+    // name followed by ';'.
     const rank = new Int32Array(2 * n);
-    for (let r = 0; r < 2 * n; r++) rank[byToken.get(tokens[r])!] = r;
+    for (let r = 0; r < 2 * n; r++) {
+      const t = tokens[r];
+      const more = t.charCodeAt(t.length - 1) === SEP;
+      rank[2 * this.nameIds.get(more ? t.slice(0, -1) : t)! + (more ? 1 : 0)] = r;
+    }
     this.tokens.names = n;
     this.tokens.rank = rank;
     return rank;
@@ -413,12 +437,4 @@ export class StackTable {
     this.slots = slots;
     this.mask = mask;
   }
-}
-
-/** The string of UTF-16 code units `codes`, made by String.fromCharCode a few thousand at a time (arguments are bounded). */
-function fromCodes(codes: number[]): string {
-  if (codes.length <= 4096) return String.fromCharCode.apply(null, codes);
-  let s = '';
-  for (let i = 0; i < codes.length; i += 4096) s += String.fromCharCode.apply(null, codes.slice(i, i + 4096));
-  return s;
 }
