@@ -225,8 +225,12 @@ export class StackTable {
    */
   sorted(): Int32Array {
     // Small tables: V8's sort on keys, or our comparison where a name holds ';'. Big ones
-    // on ranked names (measured on 17,115 stacks: the keys took twice as long).
-    if (this.n < RANKED_SORT_MIN && this.plainNames()) return this.sortedByTokens();
+    // on ranked names (measured on 17,115 stacks: the keys took twice as long). Ranking the
+    // tokens sorts all the names: not for a small window of --per-window among many more
+    // names (unless they are ranked already), which our comparison sorts for less.
+    if (this.n < RANKED_SORT_MIN && (this.tokens.names === this.names.length || this.names.length <= 2 * this.n) && this.plainNames()) {
+      return this.sortedByTokens();
+    }
     const order: number[] = [];
     for (let s = 0; s < this.n; s++) if (this.counts[s] !== 0) order.push(s);
     // Ranking the names costs a sort of all of them: worth it for a big table, not for the
@@ -262,8 +266,8 @@ export class StackTable {
   /**
    * sorted() when no name holds ';': by V8's own sort of short strings, with no comparison
    * of ours (a short run would execute it thousands of times, cold). Each stack's key is
-   * the ranks of its tokens (tokenRanks), one UTF-16 code unit each (two past 65,535
-   * tokens), then its index in two code units.
+   * the ranks of its tokens (tokenRanks), one UTF-16 code unit each (sorted() ranks at most
+   * 2 x 2,048 names, 8,192 tokens), then its index in two code units.
    *
    * A folded text is its tokens one after the other: each frame's name followed by ';',
    * the last name alone. With no ';' in a name, a token that ends in ';' is a prefix of no
@@ -275,7 +279,6 @@ export class StackTable {
    */
   private sortedByTokens(): Int32Array {
     const rank = this.tokenRanks();
-    const wide = rank.length > 0xffff;
     const ids = this.ids;
     // All keys' code units, as UTF-16LE bytes (written byte by byte: any machine's order),
     // decoded by one native call; each key is then a slice of that string (no copy).
@@ -283,7 +286,7 @@ export class StackTable {
     let stacks = 0;
     for (let s = 0; s < this.n; s++) {
       if (this.counts[s] === 0) continue;
-      units += this.length[s] * (wide ? 2 : 1) + 2;
+      units += this.length[s] + 2;
       stacks++;
     }
     const bytes = Buffer.allocUnsafe(2 * units);
@@ -296,10 +299,6 @@ export class StackTable {
       const last = at + this.length[s] - 1;
       for (let i = at; i <= last; i++) {
         const r = rank[2 * ids[i] + (i < last ? 1 : 0)];
-        if (wide) {
-          bytes[b++] = (r >>> 16) & 255;
-          bytes[b++] = r >>> 24;
-        }
         bytes[b++] = r & 255;
         bytes[b++] = (r >>> 8) & 255;
       }
