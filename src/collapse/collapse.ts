@@ -20,18 +20,16 @@
 import { copyString, PerfScriptScanner, type BadLine, type FrameSpan, type Header } from '../parse/perf-script.js';
 import { rootFrameName, tidyFrameName, tidyStrippedName } from '../parse/frame-name.js';
 import { StackScanner, type SampleHeader } from '../parse/stack-scanner.js';
-import { StackTable } from './stack-table.js';
-import { WindowCutter, type ClosedWindow, type WindowOptions } from './windows.js';
-
-export type { ClosedWindow, WindowOptions } from './windows.js';
 import { cutLines } from '../runtime/lines.js';
+import { EVENT_FILTER_DEFAULT, FRAME_NAMING_DEFAULTS, WEIGHT_DEFAULT } from '../runtime/flag-defaults.js';
 import { formatFoldedLines, writeFoldedChunks } from './folded-writer.js';
+import type { CollapseOptions, CollapseStats } from './options.js';
+import { StackTable } from './stack-table.js';
+import { WindowCutter, type ClosedWindow } from './windows.js';
 
 export { formatCount } from './folded-writer.js';
-
-import { EVENT_FILTER_DEFAULT, FRAME_NAMING_DEFAULTS, WEIGHT_DEFAULT, type Weight } from '../runtime/flag-defaults.js';
-
-export type { Weight };
+export type { CollapseOptions, CollapseStats, Weight } from './options.js';
+export type { ClosedWindow, WindowOptions } from './windows.js';
 
 /** Memoised frame lines kept at most (about 100 bytes each). */
 const MAX_LINES = 1 << 18;
@@ -49,53 +47,6 @@ const MAX_LINES = 1 << 18;
  */
 const SMALL_PIECE = 60 << 10;
 const SMALL_SCAN_BYTES = 8 << 20;
-
-export interface CollapseOptions {
-  /** Root frame is `comm-pid`. Default false. */
-  pid?: boolean;
-  /** Root frame is `comm-pid/tid` (wins over `pid`). Default false. */
-  tid?: boolean;
-  /** Append `_[k]` to kernel frames. Default false. */
-  kernel?: boolean;
-  /** Append `_[j]` to JIT frames. Default false. */
-  jit?: boolean;
-  /** Unknown symbols become `[dso <addr>]`. Default false. */
-  addrs?: boolean;
-  /** Keep only this event; null keeps the first event seen. Default null. */
-  eventFilter?: string | null;
-  /** Count each sample's period (perf's weight, as stackcollapse-perf.pl) or 1 per sample. Default 'period'. */
-  weight?: Weight;
-  /** The line after each frame is its source line (perf script -F+srcline). Default false. */
-  srcline?: boolean;
-  /**
-   * Collapse per time window rather than over the whole input: see WindowOptions. Default
-   * null (one table).
-   */
-  window?: WindowOptions | null;
-  /**
-   * Expands a frame into its inlined functions, root first, joined with ';', or returns
-   * null to keep the frame as it is. Used for --inline; default none.
-   */
-  inline?: ((pc: string, sym: string, dso: string) => string | null) | null;
-}
-
-export interface CollapseStats {
-  /** Samples read, whatever happened to them. */
-  samples: number;
-  /** Samples counted in the output. */
-  kept: number;
-  /** Samples of another event than the one kept, by event name. */
-  otherEvents: Map<string, number>;
-  /** The event kept ('' when headers carry no event name). */
-  event: string | null;
-  /** Whether any header carried a timestamp. */
-  timed: boolean;
-  /**
-   * Samples left out because their period does not fit a double (over ~1.8e308, some 309
-   * digits): no weight can stand for them.
-   */
-  hugePeriods: number;
-}
 
 /** A root frame in the stacks mode: its frame ids, whether it is Java, and its stacks' places in the main table (+1, by core stack id). */
 interface RootInfo {
