@@ -38,12 +38,23 @@ export function cutLines(bytes: Uint8Array, from: number, to: number, push: (sta
  * and `Buffer.from(text, 'latin1')` gives the original bytes back. `bytes` is the Buffer
  * the text came from (same offsets), for byte-exact pass-through.
  */
-export interface LineChunk {
-  text: string;
-  /** The bytes `text` was decoded from: offsets in one are offsets in the other. */
-  bytes: Buffer;
-  /** Whether this is the last chunk of the input (its last line may lack a newline). */
-  last: boolean;
+export class LineChunk {
+  private decoded: string | null = null;
+
+  constructor(
+    /** The chunk's bytes: offsets in `text` are offsets in them. */
+    readonly bytes: Buffer,
+    /** Whether this is the last chunk of the input (its last line may lack a newline). */
+    readonly last: boolean,
+  ) {}
+
+  /**
+   * The bytes as latin1 text, decoded on first use: a reader of bytes only (range-perf)
+   * pays for no string.
+   */
+  get text(): string {
+    return (this.decoded ??= this.bytes.toString('latin1'));
+  }
 }
 
 /**
@@ -81,13 +92,13 @@ export async function* readLineChunks(source: AsyncIterable<Buffer>, inputName: 
     carryLen = buf.length - nl - 1;
   }
   const bytes = carryLen > 0 ? Buffer.concat(carry) : Buffer.alloc(0);
-  yield { text: bytes.toString('latin1'), bytes, last: true };
+  yield new LineChunk(bytes, true);
 }
 
 /** Whole lines of `bytes` (which ends with a line break) as chunks of at most about LINE_CHUNK bytes. */
 export function* splitLines(bytes: Buffer): Generator<LineChunk> {
   if (bytes.length <= LINE_CHUNK) {
-    yield { text: bytes.toString('latin1'), bytes, last: false };
+    yield new LineChunk(bytes, false);
     return;
   }
   const cuts: number[] = [];
@@ -97,6 +108,6 @@ export function* splitLines(bytes: Buffer): Generator<LineChunk> {
   if (rest < bytes.length) cuts.push(rest, bytes.length);
   for (let i = 0; i < cuts.length; i += 2) {
     const part = bytes.subarray(cuts[i], cuts[i + 1]);
-    yield { text: part.toString('latin1'), bytes: part, last: false };
+    yield new LineChunk(part, false);
   }
 }
