@@ -79,6 +79,11 @@ describe('the import graph of src/', () => {
     expect(missing).toEqual([]);
   });
 
+  it('has no file over 600 lines (issue 15: one concern per file)', () => {
+    const long = [...modules.keys()].map((f) => [f, readFileSync(join(ROOT, f), 'utf8').split('\n').length - 1] as const).filter(([, n]) => n > 600);
+    expect(long).toEqual([]);
+  });
+
   it('has no cycle', () => {
     const cycles: string[] = [];
     const state = new Map<string, 'open' | 'done'>();
