@@ -26,6 +26,8 @@ export class HeatGrid {
   private lastSec = NaN;
   private lastCol: Uint32Array | null = null;
   private lastStacks: ColumnStacks | null = null;
+  /** (node, row) entries of the column packed last: a new column's table starts that big, not at 16 slots. */
+  private columnEntries = 0;
   // With rows 'auto': samples held back until the rate is known, and gaps per CPU.
   private pending: number[] = [];
   private lastByCpu = new Map<string, number>();
@@ -74,7 +76,7 @@ export class HeatGrid {
       if (this.stacks) {
         let st = this.cellStacks.get(sec);
         if (st === undefined) {
-          st = new ColumnStacks(rows);
+          st = new ColumnStacks(rows, this.columnEntries);
           this.cellStacks.set(sec, st);
         }
         this.lastStacks = st;
@@ -83,7 +85,11 @@ export class HeatGrid {
         const at = open.indexOf(st);
         if (at >= 0) open.splice(at, 1);
         open.push(st);
-        if (open.length > OPEN_COLUMNS) open.shift()!.pack();
+        if (open.length > OPEN_COLUMNS) {
+          const left = open.shift()!;
+          left.pack();
+          this.columnEntries = left.entries;
+        }
       }
     }
     const c = ++this.lastCol![row];

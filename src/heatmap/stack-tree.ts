@@ -87,6 +87,12 @@ export class ChildTable {
 
 }
 
+/**
+ * The most entries a column's table is made for before it holds any: a column after a huge
+ * one (a million stacks in one second) must not start with a huge table it then packs.
+ */
+const EXPECTED_MAX = 4096;
+
 /** Columns of stack counts kept in their open (hash table) form at once. */
 export const OPEN_COLUMNS = 4;
 
@@ -102,7 +108,19 @@ export class ColumnStacks {
   private size = 0;
   private packed = new Int32Array(0);
 
-  constructor(private readonly rows: number) {}
+  /**
+   * `expected`: the (node, row) entries it will likely hold, as the column before it did: its
+   * table starts that big (at most EXPECTED_MAX) instead of at 16 slots and doubling.
+   */
+  constructor(
+    private readonly rows: number,
+    private readonly expected = 0,
+  ) {}
+
+  /** (node, row) entries once packed. */
+  get entries(): number {
+    return this.packed.length / 3;
+  }
 
   /** One more sample of stack `node` in `row`. */
   add(node: number, row: number): void {
@@ -157,7 +175,7 @@ export class ColumnStacks {
 
   private unpack(): void {
     const pk = this.packed;
-    this.alloc(pk.length / 3);
+    this.alloc(Math.max(pk.length / 3, Math.min(this.expected, EXPECTED_MAX)));
     for (let p = 0; p < pk.length; p += 3) this.put(pk[p + 1], pk[p], pk[p + 2]);
     this.packed = new Int32Array(0);
   }
