@@ -25,7 +25,9 @@ import { rootFrameName, tidyFrameName, tidyStrippedName, type FrameNameOptions }
 import { ColumnStacks, TreeBuilder } from './stack-tree.js';
 import { HeatGrid } from './grid.js';
 import { formatCellsTsv, nearestRows, ROW_CHOICES, type Heatmap, type HeatmapOptions, type HeatmapStats, type RateInfo, type StackTree } from './heatmap-model.js';
-import { FLAMESCOPE_IDLE, IDLE_AFTER_SWAPPER, IDLE_ANY, IDLE_KNOWN, IDLE_NAMES, IDLE_SWAPPER, idleBits, lineOf, rstrip } from './idle.js';
+import { FLAMESCOPE_IDLE, lineOf, rstrip, SCAN_IDLE, SCAN_SWAPPER, scanIdleLine } from './idle.js';
+import { Q_IDLE, Q_SKIP_FIRST, Q_SWAPPER, SampleQueue } from './sample-queue.js';
+import { StacksIdle } from './stacks-idle.js';
 
 export { ColumnStacks, FLAMESCOPE_IDLE, formatCellsTsv, nearestRows, ROW_CHOICES, type Heatmap, type HeatmapOptions, type HeatmapStats, type RateInfo, type StackTree };
 
@@ -43,13 +45,6 @@ interface RootInfo {
 
 function grownInt(a: Int32Array, n: number): Int32Array {
   const b = new Int32Array(Math.max(n, a.length * 2));
-  b.set(a);
-  return b;
-}
-
-/** `a` grown to hold index `i` (zeros added). */
-function grown(a: Uint8Array<ArrayBuffer>, i: number): Uint8Array<ArrayBuffer> {
-  const b = new Uint8Array(Math.max(i + 1, a.length * 2));
   b.set(a);
   return b;
 }
@@ -102,10 +97,10 @@ export class HeatmapBuilder {
    */
   private pairIds: Int32Array[] = [new Int32Array(1024), new Int32Array(1024)];
   private pairNames: number[][] = [];
-  /** Per pair id: IDLE_* bits + IDLE_KNOWN once worked out. */
-  private pairIdle = new Uint8Array(1024);
-  /** Per stack id: the idle test's outcome for its 4 starting states (2 bits each; see stackIdle). */
-  private stackIdle = new Uint8Array(1024);
+  /** The idle test of the stacks mode (null without it, or once released). */
+  private idle: StacksIdle | null = null;
+  /** The chunk's ended samples, handled once its records are read (flushSamples). */
+  private readonly queue = new SampleQueue<RootInfo>();
   private rootNow: RootInfo | null = null;
   private skipFirst = false;
 
@@ -145,6 +140,7 @@ export class HeatmapBuilder {
         bad,
         comment: (text) => this.onComment(text),
       });
+      if (this.idleMode === 'flamescope') this.idle = new StacksIdle(this.fast);
       return;
     }
     const handlers = {
@@ -220,9 +216,7 @@ export class HeatmapBuilder {
     this.rootsByName.clear();
     this.pairIds = [new Int32Array(0), new Int32Array(0)];
     this.pairNames = [];
-    this.pairIdle = new Uint8Array(0);
-    this.stackIdle = new Uint8Array(0);
-    this.headerIdleOf.clear();
+    this.idle = null;
   }
 
   /** Whether any sample header carried a timestamp. */
@@ -318,7 +312,7 @@ export class HeatmapBuilder {
 
   private onComment(line: string): void {
     // Samples before the comment go into the grid first (the comment may set the rate).
-    if (this.queued > 0) this.flushSamples();
+    if (this.queue.n > 0) this.flushSamples();
     if (!this.grid.autoRows || this.grid.headerHzSource === 'cmdline') return;
     if (line.startsWith('# cmdline')) {
       const m = /\s(?:-F\s*|--freq[= ])(\d+)/.exec(line);
@@ -373,81 +367,35 @@ export class HeatmapBuilder {
     this.swapperSeen = false;
     this.skipFirst = h.frameOnHeader;
     // The header line first (the frame printed on it, if any, included: skipFirst).
-    if (this.idleMode !== null) this.headerIdle(h);
-  }
-
-  /**
-   * The idle test of a header line. A line that ends with its event (and blanks, as perf
-   * prints it) holds letters only in
-   * the comm and the event (pid, tid, cpu, time and period are digits and punctuation, and
-   * neither 'swapper' nor an idle name holds a blank), so its outcome is worked out once
-   * per (root, event); other lines (trace fields, a frame after the event) are read.
-   */
-  private headerIdle(h: SampleHeader): void {
-    const bare = h.eventEnd >= 0 && !h.frameOnHeader && h.event < 1 << 20 && this.fast!.blanks(h.eventEnd + 1, h.end);
-    const key = h.root * (1 << 20) + h.event;
-    if (bare) {
-      const known = this.headerIdleOf.get(key);
-      if (known !== undefined) {
-        this.swapperSeen = (known & 1) !== 0;
-        this.isIdle = (known & 2) !== 0;
-        return;
-      }
+    if (this.idle !== null) {
+      const answer = this.idle.header(h);
+      this.swapperSeen = (answer & SCAN_SWAPPER) !== 0;
+      this.isIdle = (answer & SCAN_IDLE) !== 0;
     }
-    this.scanIdle(this.fast!.lineText(h.start, h.end), 0, h.end - h.start);
-    if (bare) this.headerIdleOf.set(key, (this.swapperSeen ? 1 : 0) | (this.isIdle ? 2 : 0));
   }
-  /** Per (root, event) of header lines that end with their event: 'swapper' seen (1), idle (2). */
-  private readonly headerIdleOf = new Map<number, number>();
 
-  /**
-   * A sample's end (its header was kept): queued, and handled with the chunk's other
-   * samples, in order, once the core's records of the chunk are read (flushSamples). The
-   * new stacks of a chunk then meet the tree's tables and the naming code together
-   * instead of one at a time between stretches of scanning.
-   */
+  /** A sample's end (its header was kept): queued (see SampleQueue). */
   private onSample(stack: number): void {
     const info = this.rootNow;
     if (info === null) return;
     this.rootNow = null;
-    const q = this.queued++;
-    if (q === this.qStack.length) {
-      this.qStack = grownInt(this.qStack, q + 1);
-      const sec = new Float64Array(this.qStack.length);
-      sec.set(this.qSec);
-      this.qSec = sec;
-      const ns = new Float64Array(this.qStack.length);
-      ns.set(this.qNs);
-      this.qNs = ns;
-      this.qFlags = grown(this.qFlags, this.qStack.length - 1);
-    }
-    this.qStack[q] = stack;
-    this.qSec[q] = this.sec;
-    this.qNs[q] = this.ns;
-    this.qFlags[q] = (this.isIdle ? 1 : 0) | (this.swapperSeen ? 2 : 0) | (this.skipFirst ? 4 : 0);
-    this.qRoot[q] = info;
-    this.qCpu[q] = this.cpuKey;
+    const flags = (this.isIdle ? Q_IDLE : 0) | (this.swapperSeen ? Q_SWAPPER : 0) | (this.skipFirst ? Q_SKIP_FIRST : 0);
+    this.queue.add(stack, this.sec, this.ns, flags, info, this.cpuKey);
   }
-  private queued = 0;
-  private qStack: Int32Array = new Int32Array(256);
-  private qSec = new Float64Array(256);
-  private qNs = new Float64Array(256);
-  private qFlags = new Uint8Array(256);
-  private readonly qRoot: RootInfo[] = [];
-  private readonly qCpu: string[] = [];
 
   /** Handles the queued samples, in order (stack ids are read while the chunk's records are valid). */
   private flushSamples(): void {
-    const n = this.queued;
-    this.queued = 0;
-    for (let q = 0; q < n; q++) {
-      const f = this.qFlags[q];
-      this.sampleEnd(this.qRoot[q], this.qStack[q], this.qSec[q], this.qNs[q], this.qCpu[q], (f & 1) !== 0, (f & 2) !== 0, (f & 4) !== 0);
+    const q = this.queue;
+    const n = q.n;
+    q.n = 0;
+    for (let i = 0; i < n; i++) {
+      const f = q.flags[i];
+      this.sampleEnd(q.root[i], q.stack[i], q.sec[i], q.ns[i], q.cpu[i], (f & Q_IDLE) !== 0, (f & Q_SWAPPER) !== 0, (f & Q_SKIP_FIRST) !== 0);
     }
   }
 
   private sampleEnd(info: RootInfo, stack: number, sec: number, ns: number, cpuKey: string, isIdle: boolean, seen: boolean, skip: boolean): void {
-    if (this.idleMode !== null && (isIdle || this.stackIsIdle(stack, seen, skip))) {
+    if (this.idleMode !== null && (isIdle || (this.idle !== null && this.idle.stack(stack, seen, skip)))) {
       this.stats.idle++;
       return;
     }
@@ -512,32 +460,6 @@ export class HeatmapBuilder {
   }
 
   /**
-   * FlameScope's idle test over a stack's frames, leaf first as perf prints them, from the
-   * state the header line left (`seen`: 'swapper' was in it), the first pair skipped when
-   * it was printed on the header line (which the header's test has read). Once per stack
-   * and starting state: 2 bits per state (0 unknown, 1 not idle, 2 idle).
-   */
-  private stackIsIdle(stack: number, seen: boolean, skip: boolean): boolean {
-    if (this.idleMode !== 'flamescope') return false;
-    if (stack >= this.stackIdle.length) this.stackIdle = grown(this.stackIdle, stack);
-    const shift = 2 * ((seen ? 2 : 0) + (skip ? 1 : 0));
-    const known = (this.stackIdle[stack] >> shift) & 3;
-    if (known !== 0) return known === 2;
-    const pairs = this.fast!.stackView(stack);
-    let idle = false;
-    for (let i = skip ? 1 : 0; i < pairs.length && !idle; i++) {
-      const bits = this.pairIdleBits(pairs[i]);
-      if (seen) idle = (bits & IDLE_ANY) !== 0;
-      else if (bits & IDLE_SWAPPER) {
-        seen = true;
-        idle = (bits & IDLE_AFTER_SWAPPER) !== 0;
-      }
-    }
-    this.stackIdle[stack] |= (idle ? 2 : 1) << shift;
-    return idle;
-  }
-
-  /**
    * Reads pair `pair` from the core and works out its frame names for Java-ness `java`
    * (see pairIds; returned). The text is not kept (the idle test reads it for itself):
    * strings kept per pair cost more in garbage collections than reading them again.
@@ -559,22 +481,6 @@ export class HeatmapBuilder {
     }
     ids[pair] = v;
     return v;
-  }
-
-  /**
-   * What the idle test needs of a frame line, from its pair: the line is `addr sym+0xoff
-   * (dso)`, and no idle name or 'swapper' can lie in the address, the offset or across
-   * the pieces, so the symbol and then the dso tell what the whole line would.
-   */
-  private pairIdleBits(pair: number): number {
-    if (pair >= this.pairIdle.length) this.pairIdle = grown(this.pairIdle, pair);
-    let bits = this.pairIdle[pair];
-    if (bits === 0) {
-      const { sym, dso } = this.fast!.pair(pair);
-      bits = idleBits(`${sym} (${dso}`) | IDLE_KNOWN;
-      this.pairIdle[pair] = bits;
-    }
-    return bits;
   }
 
   // --- reading: line records --------------------------------------------------------
@@ -628,26 +534,11 @@ export class HeatmapBuilder {
     else this.idleText += rstrip(text, s, e);
   }
 
-  /**
-   * FlameScope's `swapper.*(cpuidle|…)` on the sample's lines joined, one line at a time:
-   * once 'swapper' was seen, an idle name anywhere after it makes the sample idle.
-   */
+  /** FlameScope's idle test on one more line of the sample (idle.ts, scanIdleLine). */
   private scanIdle(text: string, s: number, e: number): void {
-    // A slice bounds each search to the line (a search of the chunk for 'swapper' ran on
-    // through the frames of every sample: 5% of the run).
-    let line = s === 0 && e === text.length ? text : text.slice(s, e);
-    if (!this.swapperSeen) {
-      const p = line.indexOf('swapper');
-      if (p < 0) return;
-      this.swapperSeen = true;
-      line = line.slice(p + 7);
-    }
-    for (let i = 0; i < IDLE_NAMES.length; i++) {
-      if (line.indexOf(IDLE_NAMES[i]) >= 0) {
-        this.isIdle = true;
-        return;
-      }
-    }
+    const answer = scanIdleLine(text, s, e, this.swapperSeen);
+    if (answer & SCAN_SWAPPER) this.swapperSeen = true;
+    if (answer & SCAN_IDLE) this.isIdle = true;
   }
 
   private onEnd(): void {

@@ -52,6 +52,29 @@ export function idleBits(line: string): number {
   return bits;
 }
 
+/** scanIdleLine's answer: 'swapper' has been seen in the sample's lines (this one or before). */
+export const SCAN_SWAPPER = 1;
+/** scanIdleLine's answer: an idle name follows 'swapper': the sample is idle. */
+export const SCAN_IDLE = 2;
+
+/**
+ * FlameScope's `swapper.*(cpuidle|…)` on a sample's lines joined, one line at a time: the
+ * test of text[s, e), given whether an earlier line of the sample had 'swapper'. Once it
+ * was seen, an idle name anywhere after it makes the sample idle.
+ */
+export function scanIdleLine(text: string, s: number, e: number, seen: boolean): number {
+  // A slice bounds each search to the line (a search of the chunk for 'swapper' ran on
+  // through the frames of every sample: 5% of the run).
+  let line = s === 0 && e === text.length ? text : text.slice(s, e);
+  if (!seen) {
+    const p = line.indexOf('swapper');
+    if (p < 0) return 0;
+    line = line.slice(p + 7);
+  }
+  for (let i = 0; i < IDLE_NAMES.length; i++) if (line.indexOf(IDLE_NAMES[i]) >= 0) return SCAN_SWAPPER | SCAN_IDLE;
+  return SCAN_SWAPPER;
+}
+
 export function rstrip(text: string, s: number, e: number): string {
   while (e > s) {
     const c = text.charCodeAt(e - 1);
