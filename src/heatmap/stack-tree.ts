@@ -84,7 +84,6 @@ export class ChildTable {
   add(node: number): void {
     this.addAt(this.slotOf(this.parent[node], this.frame[node]), node);
   }
-
 }
 
 /**
