@@ -190,6 +190,42 @@ describe.skipIf(!haveChromium)('heat-map search, callers and callees, VM idle: i
     await done();
   });
 
+  it("with a process picked, the search counts and colours that process's matching samples only", async () => {
+    // memcpy runs in db, web and sha256sum; the selection (the whole map) lists all three.
+    const g = await open(svg, SIZES[0], `#sel=0.0-${SECONDS - 1}.49&s=memcpy`);
+    expect(g.rows).toBe(50);
+    const whole = (grep: string) => folded(profile, '0', `${SECONDS - 1}.999999999`, grep);
+    const all = sum(await whole('memcpy'));
+    const burst = sum(await whole(`^${BURST_COMM};.*memcpy`));
+    expect(burst).toBeGreaterThan(0);
+    expect(all).toBeGreaterThan(burst);
+    const share = () => page.textContent('#heat-search-share');
+    expect(await share()).toMatch(new RegExp(`^search: ${all.toLocaleString('en-US')} of `));
+    const allCells = (await colouredCells(g)).length;
+    // Picked: sha256sum's memcpy only, in its bursts' seconds only.
+    await page.click(`#procs text[data-proc="${BURST_COMM}"]`);
+    await idle();
+    expect(await share()).toMatch(new RegExp(`^search, ${BURST_COMM} only: ${burst} of `));
+    const cells = await colouredCells(g);
+    expect(cells.length).toBeGreaterThan(0);
+    expect(cells.length).toBeLessThan(allCells);
+    const burstSeconds = new Set(BURSTS.map(([a]) => Math.floor(a / 1000)));
+    for (const cell of cells) expect(burstSeconds.has(g.c0 + cell.c), `second ${g.c0 + cell.c}`).toBe(true);
+    await page.mouse.move(cells[0].x, cells[0].y);
+    expect(await page.textContent('#details')).toMatch(/; [1-9]\d* matching/);
+    // A link keeps both: reloading it gives the same counts.
+    expect(page.url()).toContain(`p=${BURST_COMM}`);
+    await page.reload();
+    await page.waitForSelector('svg[data-ready="1"]');
+    await idle();
+    expect(await share()).toMatch(new RegExp(`^search, ${BURST_COMM} only: ${burst} of `));
+    // A second click puts all processes back, and the search counts them all again.
+    await page.click(`#procs text[data-proc="${BURST_COMM}"]`);
+    await idle();
+    expect(await share()).toMatch(new RegExp(`^search: ${all.toLocaleString('en-US')} of `));
+    await done();
+  });
+
   /** The frames of a sandwich graph as path -> samples, from their layout (depth and sample span). */
   async function graphPaths(id: string): Promise<Map<string, number>> {
     const frames = await page.$$eval(`#sandwich-${id} > g`, (gs) =>

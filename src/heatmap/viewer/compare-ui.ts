@@ -40,6 +40,8 @@ export interface CompareHost {
   clearSelection(): void;
   /** Applies the URL state again (after a flip). */
   reload(): void;
+  /** The picked process changed, and the map was recoloured for it. */
+  picked(): void;
 }
 
 const hasRoot = (self: Self, root: Int32Array, node: number) => [...self.keys()].some((k) => root[k] === node);
@@ -79,6 +81,7 @@ export class Comparison {
             enhanced: h.D.enhanced,
             roots: () => this.roots(),
             busy: (work) => withBusy(h.svg, this.$('busy'), work),
+            recoloured: () => this.h.picked(),
             onPick: (node) => {
               // The URL names the process, so that a link opens with it picked.
               this.h.state.p = node >= 0 ? this.procName(node) : '';

@@ -1,7 +1,9 @@
 // The heat map recoloured by the page's search: the search box's function-name regex (the
 // same term that marks the flame graph's frames) selects the samples whose stack has a
 // matching frame, process root included, and the map shows, per cell, only those samples,
-// on a white-to-magenta scale of its own. Hover adds the cell's matching count and share;
+// on a white-to-magenta scale of its own. With a process picked in the process table, only
+// that process's samples count (its matching samples, and nothing of the others). Hover
+// adds the cell's matching count and share;
 // a toggle beside the legend switches back to all samples; clearing the search restores
 // the map. So a process or function that runs in bursts shows *when* it ran.
 //
@@ -52,6 +54,8 @@ export class HeatSearch {
   private total = 0;
   private showAll = false;
   private pairs: CellPairs | null = null;
+  /** The picked process (root node) `matched` was computed for, -1 for all. */
+  private computedFor = -1;
   private queued = false;
   private readonly doc: Document;
 
@@ -62,6 +66,8 @@ export class HeatSearch {
     /** The views to recolour. */
     private readonly views: () => HeatView[],
     private readonly busy: Element | null,
+    /** The process picked in the process table (its root node), or -1. */
+    private readonly picked: () => number,
   ) {
     this.doc = svg.ownerDocument;
   }
@@ -96,6 +102,13 @@ export class HeatSearch {
       this.compute(this.want);
       this.draw();
     });
+  }
+
+  /** A process was picked or put back: a search on is computed again, for it. */
+  repick(): void {
+    if (this.want === null || this.matched === null || this.picked() === this.computedFor) return;
+    this.compute(this.want);
+    this.draw();
   }
 
   /** Redraws the overlays (after the page drew a view). */
@@ -158,9 +171,17 @@ export class HeatSearch {
     // As the flame graph's search: the name as shown, without its _[k]-style annotation.
     const nameHit = new Uint8Array(names.length);
     for (let i = 0; i < names.length; i++) nameHit[i] = re.test(names[i].replace(/_\[[kwij]\]$/, '')) ? 1 : 0;
-    // Parents come before their children.
+    // Parents come before their children. With a process picked, only nodes under its root.
+    const pick = (this.computedFor = this.picked());
     const hit = new Uint8Array(parent.length);
-    for (let i = 0; i < parent.length; i++) hit[i] = nameHit[frame[i]] | (parent[i] >= 0 ? hit[parent[i]] : 0);
+    const root = pick >= 0 ? new Int32Array(parent.length) : null;
+    for (let i = 0; i < parent.length; i++) {
+      hit[i] = nameHit[frame[i]] | (parent[i] >= 0 ? hit[parent[i]] : 0);
+      if (root) {
+        root[i] = parent[i] >= 0 ? root[parent[i]] : i;
+        if (root[i] !== pick) hit[i] = 0;
+      }
+    }
     const m = new Uint32Array(data.counts.length);
     let total = 0;
     const idx = data.cellIndex;
@@ -293,7 +314,9 @@ export class HeatSearch {
     const all = this.data.samples({ c: 0, r: 0 }, { c: this.data.ncols - 1, r: this.data.rows - 1 });
     const share = all > 0 ? printfFixed((100 * this.total) / all, 1) : '0.0';
     const btn = svgEl(this.doc, 'text', { x: right + 16, y: y + 10, id: 'heat-search-toggle', class: 'btn' }, g, this.showAll ? 'Map: all samples' : 'Map: matching samples');
-    svgEl(this.doc, 'text', { x: right + 176, y: y + 10, id: 'heat-search-share' }, g, `search: ${groupDigits(this.total)} of ${groupDigits(all)} samples match (${share}%)`);
+    const pick = this.computedFor;
+    const who = pick >= 0 ? `, ${this.D.names![this.data.frame![pick]]} only` : '';
+    svgEl(this.doc, 'text', { x: right + 176, y: y + 10, id: 'heat-search-share' }, g, `search${who}: ${groupDigits(this.total)} of ${groupDigits(all)} samples match (${share}%)`);
     btn.addEventListener('click', () => {
       this.showAll = !this.showAll;
       this.draw();

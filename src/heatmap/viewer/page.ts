@@ -61,7 +61,9 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
   }
   const colour = (n: number, max: number) => cellColour(n, max, D.enhanced);
   // The map recoloured by the search (heat-search.ts).
-  const heat = new HeatSearch(svg, data, D, () => (detail ? [main, detail] : [main]), $('busy'));
+  // With a process picked (the comparison's process table), its samples only.
+  let pickedProcess = () => -1;
+  const heat = new HeatSearch(svg, data, D, () => (detail ? [main, detail] : [main]), $('busy'), () => pickedProcess());
   function drawDetail(s0: number, s1: number): void {
     const g = $<SVGGElement>('detail');
     removeChildren(g);
@@ -271,7 +273,9 @@ export function startHeatmapPage(svg: SVGSVGElement, D: Payload): void {
   // Comparing with a pinned baseline, and the process table (compare-ui.ts); `state` is read when used.
   const cmp = new Comparison({ svg, data, D, panel, get state() { return state; }, save: () => saveState(), selection: () => selection, command, clearSelection, reload: () => restore(),
     highlightBase: (r) => (r ? highlight(main, { c: Math.floor(r.a.c / main.k), r: r.a.r }, { c: Math.floor(r.b.c / main.k), r: r.b.r }, 'hl-base') : clearHighlight('hl-base')),
-    redraw: () => (selection && panel ? drawFlame() : undefined) });
+    redraw: () => (selection && panel ? drawFlame() : undefined),
+    picked: () => heat.repick() });
+  pickedProcess = () => (cmp.procs ? cmp.procs.picked : -1);
   // Callers and callees of a function (sandwich.ts): a hot-table click, or Ctrl-click on a frame.
   const sandwich = panel
     ? new Sandwich(svg, {

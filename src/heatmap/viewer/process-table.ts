@@ -54,6 +54,8 @@ export interface ProcessTableHost {
   roots(): Int32Array;
   /** A process was picked (root node) or put back (-1). */
   onPick(node: number): void;
+  /** The map was recoloured for the picked process (or all): the search's overlay follows. */
+  recoloured(): void;
 }
 
 export class ProcessTable {
@@ -160,6 +162,11 @@ export class ProcessTable {
 
   /** Recolours the main view by the picked process's samples (or shows all cells again). */
   recolour(): void {
+    this.paint();
+    this.h.recoloured();
+  }
+
+  private paint(): void {
     const { cells, procCells, view: v, data } = this.h;
     removeChildren(procCells);
     if (this.picked < 0) {
