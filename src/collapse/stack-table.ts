@@ -12,6 +12,7 @@
 // dominated the end of the run. Comparing id sequences skips the shared frames with an
 // int comparison each; only the first differing frame is compared by name, with care for
 // a name that is a prefix of the other (see compareStacks).
+import { grownTo } from '../typed-arrays.js';
 
 const SEP = 59; // ';'
 
@@ -416,14 +417,10 @@ export class StackTable {
 
   private growStacks(): void {
     const size = this.start.length * 2;
-    const grow = <T extends Int32Array | Float64Array>(a: T, b: T): T => {
-      b.set(a);
-      return b;
-    };
-    this.start = grow(this.start, new Int32Array(size));
-    this.length = grow(this.length, new Int32Array(size));
-    this.hashes = grow(this.hashes, new Int32Array(size));
-    this.counts = grow(this.counts, new Float64Array(size));
+    this.start = grownTo(this.start, size);
+    this.length = grownTo(this.length, size);
+    this.hashes = grownTo(this.hashes, size);
+    this.counts = grownTo(this.counts, size);
   }
 
   private rehash(): void {

@@ -18,6 +18,7 @@
 // through one open-addressing table keyed by (parent, name id). A line usually shares a
 // long prefix with the previous one (stackcollapse output is sorted); that prefix is found
 // by comparing characters, and only the frames after it are looked up.
+import { grownTo } from '../typed-arrays.js';
 
 /** "No node" in the link arrays: the root is nobody's child or sibling, so its id 0 is free for that. */
 const NONE = 0;
@@ -30,12 +31,6 @@ const FEW_KIDS = 8;
  */
 function matchesAt(text: string, pos: number, name: string): boolean {
   return text.slice(pos, pos + name.length) === name;
-}
-
-function grow<T extends Int32Array | Float64Array>(a: T, size: number): T {
-  const b = new (a.constructor as new (n: number) => T)(size);
-  b.set(a);
-  return b;
 }
 
 /**
@@ -96,16 +91,16 @@ export class FrameTree {
   ensureCapacity(): void {
     if (this.size < this.nameId.length) return;
     const n = this.nameId.length * 2;
-    this.nameId = grow(this.nameId, n);
-    this.parent = grow(this.parent, n);
-    this.firstKid = grow(this.firstKid, n);
-    this.lastKid = grow(this.lastKid, n);
-    this.nextSib = grow(this.nextSib, n);
-    this.kidCount = grow(this.kidCount, n);
-    this.self = grow(this.self, n);
-    this.total = grow(this.total, n);
-    if (this.before) this.before = grow(this.before, n);
-    if (this.start) this.start = grow(this.start, n);
+    this.nameId = grownTo(this.nameId, n);
+    this.parent = grownTo(this.parent, n);
+    this.firstKid = grownTo(this.firstKid, n);
+    this.lastKid = grownTo(this.lastKid, n);
+    this.nextSib = grownTo(this.nextSib, n);
+    this.kidCount = grownTo(this.kidCount, n);
+    this.self = grownTo(this.self, n);
+    this.total = grownTo(this.total, n);
+    if (this.before) this.before = grownTo(this.before, n);
+    if (this.start) this.start = grownTo(this.start, n);
   }
 
   /** Appends a new child; returns its id. */

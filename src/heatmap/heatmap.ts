@@ -28,6 +28,7 @@ import { formatCellsTsv, nearestRows, ROW_CHOICES, type Heatmap, type HeatmapOpt
 import { FLAMESCOPE_IDLE, lineOf, rstrip, SCAN_IDLE, SCAN_SWAPPER, scanIdleLine } from './idle.js';
 import { Q_IDLE, Q_SKIP_FIRST, Q_SWAPPER, SampleQueue } from './sample-queue.js';
 import { StacksIdle } from './stacks-idle.js';
+import { grownTo } from '../typed-arrays.js';
 
 export { ColumnStacks, FLAMESCOPE_IDLE, formatCellsTsv, nearestRows, ROW_CHOICES, type Heatmap, type HeatmapOptions, type HeatmapStats, type RateInfo, type StackTree };
 
@@ -43,11 +44,6 @@ interface RootInfo {
   prevPath: Int32Array;
 }
 
-function grownInt(a: Int32Array, n: number): Int32Array {
-  const b = new Int32Array(Math.max(n, a.length * 2));
-  b.set(a);
-  return b;
-}
 
 /**
  * Builds a heat map from perf script text. Feed chunks of whole lines (latin1) with
@@ -425,7 +421,7 @@ export class HeatmapBuilder {
     const m = prev.length;
     let k = 0;
     while (k < n && k < m && pairs[n - 1 - k] === prev[m - 1 - k]) k++;
-    const path = info.prevPath.length >= n ? info.prevPath : (info.prevPath = grownInt(info.prevPath, n));
+    const path = info.prevPath.length >= n ? info.prevPath : (info.prevPath = grownTo(info.prevPath, Math.max(n, 2 * info.prevPath.length)));
     let node = k > 0 ? path[k - 1] : info.node >= 0 ? info.node : (info.node = this.tree.child(-1, info.id));
     const java = info.java ? 1 : 0;
     const tree = this.tree;
@@ -477,7 +473,7 @@ export class HeatmapBuilder {
     }
     let ids = this.pairIds[java];
     if (pair >= ids.length) {
-      ids = this.pairIds[java] = grownInt(ids, pair + 1);
+      ids = this.pairIds[java] = grownTo(ids, Math.max(pair + 1, 2 * ids.length));
     }
     ids[pair] = v;
     return v;

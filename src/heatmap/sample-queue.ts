@@ -2,6 +2,7 @@
 // together once the chunk's records are read (heatmap.ts, flushSamples): the new stacks of
 // a chunk then meet the tree's tables and the naming code together instead of one at a
 // time between stretches of scanning. Typed arrays, reused from chunk to chunk.
+import { grownTo } from '../typed-arrays.js';
 
 /** Bits of `flags`: the header line was idle, had 'swapper', and printed the first frame. */
 export const Q_IDLE = 1;
@@ -31,17 +32,9 @@ export class SampleQueue<Root> {
 
   private grow(): void {
     const size = this.stack.length * 2;
-    const stack = new Int32Array(size);
-    stack.set(this.stack);
-    this.stack = stack;
-    const sec = new Float64Array(size);
-    sec.set(this.sec);
-    this.sec = sec;
-    const ns = new Float64Array(size);
-    ns.set(this.ns);
-    this.ns = ns;
-    const flags = new Uint8Array(size);
-    flags.set(this.flags);
-    this.flags = flags;
+    this.stack = grownTo(this.stack, size);
+    this.sec = grownTo(this.sec, size);
+    this.ns = grownTo(this.ns, size);
+    this.flags = grownTo(this.flags, size);
   }
 }

@@ -8,6 +8,7 @@
 // (row 5, node 1, 1) and (row 5, node 2, 1).
 
 import { copyString } from '../parse/perf-script.js';
+import { grownTo } from '../typed-arrays.js';
 
 /** The distinct stacks, as a tree: node i is frame `frame[i]` under node `parent[i]` (-1: a root). */
 export interface StackTree {
@@ -230,11 +231,6 @@ export class ColumnStacks {
 /** Children a node keeps in its list before they move to the child table. */
 const FANOUT = 8;
 
-function grownTo(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(n);
-  b.set(a);
-  return b;
-}
 
 /** The tree of distinct stacks as samples name them: frame names by id, nodes by (parent, name). */
 export class TreeBuilder {
@@ -356,9 +352,7 @@ export class TreeBuilder {
       t.frame = grownTo(t.frame, cap);
       this.first = grownTo(this.first, cap);
       this.next = grownTo(this.next, cap);
-      const k = new Uint8Array(cap);
-      k.set(this.kids);
-      this.kids = k;
+      this.kids = grownTo(this.kids, cap);
     }
     t.parent[id] = parent;
     t.frame[id] = frame;

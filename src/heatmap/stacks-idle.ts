@@ -4,13 +4,10 @@
 // stack and starting state for a whole stack.
 import type { SampleHeader, StackScanner } from '../parse/stack-scanner.js';
 import { IDLE_AFTER_SWAPPER, IDLE_ANY, IDLE_KNOWN, IDLE_SWAPPER, idleBits, scanIdleLine } from './idle.js';
+import { grownTo } from '../typed-arrays.js';
 
 /** `a` grown to hold index `i` (zeros added). */
-function grown(a: Uint8Array<ArrayBuffer>, i: number): Uint8Array<ArrayBuffer> {
-  const b = new Uint8Array(Math.max(i + 1, a.length * 2));
-  b.set(a);
-  return b;
-}
+const grown = (a: Uint8Array<ArrayBuffer>, i: number) => grownTo(a, Math.max(i + 1, 2 * a.length));
 
 export class StacksIdle {
   /** Per pair id: IDLE_* bits + IDLE_KNOWN once worked out. */
