@@ -20,7 +20,11 @@ exports.run = async function run(stage) {
     process.exitCode = await writeOut(`${(await distModule('version')).VERSION}\n`);
     return;
   }
-  process.exitCode = await loadTool(stage).main(argv);
+  const code = await loadTool(stage).main(argv);
+  // main() returns once its output is written (runMain waits for stdout to take the last
+  // write). Leaving now, not when the event loop runs dry, spares the wait for whatever V8
+  // still compiles in the background, which no one needs any more (docs/speed.md).
+  process.exit(code);
 };
 
 /** The tool's exports: its bundle, or (no bundle built) its ES module in dist/. */

@@ -16,6 +16,7 @@ import { BrokenPipe, DataError, describeFsError, EXIT_DATA, EXIT_OK, EXIT_USAGE,
 import type { IO } from './runtime/io.js';
 import type { Input } from './runtime/input.js';
 import { loadPainter, Messages } from './runtime/messages.js';
+import { tierUpLate } from './runtime/jit.js';
 import { settle } from './runtime/output.js';
 
 export * from './runtime/errors.js';
@@ -60,6 +61,8 @@ export async function runMain(
   usage: () => string,
   body: (ctx: RunContext) => Promise<number | void>,
 ): Promise<number> {
+  // A run as a process of its own (bin/), not in a test's or the build's process.
+  if (io.stdout === process.stdout) tierUpLate({ v8: process.versions.v8, execArgv: process.execArgv });
   const msgs = new Messages(prog, io, await loadPainter(io));
   // Every write error of stdout lands here, whoever wrote (commander's --help, an
   // OutputSink): none becomes an unhandled 'error' event with a stack trace, and the end of

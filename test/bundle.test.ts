@@ -48,7 +48,7 @@ describe('the bundles npm run build makes', () => {
     const code = `const fs = require('node:fs'); const seen = []; const orig = fs.readFileSync;
       fs.readFileSync = function (p, ...a) { seen.push(String(p)); return orig.call(this, p, ...a); };
       process.argv = [process.argv[0], 'stackcollapse', ${JSON.stringify(join(FIXTURES, 'perf', 'recorded-pthreads.txt'))}];
-      require('./bin/run.js').run('collapse').then(() => fs.writeSync(3, JSON.stringify(seen)));`;
+      process.on('exit', () => fs.writeSync(3, JSON.stringify(seen))); require('./bin/run.js').run('collapse');`;
     const r = spawnSync(process.execPath, ['-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     expect(r.status).toBe(0);
     const seen: string[] = JSON.parse(String(r.output[3]));

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { isPerfData, perfScriptCommand, PerfScriptError, readPerfScript } from '../perf-data.js';
 import { hasEscapedBytes, showArg, unescapeBytes } from '../argv.js';
 import { DataError, describeFsError } from './errors.js';
+import { noteInput } from './jit.js';
 import type { IO } from './io.js';
 
 export interface Input {
@@ -160,6 +161,15 @@ async function openStream(input: Input, chunkSize: number): Promise<Readable> {
  * (`1f 8b`), whatever its name.
  */
 export async function* readBytes(input: Input, io: IO, chunkSize = READ_CHUNK, opts: ReadOptions = {}): AsyncGenerator<Buffer> {
+  // Every tool's input passes here: how much it is decides when V8 optimises (jit.ts).
+  noteInput(0, input.size);
+  for await (const bytes of readDecodedBytes(input, io, chunkSize, opts)) {
+    noteInput(bytes.length);
+    yield bytes;
+  }
+}
+
+async function* readDecodedBytes(input: Input, io: IO, chunkSize: number, opts: ReadOptions): AsyncGenerator<Buffer> {
   const inner = readInputBytes(input, io, chunkSize, opts);
   if (!opts.perfData) return yield* inner;
   const first = await inner.next();
