@@ -36,7 +36,7 @@ import { BGCOLOR_RE, PALETTES, type Palette } from './colors.js';
 import { FlamegraphBuilder, type DiffOptions } from './flamegraph.js';
 import { NameAttributesError, parseNameAttributes, type NameAttributesWarning } from './name-attributes.js';
 import { DEFAULT_OPTIONS, type FlamegraphOptions, type NameAttributes } from './options.js';
-import { drawEach, expandDirectories } from './output-dir.js';
+import { drawEach, expandDirectories, FOLDED_READ_CHUNK, FOLDED_READ_OPTIONS } from './output-dir.js';
 import { formatPaletteMap, PALETTE_FILE, parsePaletteMap } from './palette-map.js';
 import { flushFlamegraphWarnings } from './warnings.js';
 
@@ -284,7 +284,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     for (let k = 0; k < inputs.length; k++) {
       const input = inputs[k];
       builder.beginInput(input.name, diff ? (k === 0 ? 'before' : 'after') : undefined);
-      const bytes = expectFoldedStacks(readBytes(input, io), input.name, PROG, (problem) => refuse(problem, input.name));
+      const bytes = expectFoldedStacks(readBytes(input, io, FOLDED_READ_CHUNK, FOLDED_READ_OPTIONS), input.name, PROG, (problem) => refuse(problem, input.name));
       for await (const chunk of readLineChunks(bytes, input.name)) builder.addChunk(chunk.text);
     }
     const result = builder.finish();

@@ -143,14 +143,16 @@ export class StackMerger {
 
   /**
    * `sizeHint`: bytes of input, when known. Typed arrays are sized from it (one node per
-   * ~48 bytes, an over-estimate for real profiles) so they rarely have to grow. The floor
-   * is small (4,096 nodes, 160 KB): node zero-fills a new typed array with memset, so every
-   * page of it is touched (a page fault each) whether or not a node is ever written there,
-   * and a stdin of unknown size used to get 65,536 nodes (2.6 MB) for graphs of a few
-   * thousand frames; growing by doubling costs a copy of what is there.
+   * 256 bytes of input) so that big inputs rarely have to grow. The floor is small (4,096
+   * nodes, 160 KB): node zero-fills a new typed array with memset, so every page of it is
+   * touched (a page fault each) whether or not a node is ever written there, and a stdin of
+   * unknown size used to get 65,536 nodes (2.6 MB) for graphs of a few thousand frames;
+   * growing by doubling costs a copy of what is there. One node per 48 bytes (before
+   * session 7) gave a one-second window's 1 MB of folded stacks 22,000 nodes (~900 KB
+   * zeroed) for a tree of 2,400: real stacks are deep, and most of each line repeats.
    */
   constructor(readonly flamechart = false, sizeHint = 0) {
-    const capacity = Math.min(1 << 24, Math.max(1 << 12, Math.ceil(sizeHint / 48)));
+    const capacity = Math.min(1 << 24, Math.max(1 << 12, Math.ceil(sizeHint / 256)));
     this.tree = new FrameTree(flamechart, capacity);
   }
 

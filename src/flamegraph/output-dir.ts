@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { DataError, describeFsError, EXIT_DATA, UsageError } from '../runtime/errors.js';
-import { readBytes, resolveInputs, type Input } from '../runtime/input.js';
+import { readBytes, resolveInputs, type Input, type ReadOptions } from '../runtime/input.js';
 import type { IO } from '../runtime/io.js';
 import { readLineChunks } from '../runtime/lines.js';
 import { quoteInput, WarningTally, type Messages } from '../runtime/messages.js';
@@ -14,6 +14,16 @@ import { formatSeconds, parseWindowFileName } from '../window-name.js';
 import { FlamegraphBuilder } from './flamegraph.js';
 import type { FlamegraphOptions } from './options.js';
 import { flushFlamegraphWarnings } from './warnings.js';
+
+/**
+ * How flamegraph-svg reads a file of folded stacks: blocking reads of 64 KiB into one
+ * Buffer, used again for every read (each chunk is decoded to text before the next read).
+ * Why: a read stream of 1 MiB chunks touched a fresh MiB per read and started libuv's thread
+ * pool; on a one-second window (1 MB of folded stacks) that was ~250 pages first touched,
+ * each a page fault. stdin and pipes are read as streams whatever these say.
+ */
+export const FOLDED_READ_CHUNK = 64 << 10;
+export const FOLDED_READ_OPTIONS: ReadOptions = { blockingFile: true, reuse: true };
 
 const PROG = 'flamegraph-svg';
 
@@ -79,7 +89,7 @@ export async function drawEach(
     }
     const builder = new FlamegraphBuilder(options, undefined, (where, text, reason) => tally.add(reason === 'overflow' ? 'overflow' : 'invalid', `${where}: ${quoteInput(text)}`), input.size ?? 0);
     builder.beginInput(input.name);
-    for await (const chunk of readLineChunks(expectFoldedStacks(readBytes(input, io), input.name, PROG, (problem) => msgs.error(problem, input.name)), input.name)) builder.addChunk(chunk.text);
+    for await (const chunk of readLineChunks(expectFoldedStacks(readBytes(input, io, FOLDED_READ_CHUNK, FOLDED_READ_OPTIONS), input.name, PROG, (problem) => msgs.error(problem, input.name)), input.name)) builder.addChunk(chunk.text);
     const result = builder.finish();
     if (result.error !== undefined) {
       // An empty window is normal in a series; a file with lines but none valid is not.

@@ -56,14 +56,28 @@ export class OutputSink {
     for (const p of parts) {
       if (typeof p === 'string') run.push(p);
       else {
-        if (run.length > 0) ok = this.stream.write(Buffer.from(run.join(''), this.encoding));
+        if (run.length > 0) ok = this.stream.write(this.encode(run));
         run = [];
         ok = this.stream.write(p);
       }
     }
-    if (run.length > 0) ok = this.stream.write(Buffer.from(run.join(''), this.encoding));
+    if (run.length > 0) ok = this.stream.write(this.encode(run));
     if (!ok) await this.waitDrain();
     this.check();
+  }
+
+  /**
+   * The strings' bytes in one Buffer, each encoded straight into it: joining them first
+   * made a flat string as large as the Buffer (a few hundred KB of fresh memory a flush).
+   */
+  private encode(run: string[]): Buffer {
+    if (run.length === 1) return Buffer.from(run[0], this.encoding);
+    let size = 0;
+    for (const s of run) size += Buffer.byteLength(s, this.encoding);
+    const out = Buffer.allocUnsafe(size);
+    let at = 0;
+    for (const s of run) at += out.write(s, at, this.encoding);
+    return out;
   }
 
   private waitDrain(): Promise<void> {
