@@ -97,6 +97,50 @@ export function predictLine(prev: i32, s: i32, e: i32): i32 {
   return -1;
 }
 
+/**
+ * Before the line at `pos` is delimited (chunk of `n` bytes): the id of the line that
+ * followed line `prev` last time (or the time before) if the bytes at `pos` are that line
+ * followed by its line break ("\n" or "\r\n"), else -1. On a hit, `aheadNext` is where the
+ * next line starts. Saves the search for the line break of a predicted line; lines the
+ * normal path would have to delimit otherwise (a line ending in '\r' before its break, the
+ * chunk's last line without a break) are left to it.
+ */
+export function predictAhead(prev: i32, pos: i32, n: i32): i32 {
+  const pe = lines + (<usize>prev * LE << 2);
+  let cand = load<i32>(pe, L_NEXT);
+  let next = lineAhead(cand, pos, n);
+  if (next >= 0) {
+    aheadNext = next;
+    return cand;
+  }
+  cand = load<i32>(pe, L_NEXT2);
+  next = lineAhead(cand, pos, n);
+  if (next >= 0) {
+    store<i32>(pe, load<i32>(pe, L_NEXT), L_NEXT2);
+    store<i32>(pe, cand, L_NEXT);
+    aheadNext = next;
+    return cand;
+  }
+  return -1;
+}
+export let aheadNext: i32 = 0;
+
+/** Where the next line starts if line `id` (maybe -1, or forgotten) is at `pos` with its break, else -1. */
+@inline function lineAhead(id: i32, pos: i32, n: i32): i32 {
+  if (id < 0 || id >= linesN) return -1;
+  const ent = lines + (<usize>id * LE << 2);
+  const len = load<i32>(ent, 4);
+  const e = pos + len;
+  if (e >= n) return -1;
+  let next: i32;
+  const c = ch(e);
+  if (c == 10) next = e + 1;
+  else if (c == 13 && e + 1 < n && ch(e + 1) == 10) next = e + 2;
+  else return -1;
+  if (len == 0 || ch(e - 1) == 13) return -1;
+  return sameBytes(arena + <usize>load<i32>(ent), base + <usize>pos, len) ? next : -1;
+}
+
 /** Whether line `id` (maybe -1, or forgotten) is [s, e). */
 @inline function isLine(id: i32, s: i32, e: i32): bool {
   if (id < 0 || id >= linesN) return false;
