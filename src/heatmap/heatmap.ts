@@ -414,12 +414,15 @@ export class HeatmapBuilder {
    * from it by comparing pair ids, without a probe of the tree's table per frame.
    */
   private stackLeaf(info: RootInfo, stack: number): number {
-    const pairs = this.fast!.stackView(stack);
-    const n = pairs.length;
-    const prev = info.prevStack < 0 ? pairs.subarray(0, 0) : this.fast!.stackView(info.prevStack);
-    const m = prev.length;
+    // The stacks' pair ids are read in the core's memory, without a view made per stack.
+    const fast = this.fast!;
+    const mem = fast.memory;
+    const at = fast.stackAt(stack);
+    const n = fast.stackLength(stack);
+    const pat = info.prevStack < 0 ? 0 : fast.stackAt(info.prevStack);
+    const m = info.prevStack < 0 ? 0 : fast.stackLength(info.prevStack);
     let k = 0;
-    while (k < n && k < m && pairs[n - 1 - k] === prev[m - 1 - k]) k++;
+    while (k < n && k < m && mem[at + n - 1 - k] === mem[pat + m - 1 - k]) k++;
     const path = info.prevPath.length >= n ? info.prevPath : (info.prevPath = grownTo(info.prevPath, Math.max(n, 2 * info.prevPath.length)));
     let node = k > 0 ? path[k - 1] : info.node >= 0 ? info.node : (info.node = this.tree.child(-1, info.id));
     const java = info.java ? 1 : 0;
@@ -427,7 +430,7 @@ export class HeatmapBuilder {
     // Once a node is new, the ones after it are too: no lookup (newChild).
     let fresh = false;
     for (let i = n - 1 - k; i >= 0; i--) {
-      const pair = pairs[i];
+      const pair = mem[at + i];
       let v = pair < this.pairIds[java].length ? this.pairIds[java][pair] : 0;
       if (v === 0) v = this.learnPair(pair, java);
       if (v >= 2) {
