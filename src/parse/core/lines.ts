@@ -1,7 +1,7 @@
 // Frame lines interned by their text (see scan.ts).
 
 import { K_FRAME } from "./layout";
-import { base, lineNo, outN, setOutN, rec, ch, isBlank, grownCap } from "./memory";
+import { base, lineNo, outN, setOutN, rec, ch, isBlank, grownCap, FIRST_BYTES } from "./memory";
 import { fAddrEnd, fSymStart, fSymEnd, fDsoStart, fDsoEnd } from "./parse";
 
 // --- frame lines by text --------------------------------------------------------------------
@@ -189,7 +189,7 @@ export function addLine(s: i32, e: i32, pair: i32): i32 {
   lastS = -1;
   const len = e - s;
   if (linesN == linesCap) {
-    const cap = grownCap(linesN + 1, LE * 4);
+    const cap = grownCap(linesN + 1, LE * 4, FIRST_BYTES);
     const p = (heap.alloc(<usize>cap * LE * 4 + 32) + 31) & ~(<usize>31);
     if (linesN > 0) memory.copy(p, lines, <usize>linesN * LE * 4);
     lines = p;
@@ -197,14 +197,14 @@ export function addLine(s: i32, e: i32, pair: i32): i32 {
   }
   // Spans: line records only (pair -1); the stacks mode never reads them.
   if (pair < 0 && linesN >= spansCap) {
-    const cap = grownCap(linesN + 1, SE * 4);
+    const cap = grownCap(linesN + 1, SE * 4, FIRST_BYTES);
     const p = heap.alloc(<usize>cap * SE * 4);
     if (spansCap > 0) memory.copy(p, spans, <usize>spansCap * SE * 4);
     spans = p;
     spansCap = cap;
   }
   if (arenaUsed + len > arenaCap) {
-    const cap = grownCap(arenaUsed + len, 1);
+    const cap = grownCap(arenaUsed + len, 1, FIRST_BYTES);
     const p = heap.alloc(<usize>cap);
     if (arenaUsed > 0) memory.copy(p, arena, <usize>arenaUsed);
     arena = p;
