@@ -23,6 +23,7 @@ import { PerfScriptScanner, type BadLine, type FrameSpan, type Header } from '..
 import { StackScanner, type SampleHeader } from '../parse/stack-scanner.js';
 import { rootFrameName, tidyFrameName, tidyStrippedName, type FrameNameOptions } from '../parse/frame-name.js';
 import { ColumnStacks, TreeBuilder } from './stack-tree.js';
+import { LeafTable } from './leaf-table.js';
 import { HeatGrid } from './grid.js';
 import { formatCellsTsv, nearestRows, ROW_CHOICES, type Heatmap, type HeatmapOptions, type HeatmapStats, type RateInfo, type StackTree } from './heatmap-model.js';
 import { FLAMESCOPE_IDLE, lineOf, rstrip, SCAN_IDLE, SCAN_SWAPPER, scanIdleLine } from './idle.js';
@@ -33,11 +34,11 @@ import { grownTo } from '../typed-arrays.js';
 export { ColumnStacks, FLAMESCOPE_IDLE, formatCellsTsv, nearestRows, ROW_CHOICES, type Heatmap, type HeatmapOptions, type HeatmapStats, type RateInfo, type StackTree };
 
 
-/** A root (process) name, as the stacks mode meets it: its name id, and its stacks' leaf nodes + 1 by stack id. */
+/** A root (process) name, as the stacks mode meets it: its index (for the leaf table) and name id. */
 interface RootInfo {
+  index: number;
   id: number;
   java: boolean;
-  nodes: Int32Array;
   /** The root's own node (-1 until made), and its last new stack (-1: none) with the nodes along it, root first. */
   node: number;
   prevStack: number;
@@ -85,6 +86,8 @@ export class HeatmapBuilder {
   /** Per core root id: the root name's info (shared by the roots of one name). */
   private rootInfo: RootInfo[] = [];
   private readonly rootsByName = new Map<string, RootInfo>();
+  /** The leaf node of each (root name, stack) met (leaf-table.ts). */
+  private leaves = new LeafTable();
   /**
    * Per pair id, by Java-ness: its frame names, 0 until worked out, then 1 (none: the
    * frame is dropped), name id + 2 (one name), or -(k + 1): names `pairNames[k]`, root
@@ -210,6 +213,7 @@ export class HeatmapBuilder {
     this.lines = null;
     this.rootInfo = [];
     this.rootsByName.clear();
+    this.leaves = new LeafTable();
     this.pairIds = [new Int32Array(0), new Int32Array(0)];
     this.pairNames = [];
     this.idle = null;
@@ -344,7 +348,7 @@ export class HeatmapBuilder {
       const name = rootFrameName(comm, pid, tid, { pid: this.pidRoot, tid: this.tidRoot });
       let named = this.rootsByName.get(name);
       if (named === undefined) {
-        named = { id: this.tree.nameId(name), java: name.startsWith('java'), nodes: new Int32Array(0), node: -1, prevStack: -1, prevPath: new Int32Array(0) };
+        named = { index: this.rootsByName.size, id: this.tree.nameId(name), java: name.startsWith('java'), node: -1, prevStack: -1, prevPath: new Int32Array(0) };
         this.rootsByName.set(name, named);
       }
       info = this.rootInfo[h.root] = named;
@@ -396,15 +400,10 @@ export class HeatmapBuilder {
       return;
     }
     // The leaf node of this stack under this root: worked out once.
-    if (stack >= info.nodes.length) {
-      const bigger = new Int32Array(Math.max(stack + 1, info.nodes.length * 2, 16));
-      bigger.set(info.nodes);
-      info.nodes = bigger;
-    }
-    let node = info.nodes[stack] - 1;
+    let node = this.leaves.get(info.index, stack);
     if (node < 0) {
       node = this.stackLeaf(info, stack);
-      info.nodes[stack] = node + 1;
+      this.leaves.set(info.index, stack, node);
     }
     this.grid.add(sec, ns, cpuKey, node);
   }
@@ -415,12 +414,15 @@ export class HeatmapBuilder {
    * from it by comparing pair ids, without a probe of the tree's table per frame.
    */
   private stackLeaf(info: RootInfo, stack: number): number {
-    const pairs = this.fast!.stackView(stack);
-    const n = pairs.length;
-    const prev = info.prevStack < 0 ? pairs.subarray(0, 0) : this.fast!.stackView(info.prevStack);
-    const m = prev.length;
+    // The stacks' pair ids are read in the core's memory, without a view made per stack.
+    const fast = this.fast!;
+    const mem = fast.memory;
+    const at = fast.stackAt(stack);
+    const n = fast.stackLength(stack);
+    const pat = info.prevStack < 0 ? 0 : fast.stackAt(info.prevStack);
+    const m = info.prevStack < 0 ? 0 : fast.stackLength(info.prevStack);
     let k = 0;
-    while (k < n && k < m && pairs[n - 1 - k] === prev[m - 1 - k]) k++;
+    while (k < n && k < m && mem[at + n - 1 - k] === mem[pat + m - 1 - k]) k++;
     const path = info.prevPath.length >= n ? info.prevPath : (info.prevPath = grownTo(info.prevPath, Math.max(n, 2 * info.prevPath.length)));
     let node = k > 0 ? path[k - 1] : info.node >= 0 ? info.node : (info.node = this.tree.child(-1, info.id));
     const java = info.java ? 1 : 0;
@@ -428,7 +430,7 @@ export class HeatmapBuilder {
     // Once a node is new, the ones after it are too: no lookup (newChild).
     let fresh = false;
     for (let i = n - 1 - k; i >= 0; i--) {
-      const pair = pairs[i];
+      const pair = mem[at + i];
       let v = pair < this.pairIds[java].length ? this.pairIds[java][pair] : 0;
       if (v === 0) v = this.learnPair(pair, java);
       if (v >= 2) {

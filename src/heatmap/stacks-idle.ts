@@ -51,10 +51,13 @@ export class StacksIdle {
     const shift = 2 * ((seen ? 2 : 0) + (skip ? 1 : 0));
     const known = (this.stackIdle[stack] >> shift) & 3;
     if (known !== 0) return known === 2;
-    const pairs = this.scanner.stackView(stack);
+    // The pair ids in the core's memory (no view made); pairBits reads no stack.
+    const mem = this.scanner.memory;
+    const at = this.scanner.stackAt(stack);
+    const n = this.scanner.stackLength(stack);
     let idle = false;
-    for (let i = skip ? 1 : 0; i < pairs.length && !idle; i++) {
-      const bits = this.pairBits(pairs[i]);
+    for (let i = skip ? 1 : 0; i < n && !idle; i++) {
+      const bits = this.pairBits(mem[at + i]);
       if (seen) idle = (bits & IDLE_ANY) !== 0;
       else if (bits & IDLE_SWAPPER) {
         seen = true;

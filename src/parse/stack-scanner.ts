@@ -111,6 +111,7 @@ export class StackScanner {
     const nl = input.lastIndexOf(10, len - 1);
     if (nl < 0) {
       this.carry = len;
+      this.sync();
       return;
     }
     this.replay(core.scan(nl + 1));
@@ -119,6 +120,7 @@ export class StackScanner {
     at = this.inputAt = core.inputArea(len);
     this.carry = len - nl - 1;
     if (this.carry > 0) new Uint8Array(core.memory.buffer).copyWithin(at, at + nl + 1, at + len);
+    this.sync();
   }
   private inputAt = -1;
 
@@ -137,7 +139,32 @@ export class StackScanner {
     }
     this.replay(core.finish());
     this.line = core.getLineNo();
+    this.sync();
   }
+
+  /**
+   * Views of the core's memory and where its pair and stack tables are, taken again after
+   * every call into the core that may grow its memory or move a table (scan, finish,
+   * inputArea), so that the per-sample reads (stackView, stackAt, pair, blanks) make no
+   * call into the core nor read `memory.buffer` (a call into V8 each time).
+   */
+  private sync(): void {
+    const core = this.core;
+    const buf = core.memory.buffer;
+    if (this.mem32.buffer !== buf) {
+      this.mem32 = new Int32Array(buf);
+      this.mem8 = new Uint8Array(buf);
+      this.memBuf = Buffer.from(buf);
+    }
+    this.pairEnts = core.tableEntries(PAIRS) >> 2;
+    this.pairArena = core.tableArena(PAIRS);
+    this.stackEnts = core.tableEntries(STACKS) >> 2;
+    this.stackArena = core.tableArena(STACKS);
+  }
+  private pairEnts = 0;
+  private pairArena = 0;
+  private stackEnts = 0;
+  private stackArena = 0;
 
   /** Bytes [s, e) of the chunk being replayed, as latin1 text: valid only during a handler's call. */
   lineText(s: number, e: number): string {
@@ -146,8 +173,7 @@ export class StackScanner {
 
   /** Whether bytes [s, e) of the chunk being replayed are all blanks (spaces, tabs): valid only during a handler's call. */
   blanks(s: number, e: number): boolean {
-    let b = this.mem8;
-    if (b.buffer !== this.core.memory.buffer) b = this.mem8 = new Uint8Array(this.core.memory.buffer);
+    const b = this.mem8;
     for (let i = this.inputAt + s, end = this.inputAt + e; i < end; i++) if (b[i] !== 32 && b[i] !== 9) return false;
     return true;
   }
@@ -159,6 +185,7 @@ export class StackScanner {
   }
 
   private replay(n: number): void {
+    this.sync();
     const core = this.core;
     const base = core.outputArea();
     const r = new Int32Array(core.memory.buffer, base, n * REC);
@@ -215,13 +242,10 @@ export class StackScanner {
 
   /** Pair `id`: the symbol (its +0x offset stripped) and the dso of a frame. Two strings read from the core's memory, no other copy. */
   pair(id: number): { sym: string; dso: string } {
-    const core = this.core;
-    let m = this.mem32;
-    if (m.buffer !== core.memory.buffer) m = this.mem32 = new Int32Array(core.memory.buffer);
-    let b = this.memBuf;
-    if (b.buffer !== core.memory.buffer) b = this.memBuf = Buffer.from(core.memory.buffer);
-    const e = (core.tableEntries(PAIRS) >> 2) + id * 3;
-    const at = core.tableArena(PAIRS) + m[e];
+    const m = this.mem32;
+    const b = this.memBuf;
+    const e = this.pairEnts + id * 3;
+    const at = this.pairArena + m[e];
     const end = at + m[e + 1];
     const symEnd = at + 4 + (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)); // the key's first 4 bytes (not aligned)
     return { sym: b.toString('latin1', at + 4, symEnd), dso: b.toString('latin1', symEnd, end) };
@@ -253,12 +277,22 @@ export class StackScanner {
    * next `push` or `finish` (the core's tables may move as they grow). No copy.
    */
   stackView(id: number): Int32Array {
-    const core = this.core;
-    let m = this.mem32;
-    if (m.buffer !== core.memory.buffer) m = this.mem32 = new Int32Array(core.memory.buffer);
-    const e = (core.tableEntries(STACKS) >> 2) + id * 3;
-    const at = (core.tableArena(STACKS) + m[e]) >> 2;
-    return m.subarray(at, at + (m[e + 1] >> 2));
+    const at = this.stackAt(id);
+    return this.mem32.subarray(at, at + this.stackLength(id));
   }
   private mem32 = new Int32Array(0);
+
+  /**
+   * Stack `id` without a view made: its pair ids, leaf first, are `memory[stackAt(id) + i]`
+   * for i below `stackLength(id)`, with `memory` as it is until the next `push` or `finish`.
+   */
+  stackAt(id: number): number {
+    return (this.stackArena + this.mem32[this.stackEnts + id * 3]) >> 2;
+  }
+  stackLength(id: number): number {
+    return this.mem32[this.stackEnts + id * 3 + 1] >> 2;
+  }
+  get memory(): Int32Array {
+    return this.mem32;
+  }
 }

@@ -37,7 +37,7 @@
 import { K_HEADER, K_FRAME, K_SRCLINE, K_OTHER, K_COMMENT, K_BLANK, F_TIME, F_HEADER_FRAME, R_NOT_FRAME, R_OUTSIDE, R_NOT_PERF, SP, TAB, CR, LF, COLON, HASH } from "./layout";
 import { inPtr, base, lineNo, outN, setBase, setOutN, setLine, ensureOut, rec, ch, isBlank, emitSpan, emitEnd, emitBad } from "./memory";
 import { hCommStart, hCommEnd, hPidStart, hPidEnd, hTidStart, hTidEnd, hCpu, hFlags, hSec, hNs, hTimeStart, hTimeEnd, hSecEnd, hPeriod, hPeriodStart, hPeriodEnd, hEventStart, hEventEnd, fAddrStart, fAddrEnd, fSymStart, fSymEnd, fDsoStart, fDsoEnd, fOnHeader, parseHeader, parseFrame } from "./parse";
-import { LE, lines, findLine, addLine, emitFrameFromLine, predictLine, setNextLine, resetFind } from "./lines";
+import { LE, L_PAIR, lines, findLine, addLine, emitFrameFromLine, predictLine, predictAhead, aheadNext, setNextLine, resetFind } from "./lines";
 import { events, internPair, internRoot, pushFrame, emitSample, clearFrames } from "./stacks";
 
 export { inputArea, outputArea } from "./memory";
@@ -118,6 +118,18 @@ export function scan(len: i32): i32 {
   const n = len;
   let pos = 0;
   while (pos < n) {
+    // A frame line after a frame line: most often the one that followed it last time, found
+    // before its line break is searched for (predictAhead checks that break).
+    if (prevLine >= 0 && optStacks && inSample) {
+      const id = predictAhead(prevLine, pos, n);
+      if (id >= 0) {
+        setLine(lineNo + 1);
+        pushFrame(load<i32>(lines + (<usize>id * LE << 2), L_PAIR));
+        prevLine = id;
+        pos = aheadNext;
+        continue;
+      }
+    }
     // The line [pos, end), its break ending before next.
     let nl = findNewline(pos, n);
     const next = nl < n ? nl + 1 : n;
@@ -138,7 +150,7 @@ export function scan(len: i32): i32 {
         if (id >= 0 && prev >= 0) setNextLine(prev, id);
       }
       if (id >= 0) {
-        if (optStacks) pushFrame(load<i32>(lines + (<usize>id * LE << 2), 32));
+        if (optStacks) pushFrame(load<i32>(lines + (<usize>id * LE << 2), L_PAIR));
         else emitFrameFromLine(id, pos, end);
         prevLine = id;
         pos = next;

@@ -1,7 +1,7 @@
 // Stacks mode (see scan.ts).
 
 import { K_SAMPLE } from "./layout";
-import { base, lineNo, outN, setOutN, rec, ch, isDigit, grownCap } from "./memory";
+import { base, lineNo, outN, setOutN, rec, ch, isDigit, grownCap, FIRST_BYTES } from "./memory";
 import { hCommStart, hCommEnd, hPidStart, hPidEnd, hTidStart, hTidEnd, fSymStart, fSymEnd, fDsoStart, fDsoEnd } from "./parse";
 import { linesN, forgetLines, sameBytes } from "./lines";
 
@@ -19,7 +19,8 @@ class Interner {
   slots: usize = 0;
   mask: i32 = 0;
 
-  constructor() {
+  /** `first`: the first capacity in bytes of its entries and its arena (see FIRST_BYTES; 0 for small tables). */
+  constructor(readonly first: i32 = 0) {
     this.mask = (1 << 10) - 1;
     this.slots = heap.alloc(<usize>(this.mask + 1) * 4); // fresh memory: zero
   }
@@ -36,14 +37,14 @@ class Interner {
       slot = (slot + 1) & mask;
     }
     if (this.n == this.cap) {
-      const cap = grownCap(this.n + 1, 12);
+      const cap = grownCap(this.n + 1, 12, this.first);
       const q = heap.alloc(<usize>cap * 12);
       if (this.n > 0) memory.copy(q, this.ents, <usize>this.n * 12);
       this.ents = q;
       this.cap = cap;
     }
     if (this.used + len > this.acap) {
-      const cap = grownCap(this.used + len, 1);
+      const cap = grownCap(this.used + len, 1, this.first);
       const q = heap.alloc(<usize>cap);
       if (this.used > 0) memory.copy(q, this.arena, <usize>this.used);
       this.arena = q;
@@ -88,8 +89,8 @@ function hashAt(p: usize, len: i32): i32 {
   return <i32>h;
 }
 
-const pairs = new Interner();
-const stacks = new Interner();
+const pairs = new Interner(FIRST_BYTES);
+const stacks = new Interner(FIRST_BYTES);
 const roots = new Interner();
 export const events = new Interner();
 
