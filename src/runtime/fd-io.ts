@@ -25,22 +25,28 @@ export function isPlainFd(fd: number): boolean {
   }
 }
 
-/** The smallest room left in a pool Buffer for another read (a pipe's buffer). */
-const MIN_READ = 64 * 1024;
+/**
+ * The pooled Buffers of readFdSync: 64 KiB, a pipe's capacity, as node's streams read. A
+ * larger pool (1 MiB, the tools' chunk) is memory from mmap, fresh pages each time; 64 KiB
+ * comes from malloc and is used again once V8 has freed the last.
+ */
+const POOL = 64 * 1024;
+/** A pool with less room than this left is replaced. */
+const MIN_READ = 16 * 1024;
 
 /**
- * The bytes of `fd` by blocking reads, in chunks of at most `chunkSize` cut from pooled
- * Buffers (each chunk its own bytes, never overwritten: a consumer may keep it), or null
- * when the first read says the descriptor is non-blocking (EAGAIN): nothing was read, and
- * the caller reads it as a stream. Later EAGAINs (a writer that made the fd non-blocking
+ * The bytes of `fd` by blocking reads, in chunks of at most `chunkSize` (or 64 KiB) cut
+ * from pooled Buffers (each chunk its own bytes, never overwritten: a consumer may keep it),
+ * or null when the first read says the descriptor is non-blocking (EAGAIN): nothing was
+ * read, and the caller reads it as a stream. Later EAGAINs (a descriptor made non-blocking
  * mid-run) hand over the same way: `onAgain` gives the rest as an async iterator.
  */
 export function readFdSync(fd: number, chunkSize: number, onAgain: () => AsyncIterator<Buffer>): AsyncGenerator<Buffer> | null {
-  let pool = Buffer.allocUnsafe(Math.max(chunkSize, MIN_READ));
+  let pool = Buffer.allocUnsafe(POOL);
   let at = 0;
   const read = (): number => {
-    if (pool.length - at < Math.min(MIN_READ, chunkSize)) {
-      pool = Buffer.allocUnsafe(Math.max(chunkSize, MIN_READ));
+    if (pool.length - at < MIN_READ) {
+      pool = Buffer.allocUnsafe(POOL);
       at = 0;
     }
     return readSync(fd, pool, at, Math.min(chunkSize, pool.length - at), null);
