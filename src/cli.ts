@@ -16,6 +16,8 @@ import { BrokenPipe, DataError, describeFsError, EXIT_DATA, EXIT_OK, EXIT_USAGE,
 import type { IO } from './runtime/io.js';
 import type { Input } from './runtime/input.js';
 import { loadPainter, Messages } from './runtime/messages.js';
+import type { Writable } from 'node:stream';
+import { FdWriter, isPlainFd } from './runtime/fd-io.js';
 import { tierUpLate } from './runtime/jit.js';
 import { settle } from './runtime/output.js';
 
@@ -31,17 +33,24 @@ export * from './runtime/program.js';
 /**
  * The process's streams. stdin is a getter: Node makes its stream (a ReadStream, a net
  * Socket or a TTY) on first use, and a run that reads only files should not pay for that
- * at start-up (a few milliseconds; docs/speed.md, "Fixed costs").
+ * at start-up (a few milliseconds; docs/speed.md, "Fixed costs"); input.ts reads fd 0
+ * without it where it can (fd-io.ts). stdout is made on first use too: a pipe, socket or
+ * file on fd 1 is written with writeSync (FdWriter), not through process.stdout, which
+ * loads node:net on a pipe; a terminal gets process.stdout.
  */
 export function processIO(): IO {
+  let stdout: Writable | undefined;
   return {
     get stdin() {
       return process.stdin;
     },
-    stdout: process.stdout,
+    get stdout() {
+      return (stdout ??= isPlainFd(1) ? new FdWriter(1) : process.stdout);
+    },
     stderr: process.stderr,
     env: process.env,
     stdinFd: 0,
+    processStreams: true,
   };
 }
 
@@ -62,7 +71,7 @@ export async function runMain(
   body: (ctx: RunContext) => Promise<number | void>,
 ): Promise<number> {
   // A run as a process of its own (bin/), not in a test's or the build's process.
-  if (io.stdout === process.stdout) tierUpLate({ v8: process.versions.v8, execArgv: process.execArgv });
+  if (io.processStreams === true) tierUpLate({ v8: process.versions.v8, execArgv: process.execArgv });
   const msgs = new Messages(prog, io, await loadPainter(io));
   // Every write error of stdout lands here, whoever wrote (commander's --help, an
   // OutputSink): none becomes an unhandled 'error' event with a stack trace, and the end of
@@ -124,7 +133,11 @@ function exitCodeOf(e: unknown, prog: string, io: IO, usage: () => string, msgs:
  * user most likely forgot the input.
  */
 export function refuseTerminalStdin(inputs: Input[], io: IO, what: string): void {
-  if (inputs.some((i) => i.path === null) && io.stdin.isTTY) {
+  if (!inputs.some((i) => i.path === null)) return;
+  // A pipe, socket or file on the process's fd 0 is no terminal, and asking process.stdin
+  // would make its stream (node:net on a pipe) only to say so (fd-io.ts).
+  if (io.stdinFd === 0 && isPlainFd(0)) return;
+  if (io.stdin.isTTY) {
     throw new UsageError(`no input: name a file, or pipe ${what} into it`);
   }
 }

@@ -217,7 +217,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       // once the callback of a write after it has run, the chunk is out (writes complete in
       // order), and 72 MB of output no longer costs 72 MB of fresh pages. Another stream
       // (a test's) may keep the chunks it is given: a new Buffer each.
-      const reuse = io.stdout === process.stdout;
+      const reuse = io.processStreams === true;
       for (const chunk of collapser.foldedChunks(IO_CHUNK, undefined, reuse)) {
         out.writeBytes(chunk);
         await out.flush(reuse);

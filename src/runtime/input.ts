@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { isPerfData, perfScriptCommand, PerfScriptError, readPerfScript } from '../perf-data.js';
 import { hasEscapedBytes, showArg, unescapeBytes } from '../argv.js';
 import { DataError, describeFsError } from './errors.js';
+import { isPlainFd, readFdSync } from './fd-io.js';
 import { noteInput } from './jit.js';
 import type { IO } from './io.js';
 
@@ -228,19 +229,34 @@ async function* readInputBytes(input: Input, io: IO, chunkSize: number, opts: Re
       if (!gz) return;
     }
   }
-  let raw: Readable;
-  try {
-    raw = input.path === null ? io.stdin : await openStream(input, chunkSize);
-  } catch (e) {
-    throw new DataError(describeFsError(e), input.name);
+  // The process's stdin on a pipe, socket or file: read with readSync, not process.stdin,
+  // whose stream loads node:net on a pipe (fd-io.ts). A terminal or a non-blocking
+  // descriptor gets the stream.
+  let raw: Readable | null = null;
+  const stdinStream = () => (raw ??= io.stdin);
+  let it: AsyncIterator<Buffer> | null = null;
+  if (input.path === null && io.stdinFd === 0 && isPlainFd(0)) {
+    it = readFdSync(0, chunkSize, () => stdinStream()[Symbol.asyncIterator]() as AsyncIterator<Buffer>);
   }
-  let source: AsyncIterable<Buffer> = raw;
-  const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  if (it === null) {
+    try {
+      raw = input.path === null ? io.stdin : await openStream(input, chunkSize);
+    } catch (e) {
+      throw new DataError(describeFsError(e), input.name);
+    }
+    it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  }
+  const iter = it;
+  const close = () => {
+    if (raw !== null) raw.destroy();
+    else void iter.return?.(undefined);
+  };
+  let source: AsyncIterable<Buffer>;
   let first: IteratorResult<Buffer>;
   try {
     first = await it.next();
   } catch (e) {
-    raw.destroy();
+    close();
     throw new DataError(describeFsError(e), input.name);
   }
   if (first.done) return;
@@ -249,10 +265,18 @@ async function* readInputBytes(input: Input, io: IO, chunkSize: number, opts: Re
   // A gzip member can be recognised on its first two bytes; a one-byte first chunk is
   // too short to tell, which only happens on a one-byte input.
   const gz = input.gzip ?? isGzip(head);
+  // gzip reads ahead of its reader (Readable.from), and a blocking read cannot be called
+  // off: the rest of a gzip stdin comes through the stream, which a reader that stops
+  // early (range-perf past END) can destroy while the writer stays open.
+  let restIt = iter;
+  if (gz && raw === null) {
+    await iter.return?.(undefined);
+    restIt = stdinStream()[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  }
   async function* rest(): AsyncGenerator<Buffer> {
     yield head;
     for (;;) {
-      const r = await it.next();
+      const r = await restIt.next();
       if (r.done) return;
       yield typeof r.value === 'string' ? Buffer.from(r.value, 'latin1') : r.value;
     }
@@ -268,7 +292,7 @@ async function* readInputBytes(input: Input, io: IO, chunkSize: number, opts: Re
     } finally {
       // A reader that stopped early (range-perf past END) closes the input: a pipe or a
       // FIFO whose writer stays open would otherwise keep the process alive.
-      if (!complete) raw.destroy();
+      if (!complete) close();
     }
     return;
   }
@@ -290,6 +314,6 @@ async function* readInputBytes(input: Input, io: IO, chunkSize: number, opts: Re
     compressed.unpipe(gunzip);
     compressed.destroy();
     gunzip.destroy();
-    raw.destroy();
+    close();
   }
 }

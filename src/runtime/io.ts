@@ -13,4 +13,9 @@ export interface IO {
    * a file redirected to it at any offset. Absent for tests' streams.
    */
   stdinFd?: number;
+  /**
+   * True for the process's own streams (processIO): a run as a process of its own, whose
+   * stdout takes each write before its callback runs. Default: absent (a test's streams).
+   */
+  processStreams?: boolean;
 }
