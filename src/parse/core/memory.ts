@@ -39,7 +39,7 @@ export let lineNo: i32 = 0;
 export function grownCap(need: i32, unit: i32, first: i32 = 0): i32 {
   const bytes = <i64>need * unit;
   let cap = <i64>need * (bytes < 1 << 25 ? 8 : 2);
-  if (cap * unit < <i64>first) cap = <i64>first / unit;
+  if (scanned >= FIRST_AFTER && cap * unit < <i64>first) cap = <i64>first / unit;
   return cap > 0x3fffffff ? 0x3fffffff : <i32>cap;
 }
 
@@ -50,6 +50,24 @@ export function grownCap(need: i32, unit: i32, first: i32 = 0): i32 {
  * ~15-20 us each on this machine). Tables under this size never move; it is address space.
  */
 export const FIRST_BYTES: i32 = 16 << 20;
+
+/**
+ * Bytes scanned before a table grows to FIRST_BYTES at once. Why: V8 counts a WebAssembly
+ * memory's growth as external memory, and a jump of a few MiB early in a run makes it
+ * collect its heap ("external memory pressure": a mark-compact and two scavenges, +5 ms of
+ * CPU and 28 M instructions on a 3 MB input), where a short run's tables never need the
+ * room. Past this much input a run is long, and its tables grow to FIRST_BYTES at their
+ * next move.
+ */
+const FIRST_AFTER: i64 = 16 << 20;
+
+/** Input bytes given to scan so far (lines cut at a chunk's end count again). */
+let scanned: i64 = 0;
+
+/** Counts `len` bytes given to scan. */
+export function noteScanned(len: i32): void {
+  scanned += len;
+}
 
 /** The input area, at least `size` bytes; JavaScript writes a chunk there and calls scan. */
 export function inputArea(size: i32): usize {

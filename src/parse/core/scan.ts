@@ -35,7 +35,7 @@
 // lines by text), stacks.ts (stacks mode); this entry file holds the scan and the exports.
 
 import { K_HEADER, K_FRAME, K_SRCLINE, K_OTHER, K_COMMENT, K_BLANK, F_TIME, F_HEADER_FRAME, R_NOT_FRAME, R_OUTSIDE, R_NOT_PERF, SP, TAB, CR, LF, COLON, HASH } from "./layout";
-import { inPtr, base, lineNo, outN, setBase, setOutN, setLine, ensureOut, rec, ch, isBlank, emitSpan, emitEnd, emitBad } from "./memory";
+import { inPtr, base, lineNo, outN, setBase, setOutN, setLine, ensureOut, rec, ch, isBlank, emitSpan, emitEnd, emitBad, noteScanned } from "./memory";
 import { hCommStart, hCommEnd, hPidStart, hPidEnd, hTidStart, hTidEnd, hCpu, hFlags, hSec, hNs, hTimeStart, hTimeEnd, hSecEnd, hPeriod, hPeriodStart, hPeriodEnd, hEventStart, hEventEnd, fAddrStart, fAddrEnd, fSymStart, fSymEnd, fDsoStart, fDsoEnd, fOnHeader, parseHeader, parseFrame } from "./parse";
 import { LE, L_PAIR, lines, findLine, addLine, emitFrameFromLine, predictLine, predictAhead, aheadNext, setNextLine, resetFind } from "./lines";
 import { events, internPair, internRoot, pushFrame, emitSample, clearFrames } from "./stacks";
@@ -112,6 +112,7 @@ export function finish(): i32 {
  * line break too) and returns the number of records written to the output area.
  */
 export function scan(len: i32): i32 {
+  noteScanned(len);
   setBase(inPtr);
   setOutN(0);
   resetFind();
