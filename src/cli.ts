@@ -36,10 +36,13 @@ export * from './runtime/program.js';
  * at start-up (a few milliseconds; docs/speed.md, "Fixed costs"); input.ts reads fd 0
  * without it where it can (fd-io.ts). stdout is made on first use too: a pipe, socket or
  * file on fd 1 is written with writeSync (FdWriter), not through process.stdout, which
- * loads node:net on a pipe; a terminal gets process.stdout.
+ * loads node:net on a pipe; a terminal gets process.stdout. stderr the same way: a pipe or
+ * a file on fd 2 (a script's log, the bench) is no terminal, so it wants no colour, and
+ * process.stderr would load node:net there too (~10 ms of a run on 3 MB).
  */
 export function processIO(): IO {
   let stdout: Writable | undefined;
+  let stderr: Writable | undefined;
   return {
     get stdin() {
       return process.stdin;
@@ -47,7 +50,9 @@ export function processIO(): IO {
     get stdout() {
       return (stdout ??= isPlainFd(1) ? new FdWriter(1) : process.stdout);
     },
-    stderr: process.stderr,
+    get stderr() {
+      return (stderr ??= isPlainFd(2) ? new FdWriter(2) : process.stderr);
+    },
     env: process.env,
     stdinFd: 0,
     processStreams: true,

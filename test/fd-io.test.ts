@@ -156,3 +156,31 @@ describe('non-blocking descriptors (EAGAIN)', () => {
     expect(r.stdout.equals(byName('range-perf', args, file))).toBe(true);
   });
 });
+
+describe('stderr as a file, a shell pipe or a socket (fd 2 written by writeSync)', () => {
+  it('a usage error says the same on each, with exit status 2', () => {
+    const node = `${q(process.execPath)} ${q(bin('stackcollapse'))} --no-such-flag`;
+    const file = join(dir, 'stderr.txt');
+    const toFile = sh(`${node} 2> ${q(file)}`);
+    const toPipe = sh(`${node} 2>&1 >/dev/null | cat`);
+    const toSocket = spawnSync(process.execPath, [bin('stackcollapse'), '--no-such-flag'], { cwd: ROOT, env });
+    expect(toFile.statuses).toEqual([2]);
+    expect(toPipe.statuses).toEqual([2, 0]);
+    expect(toSocket.status).toBe(2);
+    const said = readFileSync(file, 'utf8');
+    expect(said).toMatch(/^stackcollapse: .*no-such-flag[^]*Try 'stackcollapse --help'/);
+    expect(toPipe.stdout.toString()).toBe(said);
+    expect(toSocket.stderr.toString()).toBe(said);
+  });
+
+  it('a warning of a run that succeeds reaches a file on stderr, and stdout is whole', () => {
+    const input = join(dir, 'with-bad-line.folded');
+    writeFileSync(input, `${readFileSync(folded, 'latin1')}this line has no count\n`, 'latin1');
+    const file = join(dir, 'warn.txt');
+    const out = join(dir, 'warn.svg');
+    const r = sh(`${q(process.execPath)} ${q(bin('flamegraph-svg'))} < ${q(input)} > ${q(out)} 2> ${q(file)}`);
+    expect(r.statuses).toEqual([0]);
+    expect(readFileSync(file, 'utf8')).toMatch(/^flamegraph-svg: /);
+    expect(readFileSync(out, 'utf8')).toMatch(/<\/svg>\n?$/);
+  });
+});
