@@ -66,17 +66,44 @@ async function commandLine() {
 
 // As the tools' runMain (src/cli.ts) ends a write error: a closed pipe is a quiet success,
 // anything else one message and exit 1, never an unhandled 'error' event and its stack trace.
+//
+// A pipe, socket or file on fd 1 gets one writeSync: process.stdout there loads node:net
+// (~10 % of a --version; src/runtime/fd-io.ts does the same for the tools' output).
 function writeOut(text) {
+  const fs = require('node:fs');
+  let plain = false;
+  try {
+    const st = fs.fstatSync(1);
+    plain = st.isFIFO() || st.isSocket() || st.isFile();
+  } catch {
+    // Not open: the stream reports it, as before.
+  }
+  if (plain) {
+    const bytes = Buffer.from(text);
+    try {
+      for (let at = 0; at < bytes.length; ) at += fs.writeSync(1, bytes, at);
+      return Promise.resolve(0);
+    } catch (e) {
+      if (e.code === 'EPIPE' || e.code === 'ECONNRESET') return Promise.resolve(0);
+      // EAGAIN (a non-blocking descriptor) and the rest: through the stream, as before.
+      if (e.code !== 'EAGAIN') return Promise.resolve(writeFailed(e));
+    }
+  }
   return new Promise((resolve) => {
     process.stdout.on('error', () => {});
     process.stdout.write(text, (e) => {
       if (!e || e.code === 'EPIPE') return resolve(0);
-      const why = e.code === 'ENOSPC' ? 'no space left on device' : e.message;
-      process.stderr.on('error', () => {});
-      process.stderr.write(`${prog()}: cannot write output: ${why}\n`);
-      resolve(1);
+      resolve(writeFailed(e));
     });
   });
+}
+
+/** The message of a failed write of --version's line; returns the exit status, 1. */
+function writeFailed(e) {
+  const why = e.code === 'ENOSPC' ? 'no space left on device' : e.message;
+  process.stderr.on('error', () => {});
+  process.stderr.write(`${prog()}: cannot write output: ${why}\n`);
+  return 1;
 }
 
 function prog() {

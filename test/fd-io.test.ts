@@ -184,3 +184,21 @@ describe('stderr as a file, a shell pipe or a socket (fd 2 written by writeSync)
     expect(readFileSync(out, 'utf8')).toMatch(/<\/svg>\n?$/);
   });
 });
+
+it('--version on a file, a shell pipe and a socket (one writeSync), and on /dev/full (the stream)', () => {
+  const file = join(dir, 'version.txt');
+  for (const tool of ['range-perf', 'stackcollapse', 'flamegraph-svg', 'heatmap-svg']) {
+    const node = `${q(process.execPath)} ${q(bin(tool))} --version`;
+    const toSocket = spawnSync(process.execPath, [bin(tool), '--version'], { cwd: ROOT, env });
+    expect(toSocket.status).toBe(0);
+    expect(toSocket.stdout.toString()).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(sh(`${node} > ${q(file)}`).statuses).toEqual([0]);
+    expect(readFileSync(file, 'utf8')).toBe(toSocket.stdout.toString());
+    const piped = sh(`${node} | cat`);
+    expect(piped.statuses).toEqual([0, 0]);
+    expect(piped.stdout.toString()).toBe(toSocket.stdout.toString());
+    const full = sh(`${node} > /dev/full`);
+    expect(full.statuses).toEqual([1]);
+    expect(full.stderr).toBe(`${tool}: cannot write output: no space left on device\n`);
+  }
+});
