@@ -202,3 +202,20 @@ it('--version on a file, a shell pipe and a socket (one writeSync), and on /dev/
     expect(full.stderr).toBe(`${tool}: cannot write output: no space left on device\n`);
   }
 });
+
+it('range-perf copying the middle of a file to a non-blocking stdout whose reader waits: every byte, in order', async () => {
+  // Several MB over 20 s: the window's middle is copied in MiB reads, and its read Buffer is
+  // filled again only once the output has let go of it (src/range/seek.ts).
+  const file = join(dir, 'seconds.txt');
+  const gen = spawnSync(process.execPath, [join(ROOT, 'scripts', 'gen-corpus.mjs'), '--mb', '6', '--seconds', '20', '--out', file], { cwd: ROOT });
+  expect(gen.status).toBe(0);
+  const args = ['--timezerosecs', '2', '18', file];
+  const r = await runNonBlocking('range-perf', args, 1, Buffer.alloc(0), 0, 300);
+  if (r.nonBlocking !== null) expect(r.nonBlocking).toBe(true);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  const want = spawnSync('bash', ['-c', `cat ${q(file)} | ${q(process.execPath)} ${q(bin('range-perf'))} --timezerosecs 2 18`], { cwd: ROOT, env, maxBuffer: 1 << 28 });
+  expect(want.status).toBe(0);
+  expect(want.stdout.length).toBeGreaterThan(3 << 20);
+  expect(r.stdout.equals(want.stdout)).toBe(true);
+});

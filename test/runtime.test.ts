@@ -3,10 +3,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { isGzip, resolveInputs } from '../src/runtime/input.js';
 import { cutLines, LINE_CHUNK, splitLines } from '../src/runtime/lines.js';
+import { OutputSink } from '../src/runtime/output.js';
 import { Progress } from '../src/runtime/progress.js';
 import { addFrameNamingFlags, addWeightFlag, frameNamingArgs, toFrameNaming, WEIGHT_DEFAULT } from '../src/runtime/flag-groups.js';
 import { Command } from 'commander';
@@ -93,5 +95,27 @@ describe('shared flag groups', () => {
   it('--weight shows its default from the table', () => {
     const help = addWeightFlag(new Command()).helpInformation();
     expect(help).toContain(`default: "${WEIGHT_DEFAULT}")`);
+  });
+});
+
+describe('OutputSink.idle: every Buffer handed to the OS', () => {
+  it('not while bytes are queued, nor while the stream still holds them; then yes', async () => {
+    let release: (() => void) | null = null;
+    const stream = new Writable({
+      highWaterMark: 1 << 24,
+      write(_chunk, _enc, cb) {
+        release = () => cb();
+      },
+    });
+    const sink = new OutputSink(stream);
+    expect(sink.idle).toBe(true);
+    sink.writeBytes(Buffer.from('queued, not yet written\n'));
+    expect(sink.idle).toBe(false);
+    await sink.flush(true);
+    // Handed to the stream, which has not finished writing it.
+    expect(stream.writableLength).toBeGreaterThan(0);
+    expect(sink.idle).toBe(false);
+    release!();
+    expect(sink.idle).toBe(true);
   });
 });

@@ -28,6 +28,14 @@ export class OutputSink {
     return this.broken;
   }
 
+  /**
+   * Whether every Buffer given to it has been handed to the OS (none queued here, none
+   * buffered by the stream), so that the caller may fill them again.
+   */
+  get idle(): boolean {
+    return this.pending === 0 && this.stream.writableLength === 0;
+  }
+
   /** Queues text (in the sink's encoding). Call `flush()` now and then to write it. */
   write(s: string): void {
     if (s.length === 0) return;
