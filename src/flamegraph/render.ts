@@ -32,6 +32,7 @@ import { backgroundStops, deltaColor, Drand48, frameColor, type ColorMode } from
 import type { FrameTree } from './merge.js';
 import type { FlamegraphOptions } from './options.js';
 import { viewerBundle } from './bundle.js';
+import { grownTo } from '../typed-arrays.js';
 
 const XPAD = 10;
 const FRAMEPAD = 1;
@@ -165,7 +166,8 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
   // child, and is shallower.
   let cutWidth = -1;
   let tiedKept: Uint8Array | null = null;
-  if (o.maxFrames > 0) {
+  // (A tree of no more nodes than the budget cannot go over it: no need to look.)
+  if (o.maxFrames > 0 && t.size > o.maxFrames) {
     const widths: number[] = [];
     const stack = [0];
     while (stack.length > 0) {
@@ -215,48 +217,72 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
 
   // Pass 1: which frames are drawn, in depth-first order, with their start and depth.
   // A pruned frame still takes its place: its siblings after it start further right.
-  const nodes: number[] = [];
-  const starts: number[] = [];
-  const depths: number[] = [];
+  // In typed arrays (no frame is drawn or stacked twice, so the tree's size bounds both),
+  // which the garbage collector does not trace, grown by doubling from a few thousand.
+  const initial = Math.min(t.size, 1 << 12);
+  let nodes = new Int32Array(initial);
+  let starts = new Float64Array(initial);
+  let depths = new Int32Array(initial);
+  let drawn = 0;
   let pruned = 0;
   let depthMax = 0;
   {
-    const stackN: number[] = [0];
-    const stackS: number[] = [0];
-    const stackD: number[] = [0];
-    while (stackN.length > 0) {
-      const nd = stackN.pop()!;
-      const s = stackS.pop()!;
-      const d = stackD.pop()!;
+    let stackN = new Int32Array(initial);
+    let stackS = new Float64Array(initial);
+    let stackD = new Int32Array(initial);
+    let top = 1; // the root, at 0, depth 0
+    while (top > 0) {
+      top--;
+      const nd = stackN[top];
+      const s = stackS[top];
+      const d = stackD[top];
       if (tTotal[nd] < minTime || overBudget(nd)) {
         pruned++;
         continue;
       }
-      nodes.push(nd);
-      starts.push(s);
-      depths.push(d);
+      if (drawn === nodes.length) {
+        const n = Math.min(t.size, 2 * drawn);
+        [nodes, starts, depths] = [grownTo(nodes, n), grownTo(starts, n), grownTo(depths, n)];
+      }
+      nodes[drawn] = nd;
+      starts[drawn] = s;
+      depths[drawn] = d;
+      drawn++;
       if (d > depthMax) depthMax = d;
       if (t.firstKid[nd] === 0) continue;
+      const more = top + t.kidCount[nd];
+      if (more > stackN.length) {
+        const n = Math.min(t.size, Math.max(more, 2 * stackN.length));
+        [stackN, stackS, stackD] = [grownTo(stackN, n), grownTo(stackS, n), grownTo(stackD, n)];
+      }
       if (o.flamechart) {
         const kids = t.kidsOf(nd);
         for (let i = kids.length - 1; i >= 0; i--) {
-          stackN.push(kids[i]);
-          stackS.push(t.start![kids[i]]);
-          stackD.push(d + 1);
+          stackN[top] = kids[i];
+          stackS[top] = t.start![kids[i]];
+          stackD[top] = d + 1;
+          top++;
         }
+      } else if (t.kidCount[nd] === 1) {
+        // One child (most frames of deep stacks): nothing to sort.
+        stackN[top] = t.firstKid[nd];
+        stackS[top] = s + tSelf[nd];
+        stackD[top] = d + 1;
+        top++;
       } else {
         const kids = sortedKids(t, nd);
+        // Stacked last first, so the first is drawn first: each starts after the parent's
+        // self count and the widths of the children before it (summed in that order).
+        const n = kids.length;
         let cursor = s + tSelf[nd];
-        const cs: number[] = new Array(kids.length);
-        for (let i = 0; i < kids.length; i++) {
-          cs[i] = cursor;
+        for (let i = 0; i < n; i++) {
+          const at = top + n - 1 - i;
+          stackN[at] = kids[i];
+          stackS[at] = cursor;
+          stackD[at] = d + 1;
           cursor += tTotal[kids[i]];
         }
-        for (let i = kids.length - 1; i >= 0; i--) {
-          stackN.push(kids[i]);
-          stackS.push(cs[i]);
-          stackD.push(d + 1);
-        }
+        top += n;
       }
     }
   }
@@ -347,18 +373,20 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
 
   // Viewer data (depth, gap from where the frame would start, width; all in samples) and
   // the per-file prefix, a hash of what is drawn, are known before any markup is written.
-  const data: number[] = [];
+  const data = new Float64Array(3 * drawn);
   const next: number[] = [0];
   const hash = createHash('sha1');
-  const drawnNames: string[] = new Array(nodes.length);
-  for (let j = 0; j < nodes.length; j++) {
+  const drawnNames: string[] = new Array(drawn);
+  for (let j = 0; j < drawn; j++) {
     const depth = depths[j];
     const start = starts[j];
     const width = tTotal[nodes[j]];
     const gap = start - (next[depth] ?? 0);
     next[depth] = start + width;
     next[depth + 1] = start;
-    data.push(depth, gap, width);
+    data[3 * j] = depth;
+    data[3 * j + 1] = gap;
+    data[3 * j + 2] = width;
     drawnNames[j] = t.name(nodes[j]);
   }
   const config = {
@@ -382,9 +410,12 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
   // The markup of each frame goes into `parts` as the pieces it is made of, joined once per
   // piece of output: no string is built per frame (a cold run's young-generation garbage).
   function* frames(): Generator<string> {
-    let parts: string[] = [];
+    // One array for every piece, written by index and cut to length before the join: a
+    // growing array of each piece's ~3,000 strings cost twice that in copies.
+    const parts: string[] = [];
+    let n = 0;
     let inPiece = 0;
-    for (let j = 0; j < nodes.length; j++) {
+    for (let j = 0; j < drawn; j++) {
       const nd = nodes[j];
       const depth = depths[j];
       const start = starts[j];
@@ -420,34 +451,59 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
       }
 
       // Tooltip.
+      parts[n++] = open;
       if (attrs?.title !== undefined) {
-        parts.push(open, '<title>', esc(attrs.title));
+        parts[n++] = '<title>';
+        parts[n++] = esc(attrs.title);
       } else if (nd === 0) {
-        parts.push(open, '<title>all (', groupThousands(formatFixed(width * o.factor, 0)), ' ', countName, ', 100%)');
-      } else if (input.differential) {
-        const b = tBefore ? tBefore[nd] : 0;
-        const dl = o.negate ? b - tSelf[nd] : tSelf[nd] - b;
-        const dp = formatFixed((100 * dl) / scale, 2);
-        parts.push(open, '<title>', info.title, ' (', suffixOf(width), dl > 0 ? '; +' : '; ', dp, '%)');
+        parts[n++] = '<title>all (';
+        parts[n++] = groupThousands(formatFixed(width * o.factor, 0));
+        parts[n++] = ' ';
+        parts[n++] = countName;
+        parts[n++] = ', 100%)';
       } else {
-        parts.push(open, '<title>', info.title, ' (', suffixOf(width), ')');
+        parts[n++] = '<title>';
+        parts[n++] = info.title;
+        parts[n++] = ' (';
+        parts[n++] = suffixOf(width);
+        if (input.differential) {
+          const b = tBefore ? tBefore[nd] : 0;
+          const dl = o.negate ? b - tSelf[nd] : tSelf[nd] - b;
+          parts[n++] = dl > 0 ? '; +' : '; ';
+          parts[n++] = formatFixed((100 * dl) / scale, 2);
+          parts[n++] = '%)';
+        } else {
+          parts[n++] = ')';
+        }
       }
-      parts.push('</title><rect x="', x1s, rectY[depth], ws, rectHeightFill, colourOf(info, nd), '"/>');
+      parts[n++] = '</title><rect x="';
+      parts[n++] = x1s;
+      parts[n++] = rectY[depth];
+      parts[n++] = ws;
+      parts[n++] = rectHeightFill;
+      parts[n++] = colourOf(info, nd);
+      parts[n++] = '"/>';
 
       // Label: the escaped title when the whole name fits.
       const chars = Math.trunc((x2 - x1) / charWidth);
       if (chars >= 3 && nd !== 0 && info.label !== '') {
         const n3 = roundScaled(x1 + 3, 2);
         const label = info.labelLength <= chars ? info.title : esc(truncateLabel(info.label, chars, o.truncateLeft));
-        parts.push('<text x="', n3 === n3 ? formatScaled(n3, 2) : formatFixed(x1 + 3, 2), textY[depth], label, '</text>');
+        parts[n++] = '<text x="';
+        parts[n++] = n3 === n3 ? formatScaled(n3, 2) : formatFixed(x1 + 3, 2);
+        parts[n++] = textY[depth];
+        parts[n++] = label;
+        parts[n++] = '</text>';
       }
-      parts.push(close);
+      parts[n++] = close;
       if (++inPiece >= FRAMES_PER_PIECE) {
+        parts.length = n;
         yield parts.join('');
-        parts = [];
+        n = 0;
         inPiece = 0;
       }
     }
+    parts.length = n;
     if (inPiece > 0) yield parts.join('');
   }
 
@@ -489,7 +545,7 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
     (o.script ? `<g id="frames" class="fg-frames" data-viewer="${esc(jsonForScript(config))}">\n` : `<g id="frames" class="fg-frames">\n`);
   // The script is the viewer bundle as built: nothing from the input or the options.
   const tail =
-    `</g>\n<!-- ${nodes.length} frames drawn; ${pruned} ${tiedKept ? 'narrower than the minimum width or past the frame budget (max-frames)' : 'narrower than the minimum width'} left out, with their children -->\n` +
+    `</g>\n<!-- ${drawn} frames drawn; ${pruned} ${tiedKept ? 'narrower than the minimum width or past the frame budget (max-frames)' : 'narrower than the minimum width'} left out, with their children -->\n` +
     (o.script ? `<script type="text/ecmascript">${scriptCdata(viewerBundle('flamegraph'))}</script>\n` : '') +
     `</svg>\n`;
   function* chunks(): Generator<string> {
@@ -497,5 +553,5 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
     yield* frames();
     yield tail;
   }
-  return { chunks, frames: nodes.length, pruned, warnings };
+  return { chunks, frames: drawn, pruned, warnings };
 }
