@@ -74,8 +74,12 @@ export function decodeUtf8Bytes(s: string): string {
   return Buffer.from(s, 'latin1').toString('utf8');
 }
 
+const HIGH_SURROGATE = /[\uD800-\uDBFF]/;
+
 /** The number of code points in a string (what Perl's `length` counts on text). */
 export function codePointLength(s: string): number {
+  // Most names have no surrogate: one native scan instead of a loop over every char.
+  if (!HIGH_SURROGATE.test(s)) return s.length;
   let n = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

@@ -376,7 +376,6 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
   const data = new Float64Array(3 * drawn);
   const next: number[] = [0];
   const hash = createHash('sha1');
-  const drawnNames: string[] = new Array(drawn);
   for (let j = 0; j < drawn; j++) {
     const depth = depths[j];
     const start = starts[j];
@@ -387,7 +386,6 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
     data[3 * j] = depth;
     data[3 * j + 1] = gap;
     data[3 * j + 2] = width;
-    drawnNames[j] = t.name(nodes[j]);
   }
   const config = {
     width: o.width,
@@ -401,7 +399,17 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
     data: data.join(','),
   };
   hash.update(config.data);
-  hash.update(drawnNames.join('\n'));
+  // The names drawn, one a line (no line break after the last): hashed a few hundred at a
+  // time, which gives the digest of the whole text without making it (~170 KB on a
+  // one-second window, a string of its own pages each run).
+  const names: string[] = [];
+  for (let j = 0; j < drawn; j += FRAMES_PER_PIECE) {
+    const end = Math.min(drawn, j + FRAMES_PER_PIECE);
+    names.length = 0;
+    for (let i = j; i < end; i++) names.push(t.name(nodes[i]));
+    if (j > 0) hash.update('\n');
+    hash.update(names.join('\n'));
+  }
   // Not the --cp palette map (it grows as a run adds names, and colours do not touch ids or
   // CSS), nor whether the script is embedded (the ids and CSS are the same without it).
   hash.update(JSON.stringify([{ ...o, paletteMap: undefined, script: undefined }, subtitle, input.differential, input.maxDelta], (_k, v) => (v instanceof Map ? [...v] : v)));
@@ -415,12 +423,16 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
     const parts: string[] = [];
     let n = 0;
     let inPiece = 0;
+    // What every frame reads, read once (cold code pays for each property load).
+    const nameIds = t.nameId;
+    const nameAttributes = o.nameAttributes;
+    const differential = input.differential;
     for (let j = 0; j < drawn; j++) {
       const nd = nodes[j];
       const depth = depths[j];
       const start = starts[j];
       const width = tTotal[nd];
-      const info = infoOf(t.nameId[nd]);
+      const info = infos[nameIds[nd]] ?? infoOf(nameIds[nd]);
 
       // Geometry, formatted as flamegraph.pl's SVG package does: x and x2 to %.1f, the
       // width as the difference of those two numbers, again to %.1f.
@@ -437,7 +449,7 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
         ws = formatFixed(Number(formatFixed(x2, 1)) - Number(x1s), 1);
       }
 
-      const attrs = o.nameAttributes?.get(info.text);
+      const attrs = nameAttributes?.get(info.text);
       let open = '<g>';
       let close = '</g>\n';
       if (attrs) {
@@ -466,7 +478,7 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
         parts[n++] = info.title;
         parts[n++] = ' (';
         parts[n++] = suffixOf(width);
-        if (input.differential) {
+        if (differential) {
           const b = tBefore ? tBefore[nd] : 0;
           const dl = o.negate ? b - tSelf[nd] : tSelf[nd] - b;
           parts[n++] = dl > 0 ? '; +' : '; ';
