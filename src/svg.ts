@@ -74,8 +74,12 @@ export function decodeUtf8Bytes(s: string): string {
   return Buffer.from(s, 'latin1').toString('utf8');
 }
 
+const HIGH_SURROGATE = /[\uD800-\uDBFF]/;
+
 /** The number of code points in a string (what Perl's `length` counts on text). */
 export function codePointLength(s: string): number {
+  // Most names have no surrogate: one native scan instead of a loop over every char.
+  if (!HIGH_SURROGATE.test(s)) return s.length;
   let n = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -119,22 +123,10 @@ export function formatFixed(x: number, digits: number): string {
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : x < 0 ? '-inf' : 'nan';
   const neg = x < 0 || Object.is(x, -0);
   const ax = Math.abs(x);
-  // Fast path: scale and round. The product carries at most one rounding error, so unless
-  // it lands next to a half the decision is the same as on the exact value.
-  if (digits <= 6 && ax < 1e9) {
-    const p = POW10[digits];
-    const scaled = ax * p;
-    const n = Math.floor(scaled);
-    const frac = scaled - n;
-    if (Math.abs(frac - 0.5) > 1e-6) {
-      const r = frac > 0.5 ? n + 1 : n;
-      let s = String(r);
-      if (digits > 0) {
-        if (s.length <= digits) s = '0'.repeat(digits + 1 - s.length) + s;
-        s = s.slice(0, s.length - digits) + '.' + s.slice(s.length - digits);
-      }
-      return neg ? '-' + s : s;
-    }
+  const r = roundScaled(ax, digits);
+  if (r === r) {
+    const s = formatScaled(r, digits);
+    return neg ? '-' + s : s;
   }
   const t = ax * 2 ** (digits + 1);
   let s: string;
@@ -158,6 +150,31 @@ export function formatFixed(x: number, digits: number): string {
 }
 
 const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000];
+
+/**
+ * formatFixed's fast path as a number: x (finite, not negative) times 10^digits, rounded
+ * the way formatFixed rounds it, or NaN where its slow path must decide (digits > 6,
+ * x >= 1e9, or a product within 1e-6 of a half). Scaling and rounding: the product carries
+ * at most one rounding error, so unless it lands next to a half the decision is the same
+ * as on the exact value. For writers that format the same numbers many times
+ * (formatScaled, or a cache of its strings).
+ */
+export function roundScaled(x: number, digits: number): number {
+  if (digits > 6 || !(x >= 0 && x < 1e9)) return NaN;
+  const scaled = x * POW10[digits];
+  const n = Math.floor(scaled);
+  const frac = scaled - n;
+  if (Math.abs(frac - 0.5) <= 1e-6) return NaN;
+  return frac > 0.5 ? n + 1 : n;
+}
+
+/** A whole number n >= 0 as the decimal n / 10^digits with exactly `digits` decimals: (1234, 2) -> "12.34". */
+export function formatScaled(n: number, digits: number): string {
+  let s = String(n);
+  if (digits === 0) return s;
+  if (s.length <= digits) s = '0'.repeat(digits + 1 - s.length) + s;
+  return s.slice(0, s.length - digits) + '.' + s.slice(s.length - digits);
+}
 
 /**
  * Perl's default number-to-string conversion (`%.15g`), used where flamegraph.pl prints a

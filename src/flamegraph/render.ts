@@ -14,21 +14,25 @@
 // CSS/JS, and a smaller markup per frame.
 import { createHash } from 'node:crypto';
 import {
+  codePointLength,
   cssFontFamily,
   decodeUtf8Bytes,
   escapeXml,
   escapeXmlAscii,
   formatFixed,
   formatPerlNumber,
+  formatScaled,
   groupThousands,
   jsonForScript,
+  roundScaled,
   scriptCdata,
   truncateLabel,
 } from '../svg.js';
 import { backgroundStops, deltaColor, Drand48, frameColor, type ColorMode } from './colors.js';
 import type { FrameTree } from './merge.js';
-import type { FlamegraphOptions, NameAttributes } from './options.js';
+import type { FlamegraphOptions } from './options.js';
 import { viewerBundle } from './bundle.js';
+import { grownTo } from '../typed-arrays.js';
 
 const XPAD = 10;
 const FRAMEPAD = 1;
@@ -64,8 +68,11 @@ interface NameInfo {
   title: string;
   /** Decoded name for labels, annotation removed (escaped after truncation). */
   label: string;
+  /** Code points in the label (what truncation counts). */
+  labelLength: number;
   /** Decoded name as in the input (colour and palette.map key). */
   text: string;
+  /** Fill of every frame of the name, when it depends on the name only. */
   colour: string | null;
 }
 
@@ -77,9 +84,19 @@ interface NameInfo {
 function sortedKids(t: FrameTree, node: number): number[] {
   const kids = t.kidsOf(node);
   if (kids.length < 2) return kids;
-  const keyed = kids.map((k) => ({ k: t.name(k) + (t.firstKid[k] !== 0 ? ';' : ' '), n: k }));
-  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-  return keyed.map((x) => x.n);
+  // Compared without making the keys: siblings' names differ, so two keys differ within
+  // the shorter name, or one name is a prefix of the other and its ';' or ' ' meets the
+  // longer name's next char (the key that ends there sorts first on a tie).
+  const firstKid = t.firstKid;
+  const before = (a: number, b: number): number => {
+    const na = t.name(a);
+    const nb = t.name(b);
+    if (na === nb) return (firstKid[a] !== 0 ? 59 : 32) - (firstKid[b] !== 0 ? 59 : 32);
+    if (na.length < nb.length && nb.startsWith(na)) return (firstKid[a] !== 0 ? 59 : 32) <= nb.charCodeAt(na.length) ? -1 : 1;
+    if (nb.length < na.length && na.startsWith(nb)) return (firstKid[b] !== 0 ? 59 : 32) <= na.charCodeAt(nb.length) ? 1 : -1;
+    return na < nb ? -1 : na > nb ? 1 : 0;
+  };
+  return kids.sort(before);
 }
 
 /** CSS with non-ASCII characters as CSS hex escapes. */
@@ -149,7 +166,8 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
   // child, and is shallower.
   let cutWidth = -1;
   let tiedKept: Uint8Array | null = null;
-  if (o.maxFrames > 0) {
+  // (A tree of no more nodes than the budget cannot go over it: no need to look.)
+  if (o.maxFrames > 0 && t.size > o.maxFrames) {
     const widths: number[] = [];
     const stack = [0];
     while (stack.length > 0) {
@@ -199,48 +217,72 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
 
   // Pass 1: which frames are drawn, in depth-first order, with their start and depth.
   // A pruned frame still takes its place: its siblings after it start further right.
-  const nodes: number[] = [];
-  const starts: number[] = [];
-  const depths: number[] = [];
+  // In typed arrays (no frame is drawn or stacked twice, so the tree's size bounds both),
+  // which the garbage collector does not trace, grown by doubling from a few thousand.
+  const initial = Math.min(t.size, 1 << 12);
+  let nodes = new Int32Array(initial);
+  let starts = new Float64Array(initial);
+  let depths = new Int32Array(initial);
+  let drawn = 0;
   let pruned = 0;
   let depthMax = 0;
   {
-    const stackN: number[] = [0];
-    const stackS: number[] = [0];
-    const stackD: number[] = [0];
-    while (stackN.length > 0) {
-      const nd = stackN.pop()!;
-      const s = stackS.pop()!;
-      const d = stackD.pop()!;
+    let stackN = new Int32Array(initial);
+    let stackS = new Float64Array(initial);
+    let stackD = new Int32Array(initial);
+    let top = 1; // the root, at 0, depth 0
+    while (top > 0) {
+      top--;
+      const nd = stackN[top];
+      const s = stackS[top];
+      const d = stackD[top];
       if (tTotal[nd] < minTime || overBudget(nd)) {
         pruned++;
         continue;
       }
-      nodes.push(nd);
-      starts.push(s);
-      depths.push(d);
+      if (drawn === nodes.length) {
+        const n = Math.min(t.size, 2 * drawn);
+        [nodes, starts, depths] = [grownTo(nodes, n), grownTo(starts, n), grownTo(depths, n)];
+      }
+      nodes[drawn] = nd;
+      starts[drawn] = s;
+      depths[drawn] = d;
+      drawn++;
       if (d > depthMax) depthMax = d;
       if (t.firstKid[nd] === 0) continue;
+      const more = top + t.kidCount[nd];
+      if (more > stackN.length) {
+        const n = Math.min(t.size, Math.max(more, 2 * stackN.length));
+        [stackN, stackS, stackD] = [grownTo(stackN, n), grownTo(stackS, n), grownTo(stackD, n)];
+      }
       if (o.flamechart) {
         const kids = t.kidsOf(nd);
         for (let i = kids.length - 1; i >= 0; i--) {
-          stackN.push(kids[i]);
-          stackS.push(t.start![kids[i]]);
-          stackD.push(d + 1);
+          stackN[top] = kids[i];
+          stackS[top] = t.start![kids[i]];
+          stackD[top] = d + 1;
+          top++;
         }
+      } else if (t.kidCount[nd] === 1) {
+        // One child (most frames of deep stacks): nothing to sort.
+        stackN[top] = t.firstKid[nd];
+        stackS[top] = s + tSelf[nd];
+        stackD[top] = d + 1;
+        top++;
       } else {
         const kids = sortedKids(t, nd);
+        // Stacked last first, so the first is drawn first: each starts after the parent's
+        // self count and the widths of the children before it (summed in that order).
+        const n = kids.length;
         let cursor = s + tSelf[nd];
-        const cs: number[] = new Array(kids.length);
-        for (let i = 0; i < kids.length; i++) {
-          cs[i] = cursor;
+        for (let i = 0; i < n; i++) {
+          const at = top + n - 1 - i;
+          stackN[at] = kids[i];
+          stackS[at] = cursor;
+          stackD[at] = d + 1;
           cursor += tTotal[kids[i]];
         }
-        for (let i = kids.length - 1; i >= 0; i--) {
-          stackN.push(kids[i]);
-          stackS.push(cs[i]);
-          stackD.push(d + 1);
-        }
+        top += n;
       }
     }
   }
@@ -255,29 +297,29 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
   const height = (depthMax + 1) * fh + ypad1 + ypad2 + ypad3;
   const H = formatPerlNumber(height);
   const charWidth = fs * o.fontWidth;
-  const rectHeight = formatFixed(fh - FRAMEPAD, 1);
 
-  // Per-name work (decoding, escaping, colour) is done once per distinct name.
-  const infos = new Map<string, NameInfo>();
+  // Per-name work (decoding, escaping, colour, label length) is done once per distinct
+  // name, found by its id.
+  const infos: (NameInfo | undefined)[] = new Array(t.names.length);
   const mode: ColorMode =
     o.colorMode === 'hash' ? { kind: 'hash' } : o.colorMode === 'random' ? { kind: 'random', rng: new Drand48(o.seed) } : { kind: 'name' };
-  const fixedColours = mode.kind !== 'random' && !o.paletteMap;
-  const infoOf = (raw: string): NameInfo => {
-    let info = infos.get(raw);
+  const fixedColours = mode.kind !== 'random' && !o.paletteMap && !input.differential;
+  const infoOf = (nameId: number): NameInfo => {
+    let info = infos[nameId];
     if (info === undefined) {
-      const text = decodeUtf8Bytes(raw);
+      const text = decodeUtf8Bytes(t.names[nameId]);
       const bare = text.replace(ANNOTATION, '');
-      info = { title: esc(bare), label: bare, text, colour: null };
-      if (fixedColours && !input.differential) info.colour = frameColor(o.palette, mode, text);
-      infos.set(raw, info);
+      info = { title: esc(bare), label: bare, labelLength: codePointLength(bare), text, colour: null };
+      if (fixedColours) info.colour = text === '--' ? 'rgb(160,160,160)' : text === '-' ? 'rgb(200,200,200)' : frameColor(o.palette, mode, text);
+      infos[nameId] = info;
     }
     return info;
   };
   const colourOf = (info: NameInfo, nd: number): string => {
+    if (info.colour !== null) return info.colour;
     if (info.text === '--') return 'rgb(160,160,160)';
     if (info.text === '-') return 'rgb(200,200,200)';
     if (input.differential) return deltaColor(tSelf[nd] - (tBefore ? tBefore[nd] : 0), input.maxDelta, o.negate);
-    if (info.colour !== null) return info.colour;
     if (o.paletteMap) {
       const c = o.paletteMap.get(info.text);
       if (c !== undefined) return esc(c); // palette.map is a user file: escape its colours
@@ -287,27 +329,25 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
     }
     return frameColor(o.palette, mode, info.text);
   };
-  const attrsOf = (info: NameInfo): NameAttributes | undefined => o.nameAttributes?.get(info.text);
 
   const countName = esc(o.countName);
-  // Rect y and text y of each depth, formatted once.
-  const yStrings: [string, string][] = [];
-  const yText = (depth: number): [string, string] => {
-    let ys = yStrings[depth];
-    if (ys === undefined) {
-      let y1: number, y2: number;
-      if (o.inverted) {
-        y1 = ypad1 + ypad3 + depth * fh;
-        y2 = ypad1 + ypad3 + (depth + 1) * fh - FRAMEPAD;
-      } else {
-        y1 = height - ypad2 - (depth + 1) * fh + FRAMEPAD;
-        y2 = height - ypad2 - depth * fh;
-      }
-      ys = [formatPerlNumber(y1), formatPerlNumber(3 + (y1 + y2) / 2)];
-      yStrings[depth] = ys;
+  // The markup between a rect's x and its width, and between a label's x and its text, at
+  // each depth: `" y="Y" width="` and `" y="Y">`.
+  const rectY: string[] = new Array(depthMax + 1);
+  const textY: string[] = new Array(depthMax + 1);
+  for (let depth = 0; depth <= depthMax; depth++) {
+    let y1: number, y2: number;
+    if (o.inverted) {
+      y1 = ypad1 + ypad3 + depth * fh;
+      y2 = ypad1 + ypad3 + (depth + 1) * fh - FRAMEPAD;
+    } else {
+      y1 = height - ypad2 - (depth + 1) * fh + FRAMEPAD;
+      y2 = height - ypad2 - depth * fh;
     }
-    return ys;
-  };
+    rectY[depth] = `" y="${formatPerlNumber(y1)}" width="`;
+    textY[depth] = `" y="${formatPerlNumber(3 + (y1 + y2) / 2)}">`;
+  }
+  const rectHeightFill = `" height="${formatFixed(fh - FRAMEPAD, 1)}" fill="`;
   const scale = timeMax * o.factor;
   // Titles end in "(N samples, P%)", which depends on the width only: most widths repeat.
   const suffixes = new Map<number, string>();
@@ -321,22 +361,31 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
     }
     return sfx;
   };
+  // Rect x and width, in tenths of a pixel, repeat too (a frame's x is often its parent's,
+  // its end its sibling's x): each string is made once.
+  const tenthsCache: (string | undefined)[] = new Array(Math.min(o.width * 10 + 1, 1 << 16));
+  const tenths = (n: number): string => {
+    if (n >= tenthsCache.length) return formatScaled(n, 1);
+    let str = tenthsCache[n];
+    if (str === undefined) tenthsCache[n] = str = formatScaled(n, 1);
+    return str;
+  };
 
   // Viewer data (depth, gap from where the frame would start, width; all in samples) and
   // the per-file prefix, a hash of what is drawn, are known before any markup is written.
-  const data: string[] = new Array(nodes.length);
+  const data = new Float64Array(3 * drawn);
   const next: number[] = [0];
   const hash = createHash('sha1');
-  const drawnNames: string[] = new Array(nodes.length);
-  for (let j = 0; j < nodes.length; j++) {
+  for (let j = 0; j < drawn; j++) {
     const depth = depths[j];
     const start = starts[j];
     const width = tTotal[nodes[j]];
     const gap = start - (next[depth] ?? 0);
     next[depth] = start + width;
     next[depth + 1] = start;
-    data[j] = `${depth},${gap},${width}`;
-    drawnNames[j] = t.name(nodes[j]);
+    data[3 * j] = depth;
+    data[3 * j + 1] = gap;
+    data[3 * j + 2] = width;
   }
   const config = {
     width: o.width,
@@ -350,45 +399,57 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
     data: data.join(','),
   };
   hash.update(config.data);
-  hash.update(drawnNames.join('\n'));
+  // The names drawn, one a line (no line break after the last): hashed a few hundred at a
+  // time, which gives the digest of the whole text without making it (~170 KB on a
+  // one-second window, a string of its own pages each run).
+  const names: string[] = [];
+  for (let j = 0; j < drawn; j += FRAMES_PER_PIECE) {
+    const end = Math.min(drawn, j + FRAMES_PER_PIECE);
+    names.length = 0;
+    for (let i = j; i < end; i++) names.push(t.name(nodes[i]));
+    if (j > 0) hash.update('\n');
+    hash.update(names.join('\n'));
+  }
   // Not the --cp palette map (it grows as a run adds names, and colours do not touch ids or
   // CSS), nor whether the script is embedded (the ids and CSS are the same without it).
   hash.update(JSON.stringify([{ ...o, paletteMap: undefined, script: undefined }, subtitle, input.differential, input.maxDelta], (_k, v) => (v instanceof Map ? [...v] : v)));
   const prefix = 'fg' + hash.digest('hex').slice(0, 8);
 
+  // The markup of each frame goes into `parts` as the pieces it is made of, joined once per
+  // piece of output: no string is built per frame (a cold run's young-generation garbage).
   function* frames(): Generator<string> {
-    let parts: string[] = [];
-    for (let j = 0; j < nodes.length; j++) {
+    // One array for every piece, written by index and cut to length before the join: a
+    // growing array of each piece's ~3,000 strings cost twice that in copies.
+    const parts: string[] = [];
+    let n = 0;
+    let inPiece = 0;
+    // What every frame reads, read once (cold code pays for each property load).
+    const nameIds = t.nameId;
+    const nameAttributes = o.nameAttributes;
+    const differential = input.differential;
+    for (let j = 0; j < drawn; j++) {
       const nd = nodes[j];
       const depth = depths[j];
       const start = starts[j];
       const width = tTotal[nd];
-      const info = infoOf(t.name(nd));
+      const info = infos[nameIds[nd]] ?? infoOf(nameIds[nd]);
 
-      // Geometry, formatted as flamegraph.pl's SVG package does.
+      // Geometry, formatted as flamegraph.pl's SVG package does: x and x2 to %.1f, the
+      // width as the difference of those two numbers, again to %.1f.
       const x1 = XPAD + start * wpt;
       const x2 = XPAD + (start + width) * wpt;
-      const ys = yText(depth);
-      const x1s = formatFixed(x1, 1);
-      const x2s = formatFixed(x2, 1);
-      const ws = formatFixed(Number(x2s) - Number(x1s), 1);
-
-      // Tooltip.
-      let title: string;
-      if (nd === 0) {
-        title = `all (${groupThousands(formatFixed(width * o.factor, 0))} ${countName}, 100%)`;
-      } else if (input.differential) {
-        const b = tBefore ? tBefore[nd] : 0;
-        const dl = o.negate ? b - tSelf[nd] : tSelf[nd] - b;
-        let dp = formatFixed((100 * dl) / scale, 2);
-        if (dl > 0) dp = '+' + dp;
-        title = `${info.title} (${suffixOf(width)}; ${dp}%)`;
+      const n1 = roundScaled(x1, 1);
+      const n2 = roundScaled(x2, 1);
+      let x1s: string, ws: string;
+      if (n1 === n1 && n2 === n2) {
+        x1s = tenths(n1);
+        ws = tenths(n2 - n1);
       } else {
-        title = `${info.title} (${suffixOf(width)})`;
+        x1s = formatFixed(x1, 1);
+        ws = formatFixed(Number(formatFixed(x2, 1)) - Number(x1s), 1);
       }
 
-      const attrs = attrsOf(info);
-      if (attrs?.title !== undefined) title = esc(attrs.title);
+      const attrs = nameAttributes?.get(info.text);
       let open = '<g>';
       let close = '</g>\n';
       if (attrs) {
@@ -401,23 +462,61 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
         }
       }
 
-      let text = '';
-      const chars = Math.trunc((x2 - x1) / charWidth);
-      if (chars >= 3 && nd !== 0) {
-        const label = truncateLabel(info.label, chars, o.truncateLeft);
-        if (label !== '') {
-          text = `<text x="${formatFixed(x1 + 3, 2)}" y="${ys[1]}">${esc(label)}</text>`;
+      // Tooltip.
+      parts[n++] = open;
+      if (attrs?.title !== undefined) {
+        parts[n++] = '<title>';
+        parts[n++] = esc(attrs.title);
+      } else if (nd === 0) {
+        parts[n++] = '<title>all (';
+        parts[n++] = groupThousands(formatFixed(width * o.factor, 0));
+        parts[n++] = ' ';
+        parts[n++] = countName;
+        parts[n++] = ', 100%)';
+      } else {
+        parts[n++] = '<title>';
+        parts[n++] = info.title;
+        parts[n++] = ' (';
+        parts[n++] = suffixOf(width);
+        if (differential) {
+          const b = tBefore ? tBefore[nd] : 0;
+          const dl = o.negate ? b - tSelf[nd] : tSelf[nd] - b;
+          parts[n++] = dl > 0 ? '; +' : '; ';
+          parts[n++] = formatFixed((100 * dl) / scale, 2);
+          parts[n++] = '%)';
+        } else {
+          parts[n++] = ')';
         }
       }
-      parts.push(
-        `${open}<title>${title}</title><rect x="${x1s}" y="${ys[0]}" width="${ws}" height="${rectHeight}" fill="${colourOf(info, nd)}"/>${text}${close}`,
-      );
-      if (parts.length >= FRAMES_PER_PIECE) {
+      parts[n++] = '</title><rect x="';
+      parts[n++] = x1s;
+      parts[n++] = rectY[depth];
+      parts[n++] = ws;
+      parts[n++] = rectHeightFill;
+      parts[n++] = colourOf(info, nd);
+      parts[n++] = '"/>';
+
+      // Label: the escaped title when the whole name fits.
+      const chars = Math.trunc((x2 - x1) / charWidth);
+      if (chars >= 3 && nd !== 0 && info.label !== '') {
+        const n3 = roundScaled(x1 + 3, 2);
+        const label = info.labelLength <= chars ? info.title : esc(truncateLabel(info.label, chars, o.truncateLeft));
+        parts[n++] = '<text x="';
+        parts[n++] = n3 === n3 ? formatScaled(n3, 2) : formatFixed(x1 + 3, 2);
+        parts[n++] = textY[depth];
+        parts[n++] = label;
+        parts[n++] = '</text>';
+      }
+      parts[n++] = close;
+      if (++inPiece >= FRAMES_PER_PIECE) {
+        parts.length = n;
         yield parts.join('');
-        parts = [];
+        n = 0;
+        inPiece = 0;
       }
     }
-    if (parts.length > 0) yield parts.join('');
+    parts.length = n;
+    if (inPiece > 0) yield parts.join('');
   }
 
   const [bg1, bg2] = backgroundStops(o.bgColors, o.palette);
@@ -458,7 +557,7 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
     (o.script ? `<g id="frames" class="fg-frames" data-viewer="${esc(jsonForScript(config))}">\n` : `<g id="frames" class="fg-frames">\n`);
   // The script is the viewer bundle as built: nothing from the input or the options.
   const tail =
-    `</g>\n<!-- ${nodes.length} frames drawn; ${pruned} ${tiedKept ? 'narrower than the minimum width or past the frame budget (max-frames)' : 'narrower than the minimum width'} left out, with their children -->\n` +
+    `</g>\n<!-- ${drawn} frames drawn; ${pruned} ${tiedKept ? 'narrower than the minimum width or past the frame budget (max-frames)' : 'narrower than the minimum width'} left out, with their children -->\n` +
     (o.script ? `<script type="text/ecmascript">${scriptCdata(viewerBundle('flamegraph'))}</script>\n` : '') +
     `</svg>\n`;
   function* chunks(): Generator<string> {
@@ -466,5 +565,5 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
     yield* frames();
     yield tail;
   }
-  return { chunks, frames: nodes.length, pruned, warnings };
+  return { chunks, frames: drawn, pruned, warnings };
 }
