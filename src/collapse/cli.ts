@@ -2,6 +2,7 @@
 // Maps the command line onto CollapseOptions; the work is in collapse.ts.
 import { sniffStream } from '../input-check.js';
 import { INPUT_KIND_NAMES } from '../parse/input-kind.js';
+import { compileCore } from '../parse/core-module.js';
 import type { SampledProfile } from '../parse/sampled-profile.js';
 import {
   DataError,
@@ -138,6 +139,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     let done = 0; // bytes of the inputs before this one
     const profiles: { name: string; profile: SampledProfile }[] = [];
     try {
+      // stdin is most often the tool before this one in a pipeline, still starting up.
+      if (inputs[0]?.path === null) compileCore();
       for (const input of inputs) {
         where = input.name;
         if (plan) {
