@@ -40,7 +40,9 @@ async function seeking(path: string, size: number, begin: Instant, end: Instant,
     if (plan === null) return null;
     const stream = new PassThrough();
     const got: Buffer[] = [];
-    stream.on('data', (b: Buffer) => got.push(b));
+    // Copied, as the OS copies what a write gives it: the middle's read Buffer is read into
+    // again once the output is idle (every byte handed on).
+    stream.on('data', (b: Buffer) => got.push(Buffer.from(b)));
     const out = new OutputSink(stream);
     await rangeBySeek(file, plan, new RangeFilter({ begin, end, origin, first: plan.first }), out, null, chunk);
     await out.end();

@@ -1,6 +1,6 @@
 // The shared runtime's pieces on their own: gzip decided by content (not by name), and
 // the one way input is cut into chunks of whole lines.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { isGzip, resolveInputs } from '../src/runtime/input.js';
 import { cutLines, LINE_CHUNK, splitLines } from '../src/runtime/lines.js';
+import { FdWriter } from '../src/runtime/fd-io.js';
 import { OutputSink } from '../src/runtime/output.js';
 import { Progress } from '../src/runtime/progress.js';
 import { addFrameNamingFlags, addWeightFlag, frameNamingArgs, toFrameNaming, WEIGHT_DEFAULT } from '../src/runtime/flag-groups.js';
@@ -117,5 +118,31 @@ describe('OutputSink.idle: every Buffer handed to the OS', () => {
     expect(sink.idle).toBe(false);
     release!();
     expect(sink.idle).toBe(true);
+  });
+});
+
+describe('OutputSink over FdWriter: strings encoded into one reused Buffer', () => {
+  it('flushes of growing and shrinking size, strings and Buffers mixed: the file holds every byte in order', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'flamekit-sink-')), 'out.txt');
+    const fd = openSync(path, 'w');
+    const sink = new OutputSink(new FdWriter(fd), 'utf8');
+    const want: string[] = [];
+    const put = (s: string) => {
+      sink.write(s);
+      want.push(s);
+    };
+    // 3 pieces of 100 KB (one flush), then 7 (bigger: the Buffer grows), then 1 (smaller:
+    // part of it), with a Buffer and non-ASCII text between the strings.
+    for (const [n, mark] of [[3, 'a'], [7, 'b'], [1, 'c']] as const) {
+      for (let i = 0; i < n; i++) put(`${mark}${i}:${'é'.repeat(50_000)}\n`);
+      const b = Buffer.from(`bytes after ${mark}\n`);
+      sink.writeBytes(b);
+      want.push(b.toString());
+      put(`${mark} end\n`);
+      await sink.flush(true);
+    }
+    await sink.end();
+    closeSync(fd);
+    expect(readFileSync(path, 'utf8')).toBe(want.join(''));
   });
 });

@@ -2,6 +2,7 @@
 // Maps the command line onto CollapseOptions; the work is in collapse.ts.
 import { sniffStream } from '../input-check.js';
 import { INPUT_KIND_NAMES } from '../parse/input-kind.js';
+import { compileCore } from '../parse/core-module.js';
 import type { SampledProfile } from '../parse/sampled-profile.js';
 import {
   DataError,
@@ -25,6 +26,7 @@ import {
 } from '../cli.js';
 import { VERSION } from '../version.js';
 import { ignoredLines, leftOut as leftOutMessage, NO_SAMPLES, otherEvents } from '../runtime/counts.js';
+import { noteInput } from '../runtime/jit.js';
 import { Collapser, type CollapseOptions } from './collapse.js';
 import { Addr2LineMissing, checkAddr2line, makeInliner } from './addr2line.js';
 import { parseWindowLength, WindowWriter } from './per-window.js';
@@ -125,6 +127,10 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     let where = '';
     const jobs = o.jobs !== undefined ? parseNumberOption('--jobs', o.jobs, { integer: true, min: 1, max: 256 }) : null;
     // Per-window output is cut in time order, on one thread.
+    // A big file tiers up as usual before anything makes a core's instance (which takes
+    // V8's tiering budget of the moment), the threads' among them: they read the file
+    // themselves, not through readBytes, which would say so later (jit.ts).
+    for (const input of inputs) noteInput(0, input.size);
     const plan = opts.window ? null : planThreads(inputs, jobs, opts);
     // With threads, the event filter was decided up front; it is what one thread would pick.
     const collapser = new Collapser(plan ? { ...opts, eventFilter: plan.event } : opts, (b) =>
@@ -138,6 +144,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     let done = 0; // bytes of the inputs before this one
     const profiles: { name: string; profile: SampledProfile }[] = [];
     try {
+      // stdin is most often the tool before this one in a pipeline, still starting up.
+      if (inputs[0]?.path === null) compileCore();
       for (const input of inputs) {
         where = input.name;
         if (plan) {

@@ -34,6 +34,7 @@ import { secondText } from './viewer/time-axis.js';
 import { filterHeatmap, grepStages } from './filter.js';
 import { DEFAULT_IDLE } from './idle.js';
 import { leftOut } from '../runtime/counts.js';
+import { noteInput } from '../runtime/jit.js';
 import { renderHeatmapSvgParts } from './render.js';
 import { addProfileSamples } from './profile-samples.js';
 import { cutLines, LINE_CHUNK, MAX_LINE_BYTES } from '../runtime/lines.js';
@@ -105,6 +106,10 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     const tsv = o.format === 'tsv';
     const bad = new WarningTally();
     let where = '';
+    // The builder makes the core's instance, which takes V8's tiering budget of the moment:
+    // a big file's size tiers up as usual first (jit.ts), or the core's hot functions would
+    // stay in the baseline compiler through their first, raised budget.
+    for (const input of inputs) noteInput(0, input.size);
     const b = new HeatmapBuilder(opts, (x) => bad.add(x.reason, `${where}:${x.line}: ${quoteInput(x.text)}`));
     let columns: LatencyBuilder | null = null;
     let decided = o.input !== 'auto';

@@ -286,6 +286,14 @@ const CHUNK = 1 << 20;
 const SCAN_CHUNK = 64 * 1024;
 
 /**
+ * The middle is copied in reads of this much until MIDDLE_GROW bytes are copied, then of
+ * CHUNK: a per-second window (a few MB) touches a quarter of the fresh pages of a 1 MiB
+ * read Buffer (192 page faults fewer, ~3 ms here), and a long copy still makes few calls.
+ */
+const MIDDLE_FIRST = 256 * 1024;
+const MIDDLE_GROW = 4 << 20;
+
+/**
  * Whole lines of the file from `pos`: at least one, at most about `chunk` bytes unless a
  * line is longer. Read into `into` when it is big enough (a Buffer the output is done with).
  */
@@ -320,14 +328,19 @@ export async function rangeBySeek(
   // fault (~15-20 us on some machines; ~7 ms of a per-second window's 2.8 MB). Only the
   // middle: the filter holds nothing of it back.
   let spare: Buffer | null = null;
+  let copied = 0;
   while (pos < file.size && !filter.done) {
     let bytes: Buffer;
     let reading: Buffer | null = null;
     if (filter.printing && pos < plan.copyTo) {
-      reading = spare ?? Buffer.allocUnsafeSlow(chunk);
+      const size = copied < MIDDLE_GROW ? Math.min(chunk, MIDDLE_FIRST) : chunk;
+      reading = spare !== null && spare.length >= size ? spare : Buffer.allocUnsafeSlow(size);
       spare = null;
-      bytes = readLines(file, pos, plan.copyTo, chunk, reading);
+      bytes = readLines(file, pos, plan.copyTo, size, reading);
+      copied += bytes.length;
       writeWithoutComments(bytes, out);
+      // Written now, whatever its size, so that the Buffer is free again for the next read.
+      await out.flush(true);
     } else {
       const scanned = readLines(file, pos, file.size, Math.min(chunk, SCAN_CHUNK));
       filter.push(scanned, (s, e) => out.writeBytes(scanned.subarray(s, e)));

@@ -109,11 +109,14 @@ export interface ReadOptions {
    */
   blockingFile?: boolean;
   /**
-   * With `blockingFile`: read every chunk into the same Buffer. Default false. Only for a
-   * consumer that is done with a chunk's bytes (not its decoded text) before it asks for
-   * the next one: heatmap-svg, not range-perf, which queues the bytes for output. Why: a
-   * fresh 1 MiB Buffer per read is only freed when V8 next collects its young generation,
-   * and on a long run those pending Buffers held ~30 MB of RSS (2 GB input, heatmap-svg).
+   * Read every chunk of a regular file (with `blockingFile`) or of stdin on a pipe, socket
+   * or file (fd-io.ts) into the same Buffer. Default false. Only for a consumer that is done
+   * with a chunk's bytes (not its decoded text) before it asks for the next one:
+   * heatmap-svg, not range-perf, which queues the bytes for output. Why: a fresh 1 MiB
+   * Buffer per read is only freed when V8 next collects its young generation, and on a long
+   * run those pending Buffers held ~30 MB of RSS (2 GB input, heatmap-svg); on a short one
+   * each read's fresh pages cost a page fault apiece. gzip input is read as before (the
+   * gunzip stream reads ahead).
    */
   reuse?: boolean;
   /**
@@ -236,7 +239,7 @@ async function* readInputBytes(input: Input, io: IO, chunkSize: number, opts: Re
   const stdinStream = () => (raw ??= io.stdin);
   let it: AsyncIterator<Buffer> | null = null;
   if (input.path === null && io.stdinFd === 0 && isPlainFd(0)) {
-    it = readFdSync(0, chunkSize, () => stdinStream()[Symbol.asyncIterator]() as AsyncIterator<Buffer>);
+    it = readFdSync(0, chunkSize, () => stdinStream()[Symbol.asyncIterator]() as AsyncIterator<Buffer>, opts.reuse === true);
   }
   if (it === null) {
     try {

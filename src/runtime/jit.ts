@@ -10,8 +10,8 @@
 // optimised any more, ~700 fewer pages are touched, and the run takes ~15 % less time; a
 // flamegraph-svg window ~17 % less.
 //
-// So a tool's own process starts with both budgets 8 times V8's, and goes back to V8's
-// own as soon as it has read BIG_INPUT bytes of input (or is given a file that big), where
+// So a tool's own process starts with both budgets raised (8 and 64 times V8's), and goes
+// back to V8's own as soon as it has read BIG_INPUT bytes of input (or is given a file that big), where
 // the optimised code pays again. The flags are set after the bundle's code cache is read
 // (V8 checks a cache against its flags) and before the core is instantiated (an instance
 // takes its tiering budget then). Node says flags set at run time may behave
@@ -25,8 +25,19 @@ const DEFAULTS: Record<string, { interrupt: number; wasm: number }> = {
   '11.3': { interrupt: 67584, wasm: 1_800_000 },
 };
 
-/** How many times V8's budgets a short run starts with. */
+/** How many times V8's JavaScript budget a short run starts with. */
 const LATE_FACTOR = 8;
+
+/**
+ * How many times V8's WebAssembly tiering budget a short run starts with. At 8 times, the
+ * core's scan functions still went to TurboFan on a per-second window and on 3 MB: the
+ * compiles touched ~600 fresh pages (the compiler's zones) on V8's threads, for code that
+ * ran a few milliseconds before the process exited. At 64 they stay in Liftoff: range-perf
+ * on a window -570 page faults, stackcollapse on it -690, on the 3 MB cut -620 and
+ * ~-15 % CPU; 143 MB through a pipe (restored at 16 MiB: a function's current budget runs
+ * out first) took the same CPU (docs/speed.md, "The per-second loop, session 8").
+ */
+const LATE_FACTOR_WASM = 64;
 
 /** Input read, in bytes, after which a run tiers up as V8 would. */
 export const BIG_INPUT = 16 * 1024 * 1024;
@@ -53,7 +64,7 @@ export function tierUpLate(node: NodeProcess): boolean {
   const d = DEFAULTS[/^(\d+\.\d+)\./.exec(node.v8)?.[1] ?? ''];
   if (late || d === undefined || node.execArgv.some((a) => /budget/.test(a))) return false;
   setFlagsFromString(`--interrupt-budget=${d.interrupt * LATE_FACTOR}`);
-  setFlagsFromString(`--wasm-tiering-budget=${d.wasm * LATE_FACTOR}`);
+  setFlagsFromString(`--wasm-tiering-budget=${d.wasm * LATE_FACTOR_WASM}`);
   defaults = d;
   late = true;
   bytesRead = 0;
