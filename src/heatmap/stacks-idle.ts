@@ -3,7 +3,7 @@
 // outcome kept, per (root, event) for a header line, per pair for a frame line, and per
 // stack and starting state for a whole stack.
 import type { SampleHeader, StackScanner } from '../parse/stack-scanner.js';
-import { IDLE_AFTER_SWAPPER, IDLE_ANY, IDLE_KNOWN, IDLE_SWAPPER, idleBits, scanIdleLine } from './idle.js';
+import { IDLE_AFTER_SWAPPER, IDLE_ANY, IDLE_KNOWN, IDLE_SWAPPER, idleBits, mayBeIdle, scanIdleLine } from './idle.js';
 import { grownTo } from '../typed-arrays.js';
 
 /** `a` grown to hold index `i` (zeros added). */
@@ -77,10 +77,28 @@ export class StacksIdle {
     if (pair >= this.pairIdle.length) this.pairIdle = grown(this.pairIdle, pair);
     let bits = this.pairIdle[pair];
     if (bits === 0) {
-      const { sym, dso } = this.scanner.pair(pair);
-      bits = idleBits(`${sym} (${dso}`) | IDLE_KNOWN;
+      const text = this.scanner.pair(pair);
+      // No idle name nor 'swapper' can lie across ' (' (names hold no blank): most pairs
+      // need no joined line.
+      bits = (mayBeIdle(text.sym) || mayBeIdle(text.dso) ? idleBits(`${text.sym} (${text.dso}`) : 0) | IDLE_KNOWN;
       this.pairIdle[pair] = bits;
+      this.texts[pair] = text;
     }
     return bits;
+  }
+
+  /**
+   * Pairs' text as read for the test, until taken: the builder names a pair right after
+   * the test of the first stack that holds it, and reading it again from the core cost as
+   * much as the test (two strings made).
+   */
+  private texts: ({ sym: string; dso: string } | undefined)[] = [];
+
+  /** Pair `pair`'s text if the test read it and it was not taken yet (then it is dropped here), else null. */
+  takePair(pair: number): { sym: string; dso: string } | null {
+    const text = this.texts[pair];
+    if (text === undefined) return null;
+    this.texts[pair] = undefined;
+    return text;
   }
 }
