@@ -226,20 +226,28 @@ export function encodeHeatmap(hm: Heatmap, stacks: boolean): EmbeddedData {
  */
 function usedNames(tree: NonNullable<Heatmap['tree']>): { names: string[]; newId: Int32Array } {
   const all = tree.names;
-  const used = new Uint8Array(all.length);
-  const frame = tree.frame;
-  for (let i = 0; i < tree.size; i++) used[frame[i]] = 1;
-  const order: number[] = [];
-  for (let i = 0; i < used.length; i++) if (used[i]) order.push(i);
+  const order = usedIds(tree.frame, tree.size, all.length);
   // Names are distinct (TreeBuilder.nameId): never equal. They are latin1 strings, so code units are bytes.
   order.sort((a, b) => (all[a] < all[b] ? -1 : 1));
   const newId = new Int32Array(all.length);
+  for (let i = 0; i < order.length; i++) newId[order[i]] = i;
+  return { names: shownNames(all, order), newId };
+}
+
+/** The name ids that `frame[0..size)` holds, ascending. */
+function usedIds(frame: Int32Array, size: number, names: number): number[] {
+  const used = new Uint8Array(names);
+  for (let i = 0; i < size; i++) used[frame[i]] = 1;
+  const ids: number[] = [];
+  for (let i = 0; i < names; i++) if (used[i] !== 0) ids.push(i);
+  return ids;
+}
+
+/** Names `all[order[i]]` as the SVG shows them. */
+function shownNames(all: readonly string[], order: readonly number[]): string[] {
   const names = new Array<string>(order.length);
-  for (let i = 0; i < order.length; i++) {
-    newId[order[i]] = i;
-    names[i] = dropXmlInvalid(decodeUtf8Bytes(all[order[i]]));
-  }
-  return { names, newId };
+  for (let i = 0; i < order.length; i++) names[i] = dropXmlInvalid(decodeUtf8Bytes(all[order[i]]));
+  return names;
 }
 
 /**

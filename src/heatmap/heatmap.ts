@@ -178,6 +178,11 @@ export class HeatmapBuilder {
     this.flushSamples();
   }
 
+  /** Says that an input of at least `bytes` bytes follows (a file's size; see StackScanner.expectInput). */
+  expectInput(bytes: number): void {
+    this.fast?.expectInput(bytes);
+  }
+
   /** Bytes of a last line not yet ended, held back by pushBytes (for a bound on line length). */
   get pending(): number {
     return this.fast === null ? 0 : this.fast.pending;

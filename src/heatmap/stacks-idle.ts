@@ -47,6 +47,7 @@ export class StacksIdle {
    * starting state: 2 bits per state (0 unknown, 1 not idle, 2 idle).
    */
   stack(stack: number, seen: boolean, skip: boolean): boolean {
+    this.readN = 0;
     if (stack >= this.stackIdle.length) this.stackIdle = grown(this.stackIdle, stack);
     const shift = 2 * ((seen ? 2 : 0) + (skip ? 1 : 0));
     const known = (this.stackIdle[stack] >> shift) & 3;
@@ -82,23 +83,25 @@ export class StacksIdle {
       // need no joined line.
       bits = (mayBeIdle(text.sym) || mayBeIdle(text.dso) ? idleBits(`${text.sym} (${text.dso}`) : 0) | IDLE_KNOWN;
       this.pairIdle[pair] = bits;
-      this.texts[pair] = text;
+      if (this.readN === this.readIds.length) this.readIds = grownTo(this.readIds, 2 * this.readN);
+      this.readIds[this.readN] = pair;
+      this.readTexts[this.readN++] = text;
     }
     return bits;
   }
 
   /**
-   * Pairs' text as read for the test, until taken: the builder names a pair right after
-   * the test of the first stack that holds it, and reading it again from the core cost as
-   * much as the test (two strings made).
+   * The pairs whose text the test of the last stack read (ids and texts, readN of them):
+   * the builder names a pair right after the test of the first stack that holds it, and
+   * reading it again from the core cost as much as the test (two strings made).
    */
-  private texts: ({ sym: string; dso: string } | undefined)[] = [];
+  private readIds = new Int32Array(64);
+  private readonly readTexts: { sym: string; dso: string }[] = [];
+  private readN = 0;
 
-  /** Pair `pair`'s text if the test read it and it was not taken yet (then it is dropped here), else null. */
+  /** Pair `pair`'s text if the test of the last stack read it, else null. */
   takePair(pair: number): { sym: string; dso: string } | null {
-    const text = this.texts[pair];
-    if (text === undefined) return null;
-    this.texts[pair] = undefined;
-    return text;
+    for (let i = this.readN - 1; i >= 0; i--) if (this.readIds[i] === pair) return this.readTexts[i];
+    return null;
   }
 }
