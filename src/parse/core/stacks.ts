@@ -77,17 +77,15 @@ class Interner {
 }
 
 function hashAt(p: usize, len: i32): i32 {
-  // Eight bytes a step (a stack is ~65 pair ids on a real profile: the chain of multiplies
-  // is half as long as with four), then what is left a byte at a time.
-  let h: u64 = <u64>len * 0x9e3779b97f4a7c15;
+  let h: u32 = <u32>len * 0x9e3779b1;
   let i = 0;
-  while (i + 8 <= len) {
-    h = (h ^ load<u64>(p + <usize>i)) * 0xff51afd7ed558ccd;
-    h ^= h >>> 29;
-    i += 8;
+  while (i + 4 <= len) {
+    h = (h ^ load<u32>(p + <usize>i)) * 0x01000193;
+    h ^= h >>> 13;
+    i += 4;
   }
-  for (; i < len; i++) h = (h ^ <u64>load<u8>(p + <usize>i)) * 0xc4ceb9fe1a85ec53;
-  h ^= h >>> 32;
+  for (; i < len; i++) h = (h ^ <u32>load<u8>(p + <usize>i)) * 0x01000193;
+  h ^= h >>> 15;
   return <i32>h;
 }
 
