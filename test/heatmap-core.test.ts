@@ -87,6 +87,16 @@ describe('heatmap builder on the core\'s stacks = the line-record builder', () =
     }
   });
 
+  // A file's size told first (heatmap/cli.ts): the core's tables are made big at once, and nothing else changes.
+  it('told a big input first (expectInput)', () => {
+    const big = (o: HeatmapOptions, bad: (b: { line: number; reason: string; text: string }) => void) => {
+      const b = new HeatmapBuilder(o, bad);
+      b.expectInput(64 << 20);
+      return b;
+    };
+    for (const [, bytes] of inputs().slice(0, 12)) expect(summary(big, bytes, {}, 777)).toBe(summary(current, bytes, {}, 777));
+  });
+
   const piece = fc.constantFrom('swapper', 'cpuidle', 'cpu_idle', 'native_safe_halt', 'x', ' ', '+0x1f', '(', ')', '[unknown]', 'java', ';', 'a->b', 'swapper/0', '0xff');
   const word = fc.array(piece, { minLength: 1, maxLength: 4 }).map((a) => a.join(''));
   const sample = fc.record({

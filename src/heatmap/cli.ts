@@ -162,6 +162,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         }
         if (!columns && b.takesBytes) {
           // The stacks mode reads bytes: straight into the core from the reused read buffer, no text made.
+          if (input.size !== null) b.expectInput(input.size);
           for await (const bytes of source) {
             b.pushBytes(bytes);
             if (b.pending > MAX_LINE_BYTES) throw new DataError(`a line is longer than ${MAX_LINE_BYTES >> 20} MiB; is this text?`, input.name);

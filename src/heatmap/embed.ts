@@ -60,6 +60,53 @@ class VarintWriter {
     this.len = len;
   }
 
+  /** `i - a[i]` for i below n (a tree's parents: each at most i + 1), in one loop. */
+  deltas(a: Int32Array, n: number): void {
+    for (let i = 0; i < n; ) {
+      // Up to 7 bytes a number (under 2^35); the room is checked once per stretch.
+      const room = Math.min(n, i + ((this.buf.length - this.len) >> 3));
+      if (room === i) {
+        this.next();
+        continue;
+      }
+      const buf = this.buf;
+      let len = this.len;
+      for (; i < room; i++) {
+        let v = i - a[i];
+        while (v >= 32) {
+          const d = v & 31;
+          buf[len++] = MORE_CODES[d];
+          v = (v - d) / 32;
+        }
+        buf[len++] = LAST_CODES[v];
+      }
+      this.len = len;
+    }
+  }
+
+  /** `map[a[i]]` for i below n (non-negative), in one loop. */
+  mapped(a: Int32Array, n: number, map: Int32Array): void {
+    for (let i = 0; i < n; ) {
+      const room = Math.min(n, i + ((this.buf.length - this.len) >> 3));
+      if (room === i) {
+        this.next();
+        continue;
+      }
+      const buf = this.buf;
+      let len = this.len;
+      for (; i < room; i++) {
+        let v = map[a[i]];
+        while (v >= 32) {
+          const d = v & 31;
+          buf[len++] = MORE_CODES[d];
+          v = (v - d) / 32;
+        }
+        buf[len++] = LAST_CODES[v];
+      }
+      this.len = len;
+    }
+  }
+
   private next(): void {
     this.pieces.push(this.buf.subarray(0, this.len));
     this.total += this.len;
@@ -151,23 +198,68 @@ export function encodeHeatmap(hm: Heatmap, stacks: boolean): EmbeddedData {
   if (!stacks || !tree) return out;
   // The names the stacks use (the builder may have named frames of samples it then left
   // out), in byte order: they are latin1 strings, so code units are bytes.
-  const used = new Uint8Array(tree.names.length);
-  for (let i = 0; i < tree.size; i++) used[tree.frame[i]] = 1;
-  const order: number[] = [];
-  for (let i = 0; i < used.length; i++) if (used[i]) order.push(i);
-  order.sort((a, b) => (tree.names[a] < tree.names[b] ? -1 : tree.names[a] > tree.names[b] ? 1 : 0));
-  const newId = new Int32Array(tree.names.length);
-  order.forEach((old, i) => (newId[old] = i));
-  // As flamegraph-svg shows them: UTF-8 decoded (bad bytes as U+FFFD), and without the
-  // code points XML cannot carry (controls, U+FFFE/U+FFFF).
-  const names = order.map((old) => dropXmlInvalid(decodeUtf8Bytes(tree.names[old])));
+  const { names, newId } = usedNames(tree);
   const pw = new VarintWriter();
-  for (let i = 0; i < tree.size; i++) pw.int(i - tree.parent[i]);
+  pw.deltas(tree.parent, tree.size);
   const fw = new VarintWriter();
-  for (let i = 0; i < tree.size; i++) fw.int(newId[tree.frame[i]]);
+  fw.mapped(tree.frame, tree.size, newId);
   const cw = new VarintWriter();
-  const sampled = new Uint8Array(tree.size);
-  for (let c = 0; c < ncols; c++) {
+  out.distinctStacks = encodeCells(hm, axis, tree.size, cw);
+  out.names = names;
+  out.parent = pw.done();
+  out.frame = fw.done();
+  out.cells = cw.done();
+  let nameBytes = 0;
+  for (let i = 0; i < names.length; i++) nameBytes += names[i].length + 3;
+  out.bytes.stacks = out.parent.length + out.frame.length + out.cells.length + nameBytes;
+  return out;
+}
+
+// encodeHeatmap's loops are functions of their own: it runs once a run, and a loop in one
+// big function was compiled (on-stack replacement) and thrown away again as the next loop
+// met code without type feedback (--trace-deopt: four times on the recorded tsc profile).
+
+/**
+ * The names tree nodes use, in byte order (as flamegraph-svg shows them: UTF-8 decoded, bad
+ * bytes as U+FFFD, without the code points XML cannot carry), and each name id's index
+ * among them.
+ */
+function usedNames(tree: NonNullable<Heatmap['tree']>): { names: string[]; newId: Int32Array } {
+  const all = tree.names;
+  const order = usedIds(tree.frame, tree.size, all.length);
+  // Names are distinct (TreeBuilder.nameId): never equal. They are latin1 strings, so code units are bytes.
+  order.sort((a, b) => (all[a] < all[b] ? -1 : 1));
+  const newId = new Int32Array(all.length);
+  for (let i = 0; i < order.length; i++) newId[order[i]] = i;
+  return { names: shownNames(all, order), newId };
+}
+
+/** The name ids that `frame[0..size)` holds, ascending. */
+function usedIds(frame: Int32Array, size: number, names: number): number[] {
+  const used = new Uint8Array(names);
+  for (let i = 0; i < size; i++) used[frame[i]] = 1;
+  const ids: number[] = [];
+  for (let i = 0; i < names; i++) if (used[i] !== 0) ids.push(i);
+  return ids;
+}
+
+/** Names `all[order[i]]` as the SVG shows them. */
+function shownNames(all: readonly string[], order: readonly number[]): string[] {
+  const names = new Array<string>(order.length);
+  for (let i = 0; i < order.length; i++) names[i] = dropXmlInvalid(decodeUtf8Bytes(all[order[i]]));
+  return names;
+}
+
+/**
+ * Per non-empty cell of the columns drawn, column-major: m, then m pairs (node delta,
+ * count). Returns how many distinct nodes (stacks) hold samples.
+ */
+function encodeCells(hm: Heatmap, axis: TimeAxis, size: number, cw: VarintWriter): number {
+  const rows = hm.rows;
+  const origin = hm.origin ?? 0;
+  const sampled = new Uint8Array(size);
+  let distinct = 0;
+  for (let c = 0; c < axis.ncols; c++) {
     const sec = origin + axis.secOf(c);
     const col = hm.columns.get(sec);
     if (!col) continue;
@@ -183,22 +275,17 @@ export function encodeHeatmap(hm: Heatmap, stacks: boolean): EmbeddedData {
       let prev = 0;
       for (; p < q; p += 3) {
         const node = st[p + 1];
-        sampled[node] = 1;
+        if (sampled[node] === 0) {
+          sampled[node] = 1;
+          distinct++;
+        }
         cw.int(node - prev);
         cw.int(st[p + 2]);
         prev = node;
       }
     }
   }
-  out.names = names;
-  out.parent = pw.done();
-  out.frame = fw.done();
-  out.cells = cw.done();
-  let nameBytes = 0;
-  for (const n of names) nameBytes += n.length + 3;
-  for (let i = 0; i < sampled.length; i++) out.distinctStacks += sampled[i];
-  out.bytes.stacks = out.parent.length + out.frame.length + out.cells.length + nameBytes;
-  return out;
+  return distinct;
 }
 
 /** The time axis of a heat map: its columns' seconds, long empty stretches cut out. */

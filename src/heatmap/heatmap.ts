@@ -178,6 +178,11 @@ export class HeatmapBuilder {
     this.flushSamples();
   }
 
+  /** Says that an input of at least `bytes` bytes follows (a file's size; see StackScanner.expectInput). */
+  expectInput(bytes: number): void {
+    this.fast?.expectInput(bytes);
+  }
+
   /** Bytes of a last line not yet ended, held back by pushBytes (for a bound on line length). */
   get pending(): number {
     return this.fast === null ? 0 : this.fast.pending;
@@ -459,11 +464,12 @@ export class HeatmapBuilder {
 
   /**
    * Reads pair `pair` from the core and works out its frame names for Java-ness `java`
-   * (see pairIds; returned). The text is not kept (the idle test reads it for itself):
-   * strings kept per pair cost more in garbage collections than reading them again.
+   * (see pairIds; returned). The text is the idle test's when it has just read it
+   * (StacksIdle.takePair), else read again; it is not kept: strings kept per pair cost
+   * more in garbage collections than reading them again.
    */
   private learnPair(pair: number, java: number): number {
-    const { sym, dso } = this.fast!.pair(pair);
+    const { sym, dso } = (this.idle !== null ? this.idle.takePair(pair) : null) ?? this.fast!.pair(pair);
     this.names.java = java === 1;
     const name = tidyStrippedName(sym, dso, this.names);
     let v: number;

@@ -39,8 +39,17 @@ export const IDLE_ANY = 4;
 /** Set on a pair's bits once they are worked out (so 0 means not yet). */
 export const IDLE_KNOWN = 8;
 
+/** 'swapper' or any idle name: one search of a line instead of one per name (most lines hold none). */
+const IDLE_WORD = new RegExp(['swapper', ...IDLE_NAMES].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+
+/** Whether `text` holds 'swapper' or an idle name: if not, idleBits is 0 for it, and for text joined from it and others with blanks and brackets between. */
+export function mayBeIdle(text: string): boolean {
+  return IDLE_WORD.test(text);
+}
+
 /** What FlameScope's idle test needs of one line: 'swapper' in it, an idle name after it, any idle name. */
 export function idleBits(line: string): number {
+  if (!IDLE_WORD.test(line)) return 0;
   let bits = 0;
   const has = (from: number) => IDLE_NAMES.some((n) => line.indexOf(n, from) >= 0);
   if (has(0)) bits |= IDLE_ANY;

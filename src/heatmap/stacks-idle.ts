@@ -3,7 +3,7 @@
 // outcome kept, per (root, event) for a header line, per pair for a frame line, and per
 // stack and starting state for a whole stack.
 import type { SampleHeader, StackScanner } from '../parse/stack-scanner.js';
-import { IDLE_AFTER_SWAPPER, IDLE_ANY, IDLE_KNOWN, IDLE_SWAPPER, idleBits, scanIdleLine } from './idle.js';
+import { IDLE_AFTER_SWAPPER, IDLE_ANY, IDLE_KNOWN, IDLE_SWAPPER, idleBits, mayBeIdle, scanIdleLine } from './idle.js';
 import { grownTo } from '../typed-arrays.js';
 
 /** `a` grown to hold index `i` (zeros added). */
@@ -47,6 +47,7 @@ export class StacksIdle {
    * starting state: 2 bits per state (0 unknown, 1 not idle, 2 idle).
    */
   stack(stack: number, seen: boolean, skip: boolean): boolean {
+    this.readN = 0;
     if (stack >= this.stackIdle.length) this.stackIdle = grown(this.stackIdle, stack);
     const shift = 2 * ((seen ? 2 : 0) + (skip ? 1 : 0));
     const known = (this.stackIdle[stack] >> shift) & 3;
@@ -77,10 +78,30 @@ export class StacksIdle {
     if (pair >= this.pairIdle.length) this.pairIdle = grown(this.pairIdle, pair);
     let bits = this.pairIdle[pair];
     if (bits === 0) {
-      const { sym, dso } = this.scanner.pair(pair);
-      bits = idleBits(`${sym} (${dso}`) | IDLE_KNOWN;
+      const text = this.scanner.pair(pair);
+      // No idle name nor 'swapper' can lie across ' (' (names hold no blank): most pairs
+      // need no joined line.
+      bits = (mayBeIdle(text.sym) || mayBeIdle(text.dso) ? idleBits(`${text.sym} (${text.dso}`) : 0) | IDLE_KNOWN;
       this.pairIdle[pair] = bits;
+      if (this.readN === this.readIds.length) this.readIds = grownTo(this.readIds, 2 * this.readN);
+      this.readIds[this.readN] = pair;
+      this.readTexts[this.readN++] = text;
     }
     return bits;
+  }
+
+  /**
+   * The pairs whose text the test of the last stack read (ids and texts, readN of them):
+   * the builder names a pair right after the test of the first stack that holds it, and
+   * reading it again from the core cost as much as the test (two strings made).
+   */
+  private readIds = new Int32Array(64);
+  private readonly readTexts: { sym: string; dso: string }[] = [];
+  private readN = 0;
+
+  /** Pair `pair`'s text if the test of the last stack read it, else null. */
+  takePair(pair: number): { sym: string; dso: string } | null {
+    for (let i = this.readN - 1; i >= 0; i--) if (this.readIds[i] === pair) return this.readTexts[i];
+    return null;
   }
 }

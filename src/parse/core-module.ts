@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 export interface CoreExports {
   memory: { buffer: ArrayBuffer };
   inputArea(size: number): number;
+  expectInput(mib: number): void;
   outputArea(): number;
   configure(frames: number, srcline: number, headersOnly: number, memo: number, stacks: number): void;
   tableSize(t: number): number;

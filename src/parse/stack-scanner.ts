@@ -90,6 +90,15 @@ export class StackScanner {
     this.core.setLineNo(n);
   }
 
+  /**
+   * Says that at least `bytes` bytes of input will follow (a file's size): on a big input
+   * the core's tables are made big at once instead of growing (core/memory.ts, expectInput).
+   * Changes no result.
+   */
+  expectInput(bytes: number): void {
+    this.core.expectInput(Math.min(0x7fffffff, Math.floor(bytes / (1 << 20))));
+  }
+
   /** Bytes of a last line not yet ended (at the start of the core's input area). */
   private carry = 0;
 

@@ -40,7 +40,7 @@ import { hCommStart, hCommEnd, hPidStart, hPidEnd, hTidStart, hTidEnd, hCpu, hFl
 import { LE, L_PAIR, lines, findLine, addLine, emitFrameFromLine, predictLine, predictAhead, aheadNext, setNextLine, resetFind } from "./lines";
 import { events, internPair, internRoot, pushFrame, emitSample, clearFrames } from "./stacks";
 
-export { inputArea, outputArea } from "./memory";
+export { inputArea, outputArea, expectInput } from "./memory";
 export { forgetLines } from "./lines";
 export { tableSize, tableEntries, tableArena } from "./stacks";
 
