@@ -74,27 +74,34 @@ export function toOptions(o: CollapseFlags): CollapseOptions {
 
 export async function main(argv: string[], io: IO = processIO()): Promise<number> {
   return runMain(PROG, io, () => USAGE, async ({ msgs }) => {
-    const program = makeProgram(PROG, io, VERSION)
-      .usage('[options] [file ...]')
-      .description(
-        'Turn perf script output into folded stacks (one "comm;root;...;leaf count" line per distinct stack),\n' +
-          'as FlameGraph\'s stackcollapse-perf.pl does. Reads the files named (- for stdin, .gz accepted) or stdin.\n' +
-          'Counts are weighted by the sample period, as stackcollapse-perf.pl does, unless --weight samples.',
-      )
-      .argument('[file...]', 'perf script output; - or nothing for stdin');
-    addFrameNamingFlags(program);
-    addEventFilterFlag(program);
-    addWeightFlag(program)
-      .option('--inline', "un-inline frames with binutils' addr2line (slow)")
-      .option('--context', 'with --inline: add file:line to each inlined function')
-      .option('--srcline', 'input has a source line under each frame (perf script -F+srcline)')
-      .option('--per-window <length>', 'one folded file per time window of this length (1s, 500ms, 2.5s, or seconds) in --output-dir')
-      .option('--output-dir <dir>', 'with --per-window: where the window files go (created if missing)')
-      .option('-j, --jobs <n>', `threads for file inputs (default: 2 for files over ${PARALLEL_MIN_BYTES >> 20} MB on 2+ cores, else 1; stdin and .gz: 1)`)
-      .option('-q, --quiet', 'print no warnings, and no progress line');
-    program.parse(argv, { from: 'user' });
-    const o = program.opts<CollapseFlags>();
-    const files = program.args;
+    // Only file names, or none (stdin: the per-second loop's `| stackcollapse |`): no option
+    // to parse, so no commander program to build (every flag's objects, in a cold process);
+    // every default is applied by toOptions either way.
+    let o: CollapseFlags = {};
+    let files = argv;
+    if (!argv.every((a) => a === '-' || !a.startsWith('-'))) {
+      const program = makeProgram(PROG, io, VERSION)
+        .usage('[options] [file ...]')
+        .description(
+          'Turn perf script output into folded stacks (one "comm;root;...;leaf count" line per distinct stack),\n' +
+            'as FlameGraph\'s stackcollapse-perf.pl does. Reads the files named (- for stdin, .gz accepted) or stdin.\n' +
+            'Counts are weighted by the sample period, as stackcollapse-perf.pl does, unless --weight samples.',
+        )
+        .argument('[file...]', 'perf script output; - or nothing for stdin');
+      addFrameNamingFlags(program);
+      addEventFilterFlag(program);
+      addWeightFlag(program)
+        .option('--inline', "un-inline frames with binutils' addr2line (slow)")
+        .option('--context', 'with --inline: add file:line to each inlined function')
+        .option('--srcline', 'input has a source line under each frame (perf script -F+srcline)')
+        .option('--per-window <length>', 'one folded file per time window of this length (1s, 500ms, 2.5s, or seconds) in --output-dir')
+        .option('--output-dir <dir>', 'with --per-window: where the window files go (created if missing)')
+        .option('-j, --jobs <n>', `threads for file inputs (default: 2 for files over ${PARALLEL_MIN_BYTES >> 20} MB on 2+ cores, else 1; stdin and .gz: 1)`)
+        .option('-q, --quiet', 'print no warnings, and no progress line');
+      program.parse(argv, { from: 'user' });
+      o = program.opts<CollapseFlags>();
+      files = program.args;
+    }
     if (o.context && !o.inline) throw new UsageError('--context goes with --inline');
 
     const inputs = resolveInputs(files);

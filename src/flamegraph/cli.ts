@@ -245,11 +245,18 @@ status is 1.`,
 
 export async function main(argv: string[], io: IO = processIO()): Promise<number> {
   return runMain(PROG, io, () => USAGE, async ({ msgs }) => {
-    const program = buildProgram(io);
-    program.parse(argv, { from: 'user' });
-    const raw = program.opts<RawOptions>();
+    // Only file names (the per-second loop's `flamegraph-svg > S.svg`): no option to parse,
+    // so no commander program to build (30 options' worth of objects in a cold process).
+    const plain = argv.every((a) => a === '-' || !a.startsWith('-'));
+    let raw: RawOptions = {};
+    let files = argv;
+    if (!plain) {
+      const program = buildProgram(io);
+      program.parse(argv, { from: 'user' });
+      raw = program.opts<RawOptions>();
+      files = program.args;
+    }
     msgs.quiet = Boolean((raw as { quiet?: boolean }).quiet);
-    const files = program.args;
     const { options, diff } = toOptions(raw);
     const tally = new WarningTally();
 
