@@ -60,8 +60,11 @@ class VarintWriter {
     this.len = len;
   }
 
-  /** `i - a[i]` for i below n (a tree's parents: each at most i + 1), in one loop. */
-  deltas(a: Int32Array, n: number): void {
+  /**
+   * For i below n, in one loop: `i - a[i]` (a tree's parents: each at most i + 1) when `map`
+   * is null, else `map[a[i]]` (non-negative).
+   */
+  each(a: Int32Array, n: number, map: Int32Array | null): void {
     for (let i = 0; i < n; ) {
       // Up to 7 bytes a number (under 2^35); the room is checked once per stretch.
       const room = Math.min(n, i + ((this.buf.length - this.len) >> 3));
@@ -72,30 +75,7 @@ class VarintWriter {
       const buf = this.buf;
       let len = this.len;
       for (; i < room; i++) {
-        let v = i - a[i];
-        while (v >= 32) {
-          const d = v & 31;
-          buf[len++] = MORE_CODES[d];
-          v = (v - d) / 32;
-        }
-        buf[len++] = LAST_CODES[v];
-      }
-      this.len = len;
-    }
-  }
-
-  /** `map[a[i]]` for i below n (non-negative), in one loop. */
-  mapped(a: Int32Array, n: number, map: Int32Array): void {
-    for (let i = 0; i < n; ) {
-      const room = Math.min(n, i + ((this.buf.length - this.len) >> 3));
-      if (room === i) {
-        this.next();
-        continue;
-      }
-      const buf = this.buf;
-      let len = this.len;
-      for (; i < room; i++) {
-        let v = map[a[i]];
+        let v = map === null ? i - a[i] : map[a[i]];
         while (v >= 32) {
           const d = v & 31;
           buf[len++] = MORE_CODES[d];
@@ -200,9 +180,9 @@ export function encodeHeatmap(hm: Heatmap, stacks: boolean): EmbeddedData {
   // out), in byte order: they are latin1 strings, so code units are bytes.
   const { names, newId } = usedNames(tree);
   const pw = new VarintWriter();
-  pw.deltas(tree.parent, tree.size);
+  pw.each(tree.parent, tree.size, null);
   const fw = new VarintWriter();
-  fw.mapped(tree.frame, tree.size, newId);
+  fw.each(tree.frame, tree.size, newId);
   const cw = new VarintWriter();
   out.distinctStacks = encodeCells(hm, axis, tree.size, cw);
   out.names = names;
