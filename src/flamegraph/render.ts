@@ -123,6 +123,11 @@ function subtitleText(o: FlamegraphOptions): string {
   return `before: ${o.diffLabels.before}, after: ${o.diffLabels.after}; widths are after, ${grew} grew, ${shrank} shrank`;
 }
 
+/** The fixed greys flamegraph.pl gives the separator frames `--` and `-`, else null. */
+function separatorColour(text: string): string | null {
+  return text === '--' ? 'rgb(160,160,160)' : text === '-' ? 'rgb(200,200,200)' : null;
+}
+
 /** The error document flamegraph.pl writes for empty input, with flamekit's name. */
 export function renderErrorSvg(o: FlamegraphOptions, message: string): string {
   const esc = o.encoding ? escapeXmlAscii : escapeXml;
@@ -310,15 +315,15 @@ export function renderFlamegraph(input: RenderInput, o: FlamegraphOptions): Rend
       const text = decodeUtf8Bytes(t.names[nameId]);
       const bare = text.replace(ANNOTATION, '');
       info = { title: esc(bare), label: bare, labelLength: codePointLength(bare), text, colour: null };
-      if (fixedColours) info.colour = text === '--' ? 'rgb(160,160,160)' : text === '-' ? 'rgb(200,200,200)' : frameColor(o.palette, mode, text);
+      if (fixedColours) info.colour = separatorColour(text) ?? frameColor(o.palette, mode, text);
       infos[nameId] = info;
     }
     return info;
   };
   const colourOf = (info: NameInfo, nd: number): string => {
     if (info.colour !== null) return info.colour;
-    if (info.text === '--') return 'rgb(160,160,160)';
-    if (info.text === '-') return 'rgb(200,200,200)';
+    const separator = separatorColour(info.text);
+    if (separator !== null) return separator;
     if (input.differential) return deltaColor(tSelf[nd] - (tBefore ? tBefore[nd] : 0), input.maxDelta, o.negate);
     if (o.paletteMap) {
       const c = o.paletteMap.get(info.text);

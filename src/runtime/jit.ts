@@ -35,7 +35,7 @@ const LATE_FACTOR = 8;
  * ran a few milliseconds before the process exited. At 64 they stay in Liftoff: range-perf
  * on a window -570 page faults, stackcollapse on it -690, on the 3 MB cut -620 and
  * ~-15 % CPU; 143 MB through a pipe (restored at 16 MiB: a function's current budget runs
- * out first) took the same CPU (docs/speed.md, "The per-second loop, session 8").
+ * out first) took the same CPU (docs/speed.md, "The per-second loop: page faults").
  */
 const LATE_FACTOR_WASM = 64;
 
