@@ -37,10 +37,11 @@ exports.loadBundle = function loadBundle(path, cachePath = `${path}.cache`) {
  * Built-in modules that a bundle requires at its top (commander's child_process, the input
  * runtime's net and zlib) but that most runs never use: FIFOs, gzip, perf.data, --inline and
  * worker threads; fs/promises (11 modules of node's, readline's among them) for output
- * files (--per-window, --output-dir, writeFileAtomic); os for the thread count. Each costs
- * 1-3 % of a node start to load; these load on first use.
+ * files (--per-window, --output-dir, writeFileAtomic); os for the thread count; stream (~20
+ * of node's modules) for gzip and a stdin that is no pipe or file. Each costs 1-5 % of a
+ * node start to load; these load on first use.
  */
-const LAZY = new Set(['node:child_process', 'node:net', 'node:zlib', 'node:worker_threads', 'node:fs/promises', 'node:os']);
+const LAZY = new Set(['node:child_process', 'node:net', 'node:zlib', 'node:worker_threads', 'node:fs/promises', 'node:os', 'node:stream']);
 
 /** `require`, with the modules of LAZY as stand-ins that load the module on first use. */
 function lazyBuiltins(realRequire) {

@@ -13,13 +13,15 @@ import { rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CommanderError } from 'commander';
 import { BrokenPipe, DataError, describeFsError, EXIT_DATA, EXIT_OK, EXIT_USAGE, isBrokenPipe, OutputError, UsageError, writeFailure } from './runtime/errors.js';
-import type { IO } from './runtime/io.js';
+import type { IO, OutStream } from './runtime/io.js';
 import type { Input } from './runtime/input.js';
 import { loadPainter, Messages } from './runtime/messages.js';
-import type { Writable } from 'node:stream';
 import { FdWriter, isPlainFd } from './runtime/fd-io.js';
 import { tierUpLate } from './runtime/jit.js';
 import { settle } from './runtime/output.js';
+
+// WebAssembly's error type (lib.dom is not in this Node-only build).
+declare const WebAssembly: { RuntimeError: new () => Error };
 
 export * from './runtime/errors.js';
 export * from './runtime/io.js';
@@ -41,8 +43,8 @@ export * from './runtime/program.js';
  * process.stderr would load node:net there too (~10 ms of a run on 3 MB).
  */
 export function processIO(): IO {
-  let stdout: Writable | undefined;
-  let stderr: Writable | undefined;
+  let stdout: OutStream | undefined;
+  let stderr: OutStream | undefined;
   return {
     get stdin() {
       return process.stdin;
@@ -128,7 +130,10 @@ function exitCodeOf(e: unknown, prog: string, io: IO, usage: () => string, msgs:
     return EXIT_DATA;
   }
   if (isBrokenPipe(e)) return EXIT_OK;
-  msgs.error(`internal error: ${(e as Error)?.message ?? String(e)}${io.env.DEBUG ? '' : ' (set DEBUG=1 for a stack trace)'}`);
+  // A trap of the WebAssembly core (src/parse/core-module.ts): its memory could not grow
+  // (4 GiB at most), or a bug. Named, so that a report says where it happened.
+  const where = e instanceof WebAssembly.RuntimeError ? ' in the WebAssembly core' : '';
+  msgs.error(`internal error${where}: ${(e as Error)?.message ?? String(e)}${io.env.DEBUG ? '' : ' (set DEBUG=1 for a stack trace)'}`);
   if (io.env.DEBUG) io.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
   return EXIT_DATA;
 }

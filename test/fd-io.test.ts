@@ -3,13 +3,17 @@
 // node's streams kept for terminals and for descriptors made non-blocking (EAGAIN). Each
 // case runs the real binaries as the per-second loop does, through shell pipes (FIFOs; a
 // node parent's 'pipe' is a socket), redirected files and non-blocking sockets, and
-// compares with the same tool given the input by name.
+// compares with the same tool given the input by name. The last cases hold FdWriter, the
+// stdout and stderr of those runs, to the Writable contract the tools rely on.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { OutputError } from '../src/runtime/errors.js';
+import { FdWriter } from '../src/runtime/fd-io.js';
+import { OutputSink } from '../src/runtime/output.js';
 import { FIXTURES, ROOT } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flamekit-fd-io-'));
@@ -227,4 +231,56 @@ it('range-perf copying the middle of a file to a non-blocking stdout whose reade
   expect(want.status).toBe(0);
   expect(want.stdout.length).toBeGreaterThan(3 << 20);
   expect(r.stdout.equals(want.stdout)).toBe(true);
+});
+
+describe('FdWriter keeps the contract of a Writable that the tools rely on', () => {
+  it('writes in order, strings as UTF-8, callbacks on a later tick, writableLength 0 after each write', async () => {
+    const path = join(dir, 'fdwriter.txt');
+    const fd = openSync(path, 'w');
+    const w = new FdWriter(fd);
+    const order: string[] = [];
+    expect(w.write('héllo ', () => order.push('a'))).toBe(true);
+    expect(w.writableLength).toBe(0);
+    expect(w.write(Buffer.from('wörld'), () => order.push('b'))).toBe(true);
+    order.push('sync');
+    await new Promise<void>((resolve) => w.write('', () => resolve()));
+    closeSync(fd);
+    expect(order).toEqual(['sync', 'a', 'b']);
+    expect(readFileSync(path, 'utf8')).toBe('héllo wörld');
+    expect(w.destroyed).toBe(false);
+    expect(w.writable).toBe(true);
+  });
+
+  it('a failed write: its callback gets the error, then one error event and close; later writes fail as destroyed', async () => {
+    const path = join(dir, 'fdwriter-ro.txt');
+    writeFileSync(path, '');
+    const fd = openSync(path, 'r'); // writing a read-only descriptor fails (EBADF)
+    const w = new FdWriter(fd);
+    const seen: string[] = [];
+    w.on('error', (e: NodeJS.ErrnoException) => seen.push(`error ${e.code}`));
+    w.on('close', () => seen.push('close'));
+    const first = new Promise<NodeJS.ErrnoException | null | undefined>((resolve) => w.write('x', resolve));
+    expect((await first)?.code).toBe('EBADF');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual(['error EBADF', 'close']);
+    expect(w.destroyed).toBe(true);
+    expect(w.writable).toBe(false);
+    expect((w.errored as NodeJS.ErrnoException).code).toBe('EBADF');
+    let later: NodeJS.ErrnoException | null | undefined;
+    expect(w.write('y', (e) => (later = e))).toBe(false);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(later?.code).toBe('ERR_STREAM_DESTROYED');
+    expect(seen).toEqual(['error EBADF', 'close']);
+    closeSync(fd);
+  });
+
+  it('through OutputSink: the failure ends the run as an output error, not an unhandled event', async () => {
+    const path = join(dir, 'fdwriter-ro2.txt');
+    writeFileSync(path, '');
+    const fd = openSync(path, 'r');
+    const sink = new OutputSink(new FdWriter(fd));
+    sink.write('some output\n');
+    await expect(sink.end()).rejects.toBeInstanceOf(OutputError);
+    closeSync(fd);
+  });
 });

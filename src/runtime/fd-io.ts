@@ -3,13 +3,13 @@
 // (stream_wrap, pipe_wrap and the rest, ~65 page faults and a few ms of CPU), and each of
 // the three processes of the per-second loop (`range-perf | stackcollapse | flamegraph-svg`)
 // has a pipe on stdin or stdout. Here a pipe, a socket or a regular file on fd 0 is read
-// with readSync, and one on fd 1 is written with writeSync behind a Writable (so every
-// contract of a stream holds: 'error' events, write callbacks, settle). A terminal, or a
+// with readSync, and one on fd 1 is written with writeSync behind what a Writable offers
+// the tools (FdWriter: 'error' events, write callbacks, back-pressure, settle). A terminal, or a
 // character device like /dev/null, keeps node's stream, as does a descriptor that is
 // non-blocking (EAGAIN), which a blocking read or write cannot serve. docs/speed.md,
 // "stdin and stdout without node's streams".
+import { EventEmitter } from 'node:events';
 import { fstatSync, readSync, writeSync } from 'node:fs';
-import { Writable } from 'node:stream';
 
 /**
  * Whether `fd` is a pipe, a socket or a regular file: what plain read(2) and write(2)
@@ -90,39 +90,110 @@ export function readFdSync(fd: number, chunkSize: number, onAgain: () => AsyncIt
   })();
 }
 
+/** Bytes waiting behind a write that met EAGAIN past which write() says to wait for 'drain' (a Writable's default). */
+const HIGH_WATER = 16 * 1024;
+
+type WriteCallback = (e?: Error | null) => void;
+
 /**
- * A Writable over a blocking descriptor (a pipe, socket or file on fd 1): each chunk goes
- * out with writeSync before its callback runs, so a chunk's Buffer may be reused once its
- * write's callback has run, as with process.stdout. EPIPE and other errors fail the write
- * (an 'error' event with the errno's code, as node's stream gives; a socket's ECONNRESET
- * is reported as EPIPE); EAGAIN (a non-blocking descriptor) is waited out, retried every
- * millisecond.
+ * A writable stream over a blocking descriptor (a pipe, socket or file on fd 1 or 2): each
+ * chunk goes out with writeSync, so a chunk's Buffer may be reused once its write's callback
+ * has run, as with process.stdout. EPIPE and other errors fail the write (its callback, then
+ * an 'error' event with the errno's code and 'close', as node's stream gives; a socket's
+ * ECONNRESET is reported as EPIPE); later writes fail with ERR_STREAM_DESTROYED. EAGAIN (a
+ * non-blocking descriptor) is waited out, retried every millisecond, with later writes queued
+ * behind it (writableLength, 'drain').
+ *
+ * Not a stream.Writable: node:stream is a stack of ~20 of node's modules (3-5 ms of every
+ * start, docs/speed.md), and this is all of a Writable the tools use (OutStream in io.ts).
+ * Callbacks run on the next tick, as a Writable runs them.
  */
-export class FdWriter extends Writable {
+export class FdWriter extends EventEmitter {
+  destroyed = false;
+  errored: Error | null = null;
+  /** Bytes not yet written: the rest of a chunk that met EAGAIN and those queued behind it. */
+  writableLength = 0;
+  private queue: { chunk: Uint8Array; cb: WriteCallback | undefined }[] = [];
+  private busy = false;
+  private needDrain = false;
+
   constructor(private readonly fd: number) {
-    super({ decodeStrings: true });
+    super();
   }
 
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
-    this.writeFrom(chunk, 0, cb);
+  get writable(): boolean {
+    return !this.destroyed;
   }
 
-  private writeFrom(chunk: Buffer, at: number, cb: (e?: Error | null) => void): void {
+  write(chunk: string | Uint8Array, encoding?: BufferEncoding | WriteCallback, cb?: WriteCallback): boolean {
+    if (typeof encoding === 'function') {
+      cb = encoding;
+      encoding = undefined;
+    }
+    if (this.destroyed) {
+      const e = Object.assign(new Error('Cannot call write after a stream was destroyed'), { code: 'ERR_STREAM_DESTROYED' });
+      process.nextTick(() => cb?.(e));
+      return false;
+    }
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, encoding ?? 'utf8') : chunk;
+    if (this.busy) {
+      this.queue.push({ chunk: bytes, cb });
+      this.writableLength += bytes.length;
+    } else this.writeFrom(bytes, 0, cb);
+    if (this.writableLength < HIGH_WATER) return true;
+    this.needDrain = true;
+    return false;
+  }
+
+  private writeFrom(chunk: Uint8Array, at: number, cb: WriteCallback | undefined): void {
     while (at < chunk.length) {
+      let n: number;
       try {
-        at += writeSync(this.fd, chunk, at, chunk.length - at);
+        n = writeSync(this.fd, chunk, at, chunk.length - at);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+          if (!this.busy) this.writableLength += chunk.length - at;
+          this.busy = true;
           setTimeout(() => this.writeFrom(chunk, at, cb), 1);
           return;
         }
         // A socket whose reader closed with data unread says ECONNRESET: for a writer,
         // as for node's stream, the reader went away (EPIPE, a quiet end).
         if ((e as NodeJS.ErrnoException).code === 'ECONNRESET') (e as NodeJS.ErrnoException).code = 'EPIPE';
-        cb(e as Error);
+        this.fail(e as Error, cb);
         return;
       }
+      at += n;
+      if (this.busy) this.writableLength -= n;
     }
-    cb();
+    if (cb) process.nextTick(cb);
+    if (!this.busy) return;
+    const next = this.queue.shift();
+    if (next !== undefined) {
+      this.writeFrom(next.chunk, 0, next.cb);
+      return;
+    }
+    this.busy = false;
+    this.writableLength = 0;
+    if (this.needDrain) {
+      this.needDrain = false;
+      process.nextTick(() => this.emit('drain'));
+    }
+  }
+
+  /** A write failed: its callback, those of the writes queued behind it, then 'error' and 'close'. */
+  private fail(e: Error, cb: WriteCallback | undefined): void {
+    this.errored = e;
+    this.destroyed = true;
+    const queued = this.queue;
+    this.queue = [];
+    this.busy = false;
+    this.writableLength = 0;
+    process.nextTick(() => {
+      cb?.(e);
+      for (const q of queued) q.cb?.(Object.assign(new Error('Cannot call write after a stream was destroyed'), { code: 'ERR_STREAM_DESTROYED' }));
+      this.emit('error', e);
+      this.emit('close');
+    });
   }
 }

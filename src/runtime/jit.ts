@@ -18,7 +18,13 @@
 // unpredictably; these two only move a threshold that V8 reads each time it resets a
 // budget. Tuned for the V8 of Node 20 (11.3) only: on another V8, or with a budget given
 // on node's command line, nothing is changed.
-import { setFlagsFromString } from 'node:v8';
+//
+// The flags are set through process.binding('v8'), the binding node:v8 itself calls, where
+// Node 20 has it: loading node:v8 loads node's whole stream stack with it (its heap
+// snapshot streams; ~20 modules, 4-6 ms of a start here, for one function). That binding is
+// deprecated (DEP0111), so its warning is silenced for the one call that fetches it; where
+// it is missing, node:v8 is loaded after all.
+import { createRequire } from 'node:module';
 
 /** V8's defaults, by V8 version: the values going back restores. */
 const DEFAULTS: Record<string, { interrupt: number; wasm: number }> = {
@@ -54,6 +60,28 @@ export interface NodeProcess {
 }
 
 let defaults: { interrupt: number; wasm: number } | null = null;
+
+let setFlags: ((flags: string) => void) | null = null;
+
+/** V8's setFlagsFromString: from the binding where it is (see the top), else from node:v8. */
+function setFlagsFromString(flags: string): void {
+  setFlags ??= v8Binding() ?? (createRequire(import.meta.url)('node:v8') as { setFlagsFromString: (f: string) => void }).setFlagsFromString;
+  setFlags(flags);
+}
+
+function v8Binding(): ((flags: string) => void) | null {
+  const p = process as unknown as { binding?: (name: string) => { setFlagsFromString?: unknown }; noDeprecation?: boolean };
+  const quiet = p.noDeprecation;
+  p.noDeprecation = true;
+  try {
+    const f = p.binding?.('v8').setFlagsFromString;
+    return typeof f === 'function' ? (f as (flags: string) => void) : null;
+  } catch {
+    return null;
+  } finally {
+    p.noDeprecation = quiet;
+  }
+}
 
 /**
  * Raises V8's budgets for this process: for a tool run as a process of its own (not in

@@ -1,8 +1,8 @@
 // stdout with back-pressure: output is queued and written in large pieces; a closed pipe
 // (EPIPE) becomes BrokenPipe, a quiet success.
-import type { Writable } from 'node:stream';
 import { BrokenPipe, OutputError, writeFailure } from './errors.js';
 import { FdWriter } from './fd-io.js';
+import type { OutStream } from './io.js';
 
 /**
  * Buffers output and writes it in large pieces, honouring back-pressure. A closed pipe
@@ -25,7 +25,7 @@ export class OutputSink {
   private readonly reusable: boolean;
 
   constructor(
-    private readonly stream: Writable,
+    private readonly stream: OutStream,
     private readonly encoding: BufferEncoding = 'latin1',
   ) {
     this.reusable = stream instanceof FdWriter;
@@ -138,7 +138,7 @@ export class OutputSink {
  * Waits until what was written to `stream` has been handed to the OS (or failed), so that
  * a write error of the last writes (--help's, say) is known before the exit status is.
  */
-export function settle(stream: Writable): Promise<void> {
+export function settle(stream: OutStream): Promise<void> {
   if (stream.destroyed || !stream.writable) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {

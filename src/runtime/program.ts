@@ -1,8 +1,7 @@
 // A commander program set up the flamekit way, and strict parsing of option values.
 import { Command, Help } from 'commander';
-import type { Writable } from 'node:stream';
 import { UsageError } from './errors.js';
-import type { IO } from './io.js';
+import type { IO, OutStream } from './io.js';
 
 // Lines of at most 60 columns: commander prints this as it is, unwrapped.
 export const EXIT_CODES_HELP = `
@@ -54,7 +53,7 @@ export function unwrapProse(str: string): string {
 }
 
 /** Columns for --help: the terminal's width, else COLUMNS, else 80. */
-function helpWidth(stream: Writable & { isTTY?: boolean; columns?: number }, env: Record<string, string | undefined>): number {
+function helpWidth(stream: OutStream, env: Record<string, string | undefined>): number {
   if (stream.isTTY && stream.columns && stream.columns > 0) return stream.columns;
   const cols = Number(env.COLUMNS);
   return Number.isInteger(cols) && cols > 0 ? cols : 80;
