@@ -78,7 +78,7 @@ export async function runMain(
   body: (ctx: RunContext) => Promise<number | void>,
 ): Promise<number> {
   // A run as a process of its own (bin/), not in a test's or the build's process.
-  if (io.processStreams === true) tierUpLate({ v8: process.versions.v8, execArgv: process.execArgv });
+  if (io.processStreams === true) tierUpLate({ v8: process.versions.v8, execArgv: process.execArgv, setFlags: v8FlagSetter() });
   const msgs = new Messages(prog, io, await loadPainter(io));
   // Every write error of stdout lands here, whoever wrote (commander's --help, an
   // OutputSink): none becomes an unhandled 'error' event with a stack trace, and the end of
@@ -105,6 +105,27 @@ export async function runMain(
     return code === EXIT_OK ? EXIT_DATA : code;
   }
   return code;
+}
+
+/**
+ * V8's setFlagsFromString from `process.binding('v8')`, the binding node:v8 itself calls
+ * (src/runtime/jit.ts says why not node:v8), or null where there is none. The binding is
+ * deprecated (DEP0111): its warning is decided in the call that fetches it, so
+ * `process.noDeprecation` is set for that call only, and nothing is printed or thrown
+ * (--throw-deprecation).
+ */
+function v8FlagSetter(): ((flags: string) => void) | null {
+  const p = process as unknown as { binding?: (name: string) => { setFlagsFromString?: unknown }; noDeprecation?: boolean };
+  const quiet = p.noDeprecation;
+  p.noDeprecation = true;
+  try {
+    const f = p.binding?.('v8').setFlagsFromString;
+    return typeof f === 'function' ? (f as (flags: string) => void) : null;
+  } catch {
+    return null;
+  } finally {
+    p.noDeprecation = quiet;
+  }
 }
 
 /**

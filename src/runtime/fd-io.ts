@@ -106,7 +106,7 @@ type WriteCallback = (e?: Error | null) => void;
  *
  * Not a stream.Writable: node:stream is a stack of ~20 of node's modules (3-5 ms of every
  * start, docs/speed.md), and this is all of a Writable the tools use (OutStream in io.ts).
- * Callbacks run on the next tick, as a Writable runs them.
+ * Callbacks run after the write returns (a microtask), as a Writable's run on the next tick.
  */
 export class FdWriter extends EventEmitter {
   destroyed = false;
@@ -132,7 +132,7 @@ export class FdWriter extends EventEmitter {
     }
     if (this.destroyed) {
       const e = Object.assign(new Error('Cannot call write after a stream was destroyed'), { code: 'ERR_STREAM_DESTROYED' });
-      process.nextTick(() => cb?.(e));
+      queueMicrotask(() => cb?.(e));
       return false;
     }
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, encoding ?? 'utf8') : chunk;
@@ -166,7 +166,7 @@ export class FdWriter extends EventEmitter {
       at += n;
       if (this.busy) this.writableLength -= n;
     }
-    if (cb) process.nextTick(cb);
+    if (cb) queueMicrotask(() => cb());
     if (!this.busy) return;
     const next = this.queue.shift();
     if (next !== undefined) {
@@ -177,7 +177,7 @@ export class FdWriter extends EventEmitter {
     this.writableLength = 0;
     if (this.needDrain) {
       this.needDrain = false;
-      process.nextTick(() => this.emit('drain'));
+      queueMicrotask(() => this.emit('drain'));
     }
   }
 
@@ -189,7 +189,7 @@ export class FdWriter extends EventEmitter {
     this.queue = [];
     this.busy = false;
     this.writableLength = 0;
-    process.nextTick(() => {
+    queueMicrotask(() => {
       cb?.(e);
       for (const q of queued) q.cb?.(Object.assign(new Error('Cannot call write after a stream was destroyed'), { code: 'ERR_STREAM_DESTROYED' }));
       this.emit('error', e);

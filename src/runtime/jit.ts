@@ -20,10 +20,9 @@
 // on node's command line, nothing is changed.
 //
 // The flags are set through process.binding('v8'), the binding node:v8 itself calls, where
-// Node 20 has it: loading node:v8 loads node's whole stream stack with it (its heap
-// snapshot streams; ~20 modules, 4-6 ms of a start here, for one function). That binding is
-// deprecated (DEP0111), so its warning is silenced for the one call that fetches it; where
-// it is missing, node:v8 is loaded after all.
+// Node 20 has it (the CLI edge fetches it: src/cli.ts, v8FlagSetter): loading node:v8 loads
+// node's whole stream stack with it (its heap snapshot streams; ~20 modules, 4-6 ms of a
+// start here, for one function). Where it is missing, node:v8 is loaded after all.
 import { createRequire } from 'node:module';
 
 /** V8's defaults, by V8 version: the values going back restores. */
@@ -57,30 +56,18 @@ export interface NodeProcess {
   v8: string;
   /** `process.execArgv`: node's own command line. */
   execArgv: readonly string[];
+  /** V8's setFlagsFromString without node:v8, where the process has it (src/cli.ts, v8FlagSetter). */
+  setFlags?: ((flags: string) => void) | null;
 }
 
 let defaults: { interrupt: number; wasm: number } | null = null;
 
 let setFlags: ((flags: string) => void) | null = null;
 
-/** V8's setFlagsFromString: from the binding where it is (see the top), else from node:v8. */
+/** V8's setFlagsFromString: the one tierUpLate was given (see the top), else node:v8's. */
 function setFlagsFromString(flags: string): void {
-  setFlags ??= v8Binding() ?? (createRequire(import.meta.url)('node:v8') as { setFlagsFromString: (f: string) => void }).setFlagsFromString;
+  setFlags ??= (createRequire(import.meta.url)('node:v8') as { setFlagsFromString: (f: string) => void }).setFlagsFromString;
   setFlags(flags);
-}
-
-function v8Binding(): ((flags: string) => void) | null {
-  const p = process as unknown as { binding?: (name: string) => { setFlagsFromString?: unknown }; noDeprecation?: boolean };
-  const quiet = p.noDeprecation;
-  p.noDeprecation = true;
-  try {
-    const f = p.binding?.('v8').setFlagsFromString;
-    return typeof f === 'function' ? (f as (flags: string) => void) : null;
-  } catch {
-    return null;
-  } finally {
-    p.noDeprecation = quiet;
-  }
 }
 
 /**
@@ -91,6 +78,7 @@ function v8Binding(): ((flags: string) => void) | null {
 export function tierUpLate(node: NodeProcess): boolean {
   const d = DEFAULTS[/^(\d+\.\d+)\./.exec(node.v8)?.[1] ?? ''];
   if (late || d === undefined || node.execArgv.some((a) => /budget/.test(a))) return false;
+  if (node.setFlags) setFlags = node.setFlags;
   setFlagsFromString(`--interrupt-budget=${d.interrupt * LATE_FACTOR}`);
   setFlagsFromString(`--wasm-tiering-budget=${d.wasm * LATE_FACTOR_WASM}`);
   defaults = d;
