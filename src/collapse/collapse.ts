@@ -121,15 +121,19 @@ export class Collapser {
       inline: opts.inline ?? null,
       window: opts.window ?? null,
     };
+    this.naming = [false, true].map((java) => ({ kernel: this.o.kernel, jit: this.o.jit, addrs: false, java }));
     if (this.o.eventFilter !== null) this.stats.event = this.o.eventFilter;
     this.windows = opts.window ? new WindowCutter(opts.window, this.table) : null;
     this.current = this.table;
     if (!this.o.srcline && !this.o.inline && !this.o.addrs) {
-      this.fast = new StackScanner({
-        header: (h) => this.onSampleHeader(h),
-        sample: (s) => this.onSample(s),
-        bad: (b) => this.onBad(b),
-      });
+      this.fast = new StackScanner(
+        {
+          header: (h) => this.onSampleHeader(h),
+          sample: (s) => this.onSample(s),
+          bad: (b) => this.onBad(b),
+        },
+        this.windows !== null,
+      );
       this.scanner = this.fast;
       return;
     }
@@ -218,6 +222,8 @@ export class Collapser {
    */
   private pairFrame = [new Int32Array(1024), new Int32Array(1024)];
   private pairMany: number[][] = [];
+  /** The naming rules of a pair in a non-Java (0) and a Java (1) sample: made once, not per pair. */
+  private readonly naming: { kernel: boolean; jit: boolean; addrs: boolean; java: boolean }[];
   /** Per-window mode: by Java-ness, then stack id, the stack's frame ids (leaf first). */
   private stackIds: Int32Array[][] = [[], []];
   private rootNow: RootInfo | null = null;
@@ -296,14 +302,17 @@ export class Collapser {
    * `this.frames`; returns how many.
    */
   private stackFrameIds(stack: number, java: number): number {
-    // A view of the core's memory, not a copy: naming a pair reads the core's tables but
-    // runs no scan, so they stay where they are.
-    const pairs = this.fast!.stackView(stack);
+    // Read in place (no view made): naming a pair reads the core's tables but runs no
+    // scan, so they stay where they are.
+    const fast = this.fast!;
+    const mem = fast.memory;
+    const from = fast.stackAt(stack);
+    const to = from + fast.stackLength(stack);
     let names = this.pairFrame[java];
     let out: Int32Array = this.frames;
     let n = 0;
-    for (let i = 0; i < pairs.length; i++) {
-      const pair = pairs[i];
+    for (let i = from; i < to; i++) {
+      const pair = mem[i];
       if (pair >= names.length) names = this.growPairs(java, pair);
       let v = names[pair];
       if (v === 0) v = names[pair] = this.namePair(pair, java);
@@ -322,9 +331,10 @@ export class Collapser {
 
   /** Pair `pair`'s entry for pairFrame (see there), named by the rules now. */
   private namePair(pair: number, java: number): number {
-    const { sym, dso } = this.fast!.pair(pair);
+    const fast = this.fast!;
+    fast.readPair(pair);
     // The core stripped the symbol's +0x offset already: strip no second one.
-    const name = tidyStrippedName(sym, dso, { kernel: this.o.kernel, jit: this.o.jit, addrs: false, java: java === 1 });
+    const name = tidyStrippedName(fast.pairSym, fast.pairDso, this.naming[java]);
     if (name !== '' && name.indexOf(';') < 0) return this.table.intern(name) + 1;
     this.pairMany.push(name === '' ? [] : name.split(';').map((p) => this.table.intern(p)));
     return -this.pairMany.length;

@@ -16,6 +16,9 @@ import { grownTo } from '../typed-arrays.js';
 
 const SEP = 59; // ';'
 
+/** Whether a Uint16Array's elements are stored as UTF-16LE's code units (see sortedByTokens). */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 /** Tables with at least this many stacks are sorted on ranked names (see StackTable.sorted). */
 const RANKED_SORT_MIN = 2048;
 
@@ -281,8 +284,9 @@ export class StackTable {
   private sortedByTokens(): Int32Array {
     const rank = this.tokenRanks();
     const ids = this.ids;
-    // All keys' code units, as UTF-16LE bytes (written byte by byte: any machine's order),
-    // decoded by one native call; each key is then a slice of that string (no copy).
+    // All keys' code units, as UTF-16LE bytes (one store a unit where the machine is
+    // little-endian, else byte by byte), decoded by one native call; each key is then a
+    // slice of that string (no copy).
     let units = 0;
     let stacks = 0;
     for (let s = 0; s < this.n; s++) {
@@ -292,22 +296,38 @@ export class StackTable {
     }
     const bytes = Buffer.allocUnsafe(2 * units);
     const ends = new Int32Array(stacks);
-    let b = 0;
     let k = 0;
-    for (let s = 0; s < this.n; s++) {
-      if (this.counts[s] === 0) continue;
-      const at = this.start[s];
-      const last = at + this.length[s] - 1;
-      for (let i = at; i <= last; i++) {
-        const r = rank[2 * ids[i] + (i < last ? 1 : 0)];
-        bytes[b++] = r & 255;
-        bytes[b++] = (r >>> 8) & 255;
+    if (LITTLE_ENDIAN && bytes.byteOffset % 2 === 0) {
+      // One store a code unit (the Buffer's memory as UTF-16LE's units).
+      const u = new Uint16Array(bytes.buffer, bytes.byteOffset, units);
+      let b = 0;
+      for (let s = 0; s < this.n; s++) {
+        if (this.counts[s] === 0) continue;
+        const at = this.start[s];
+        const last = at + this.length[s] - 1;
+        for (let i = at; i < last; i++) u[b++] = rank[2 * ids[i] + 1];
+        if (last >= at) u[b++] = rank[2 * ids[last]];
+        u[b++] = s >>> 16;
+        u[b++] = s & 0xffff;
+        ends[k++] = b;
       }
-      bytes[b++] = (s >>> 16) & 255;
-      bytes[b++] = s >>> 24;
-      bytes[b++] = s & 255;
-      bytes[b++] = (s >>> 8) & 255;
-      ends[k++] = b >> 1;
+    } else {
+      let b = 0;
+      for (let s = 0; s < this.n; s++) {
+        if (this.counts[s] === 0) continue;
+        const at = this.start[s];
+        const last = at + this.length[s] - 1;
+        for (let i = at; i <= last; i++) {
+          const r = rank[2 * ids[i] + (i < last ? 1 : 0)];
+          bytes[b++] = r & 255;
+          bytes[b++] = (r >>> 8) & 255;
+        }
+        bytes[b++] = (s >>> 16) & 255;
+        bytes[b++] = s >>> 24;
+        bytes[b++] = s & 255;
+        bytes[b++] = (s >>> 8) & 255;
+        ends[k++] = b >> 1;
+      }
     }
     // 'utf16le' copies code units as they are, lone surrogates included.
     const all = bytes.toString('utf16le');
@@ -324,27 +344,37 @@ export class StackTable {
 
   /**
    * The rank of each token among all of them, in byte-wise order: 2i for name i as a last
-   * frame (the name alone), 2i + 1 for name i followed by ';'. Sorted by V8 too.
+   * frame (the name alone), 2i + 1 for name i followed by ';'.
+   *
+   * Only the names are sorted (by V8, no comparison of ours), and the ';' tokens are
+   * placed among them in one pass, none of them made as a string: with no ';' in a name,
+   * `x;` sorts after x and before every later name, except the names that start with x and
+   * go on with a byte below ';' (they sort between x and `x;`, and come right after x). So
+   * `x;` waits on a stack while the names read start with x and go on below ';'; the
+   * longest waiting name is the first to follow (`xa;` < `x;` when 'a' < ';').
    */
   private tokenRanks(): Int32Array {
     const names = this.names;
     const n = names.length;
     // The windows of --per-window share the names, and most add none: rank them once.
     if (this.tokens.names === n) return this.tokens.rank;
-    const tokens: string[] = new Array(2 * n);
-    for (let i = 0; i < n; i++) {
-      tokens[2 * i] = names[i];
-      tokens[2 * i + 1] = `${names[i]};`;
-    }
-    tokens.sort();
-    // Back from a token to its name's id: no name holds ';', so a token ending in one is a
-    // name followed by ';'.
+    const sorted = names.slice().sort();
     const rank = new Int32Array(2 * n);
-    for (let r = 0; r < 2 * n; r++) {
-      const t = tokens[r];
-      const more = t.charCodeAt(t.length - 1) === SEP;
-      rank[2 * this.nameIds.get(more ? t.slice(0, -1) : t)! + (more ? 1 : 0)] = r;
+    const waiting = new Int32Array(n); // ids of names whose 'x;' is not placed yet
+    let top = 0;
+    let r = 0;
+    for (let k = 0; k < n; k++) {
+      const y = sorted[k];
+      while (top > 0) {
+        const x = names[waiting[top - 1]];
+        if (y.startsWith(x) && y.charCodeAt(x.length) < SEP) break;
+        rank[2 * waiting[--top] + 1] = r++;
+      }
+      const id = this.nameIds.get(y)!;
+      rank[2 * id] = r++;
+      waiting[top++] = id;
     }
+    while (top > 0) rank[2 * waiting[--top] + 1] = r++;
     this.tokens.names = n;
     this.tokens.rank = rank;
     return rank;
