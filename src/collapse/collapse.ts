@@ -255,7 +255,7 @@ export class Collapser {
       if (named === undefined) {
         let ids = this.roots.get(pname);
         if (ids === undefined) {
-          ids = pname.split(';').map((p) => this.table.intern(p));
+          ids = this.internPieces(pname);
           this.roots.set(pname, ids);
         }
         named = { ids, java: pname.startsWith('java'), places: new Int32Array(0) };
@@ -336,8 +336,22 @@ export class Collapser {
     // The core stripped the symbol's +0x offset already: strip no second one.
     const name = tidyStrippedName(fast.pairSym, fast.pairDso, this.naming[java]);
     if (name !== '' && name.indexOf(';') < 0) return this.table.intern(name) + 1;
-    this.pairMany.push(name === '' ? [] : name.split(';').map((p) => this.table.intern(p)));
+    this.pairMany.push(name === '' ? [] : this.internPieces(name));
     return -this.pairMany.length;
+  }
+
+  /**
+   * The frame ids of the pieces of `name` (split on ';'), root first. A function of its own
+   * with a loop, not `split(';').map((p) => ...)` where the name is made: a closure that
+   * reads `this` makes V8 allocate a context on every call of the function holding it,
+   * whether or not the closure is made (on the first 3 MB, 1,366 samples' headers made
+   * 53 KB of them).
+   */
+  private internPieces(name: string): number[] {
+    const pieces = name.split(';');
+    const ids: number[] = new Array(pieces.length);
+    for (let i = 0; i < pieces.length; i++) ids[i] = this.table.intern(pieces[i]);
+    return ids;
   }
 
   private growPairs(java: number, pair: number): Int32Array<ArrayBuffer> {
@@ -434,7 +448,7 @@ export class Collapser {
     if (root === undefined) {
       // A copy: the comm is a slice of the chunk, which the table would keep alive.
       const key = copyString(pname, 0, pname.length);
-      root = key.split(';').map((p) => this.table.intern(p));
+      root = this.internPieces(key);
       this.roots.set(key, root);
     }
     this.root = root;
@@ -532,7 +546,7 @@ export class Collapser {
       sym = copyString(sym, 0, sym.length);
       pc = copyString(pc, 0, pc.length);
       const name = this.tidyFrame(pc, sym, dso);
-      ids = name === '' ? [] : name.indexOf(';') < 0 ? this.table.intern(name) : name.split(';').map((p) => this.table.intern(p));
+      ids = name === '' ? [] : name.indexOf(';') < 0 ? this.table.intern(name) : this.internPieces(name);
       // With --addrs an unknown symbol's name holds its address; --inline depends on it too.
       if (!(this.o.addrs && sym.indexOf('[unknown]') >= 0) && !this.o.inline) syms.set(sym, ids);
     }
