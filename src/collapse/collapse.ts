@@ -24,7 +24,7 @@ import { cutLines } from '../runtime/lines.js';
 import { EVENT_FILTER_DEFAULT, FRAME_NAMING_DEFAULTS, WEIGHT_DEFAULT } from '../runtime/flag-defaults.js';
 import { formatFoldedLines, writeFoldedChunks } from './folded-writer.js';
 import type { CollapseOptions, CollapseStats } from './options.js';
-import { StackTable } from './stack-table.js';
+import { STACK_HASH_MUL, StackTable } from './stack-table.js';
 import { WindowCutter, type ClosedWindow } from './windows.js';
 
 export { formatCount } from './folded-writer.js';
@@ -47,6 +47,8 @@ const MAX_LINES = 1 << 18;
  */
 const SMALL_PIECE = 60 << 10;
 const SMALL_SCAN_BYTES = 8 << 20;
+
+const NO_ROOT: number[] = [];
 
 /** A root frame in the stacks mode: its frame ids, whether it is Java, and its stacks' places in the main table (+1, by core stack id). */
 interface RootInfo {
@@ -277,8 +279,9 @@ export class Collapser {
       // Per sample, a window's table hashes the stack's frame ids: keep them per core stack.
       let ids = this.stackIds[java][stack];
       if (ids === undefined) {
-        const n = this.stackFrameIds(stack, java);
-        ids = this.stackIds[java][stack] = this.frames.slice(0, n);
+        // Written where the main table (which holds no stack in this mode) would keep it.
+        const n = this.writeCoreStack(stack, java, NO_ROOT);
+        ids = this.stackIds[java][stack] = this.table.written(n).reverse();
       }
       this.current.add(info.ids, ids, ids.length, this.weight);
       return;
@@ -291,43 +294,61 @@ export class Collapser {
     }
     const at = info.places[stack];
     if (at > 0) this.table.addTo(at - 1, this.weight);
-    else {
-      const n = this.stackFrameIds(stack, java);
-      info.places[stack] = this.table.add(info.ids, this.frames, n, this.weight) + 1;
-    }
+    else info.places[stack] = this.addCoreStack(stack, java, info.ids) + 1;
+  }
+
+  /** Adds core stack `stack` of a Java (1) or other (0) sample under root frames `root` to the main table. */
+  private addCoreStack(stack: number, java: number, root: number[]): number {
+    return this.table.addWritten(this.writeCoreStack(stack, java, root), this.hash, this.weight);
   }
 
   /**
-   * The frame ids of stack `stack` (leaf first) in a Java (1) or other (0) sample, into
-   * `this.frames`; returns how many.
+   * Writes the frame ids of `root` then of core stack `stack`, root first, straight into
+   * the main table's ids from its end (StackTable.room), mixing their hash into `hash` on
+   * the way: one pass over the pairs (not three: ids, hash, copy). Returns how many.
    */
-  private stackFrameIds(stack: number, java: number): number {
-    // Read in place (no view made): naming a pair reads the core's tables but runs no
-    // scan, so they stay where they are.
+  private writeCoreStack(stack: number, java: number, root: number[]): number {
+    // Read in place: naming a pair reads the core's tables but runs no scan, so they stay
+    // where they are.
     const fast = this.fast!;
     const mem = fast.memory;
     const from = fast.stackAt(stack);
-    const to = from + fast.stackLength(stack);
+    let i = from + fast.stackLength(stack);
+    const t = this.table;
+    const start = t.end;
+    let ids = t.room(start, root.length + i - from);
+    let n = start;
+    let h = 0;
+    for (let k = 0; k < root.length; k++) {
+      const id = root[k];
+      ids[n++] = id;
+      h = Math.imul(h ^ id, STACK_HASH_MUL);
+    }
     let names = this.pairFrame[java];
-    let out: Int32Array = this.frames;
-    let n = 0;
-    for (let i = from; i < to; i++) {
-      const pair = mem[i];
+    // The core's stacks are leaf first.
+    while (i > from) {
+      const pair = mem[--i];
       if (pair >= names.length) names = this.growPairs(java, pair);
       let v = names[pair];
       if (v === 0) v = names[pair] = this.namePair(pair, java);
       if (v > 0) {
-        if (n === out.length) out = this.growFrames(n + 1);
-        out[n++] = v - 1;
+        ids[n++] = v - 1;
+        h = Math.imul(h ^ (v - 1), STACK_HASH_MUL);
       } else {
-        // Pieces are root first; frames are leaf first.
-        const ids = this.pairMany[-1 - v];
-        if (n + ids.length > out.length) out = this.growFrames(n + ids.length);
-        for (let k = ids.length - 1; k >= 0; k--) out[n++] = ids[k];
+        // Pieces are root first (none for a dropped frame).
+        const pieces = this.pairMany[-1 - v];
+        ids = t.room(n, pieces.length + i - from);
+        for (let k = 0; k < pieces.length; k++) {
+          const id = pieces[k];
+          ids[n++] = id;
+          h = Math.imul(h ^ id, STACK_HASH_MUL);
+        }
       }
     }
-    return n;
+    this.hash = h;
+    return n - start;
   }
+  private hash = 0;
 
   /** Pair `pair`'s entry for pairFrame (see there), named by the rules now. */
   private namePair(pair: number, java: number): number {
@@ -341,11 +362,9 @@ export class Collapser {
   }
 
   /**
-   * The frame ids of the pieces of `name` (split on ';'), root first. A function of its own
-   * with a loop, not `split(';').map((p) => ...)` where the name is made: a closure that
-   * reads `this` makes V8 allocate a context on every call of the function holding it,
-   * whether or not the closure is made (on the first 3 MB, 1,366 samples' headers made
-   * 53 KB of them).
+   * The frame ids of the pieces of `name` (split on ';'), root first. Not a closure where a
+   * name is made: a closure reading `this` costs a context at every call of its function
+   * (on the first 3 MB, 53 KB of garbage from 1,366 headers).
    */
   private internPieces(name: string): number[] {
     const pieces = name.split(';');
@@ -361,14 +380,6 @@ export class Collapser {
     const bigger = new Int32Array(size);
     bigger.set(old);
     return (this.pairFrame[java] = bigger);
-  }
-
-  private growFrames(need: number): Int32Array<ArrayBuffer> {
-    let size = this.frames.length * 2;
-    while (size < need) size *= 2;
-    const bigger = new Int32Array(size);
-    bigger.set(this.frames);
-    return (this.frames = bigger);
   }
 
   /** Per-window mode: the table of the sample `h` starts; false when it belongs to no window. */

@@ -19,6 +19,18 @@ const SEP = 59; // ';'
 /** Whether a Uint16Array's elements are stored as UTF-16LE's code units (see sortedByTokens). */
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
+/**
+ * A stack's hash mixes its frame ids, root first, as `h = Math.imul(h ^ id, STACK_HASH_MUL)`
+ * from h = 0, then its length (hashEnd). Exported for a caller that writes a new stack in
+ * place and mixes its ids as it goes (StackTable.room, addWritten).
+ */
+export const STACK_HASH_MUL = 0x9e3779b1;
+
+function hashEnd(h: number, len: number): number {
+  h = Math.imul(h ^ len, STACK_HASH_MUL);
+  return h ^ (h >>> 16);
+}
+
 /** Tables with at least this many stacks are sorted on ranked names (see StackTable.sorted). */
 const RANKED_SORT_MIN = 2048;
 
@@ -93,10 +105,10 @@ export class StackTable {
   add(root: ArrayLike<number>, leafFirst: Int32Array, depth: number, weight: number): number {
     const rl = root.length;
     const len = rl + depth;
-    let h = len;
-    for (let i = 0; i < rl; i++) h = Math.imul(h ^ root[i], 0x9e3779b1);
-    for (let i = depth - 1; i >= 0; i--) h = Math.imul(h ^ leafFirst[i], 0x9e3779b1);
-    h ^= h >>> 16;
+    let h = 0;
+    for (let i = 0; i < rl; i++) h = Math.imul(h ^ root[i], STACK_HASH_MUL);
+    for (let i = depth - 1; i >= 0; i--) h = Math.imul(h ^ leafFirst[i], STACK_HASH_MUL);
+    h = hashEnd(h, len);
     const ids = this.ids;
     const mask = this.mask;
     let slot = h & mask;
@@ -129,6 +141,57 @@ export class StackTable {
     return this.insert(slot, h, at, len, weight);
   }
 
+  /**
+   * Where a stack written in place starts: see room and addWritten. A caller that builds a
+   * new stack's ids from another form (the core's pair ids, leaf first) writes them here
+   * once, mixing the hash as it goes, instead of into a buffer that add reads twice more
+   * (hash, then copy): on a short run each pass over every frame runs cold.
+   */
+  get end(): number {
+    return this.used;
+  }
+
+  /** The ids array, with room for `more` ids from `at` (>= end); ids written from end to `at` are kept. */
+  room(at: number, more: number): Int32Array {
+    if (at + more > this.ids.length) this.growIds(at + more, at);
+    return this.ids;
+  }
+
+  /** A copy of the `n` ids written in place from `end` (room), not added. */
+  written(n: number): Int32Array {
+    return this.ids.slice(this.used, this.used + n);
+  }
+
+  /**
+   * Adds `weight` to the stack of `len` ids written in place (root first) from `end`, whose
+   * ids were mixed into `h` as STACK_HASH_MUL says (its length not yet): it is kept there
+   * if it is new. Returns its index, as `add` does.
+   */
+  addWritten(len: number, h: number, weight: number): number {
+    h = hashEnd(h, len);
+    const ids = this.ids;
+    const from = this.used;
+    const mask = this.mask;
+    let slot = h & mask;
+    for (;;) {
+      const s1 = this.slots[slot];
+      if (s1 === 0) break;
+      const s = s1 - 1;
+      if (this.hashes[s] === h && this.length[s] === len) {
+        const at = this.start[s];
+        let i = 0;
+        while (i < len && ids[at + i] === ids[from + i]) i++;
+        if (i === len) {
+          this.counts[s] += weight;
+          return s;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    this.used += len;
+    return this.insert(slot, h, from, len, weight);
+  }
+
   /** Adds `weight` to stack `s`, as returned by `add`. */
   addTo(s: number, weight: number): void {
     this.counts[s] += weight;
@@ -144,9 +207,9 @@ export class StackTable {
    * as `add` does (the same ids in the same order), so either finds what the other stored.
    */
   addRootFirst(seq: Int32Array, len: number, weight: number): number {
-    let h = len;
-    for (let i = 0; i < len; i++) h = Math.imul(h ^ seq[i], 0x9e3779b1);
-    h ^= h >>> 16;
+    let h = 0;
+    for (let i = 0; i < len; i++) h = Math.imul(h ^ seq[i], STACK_HASH_MUL);
+    h = hashEnd(h, len);
     const mask = this.mask;
     let slot = h & mask;
     for (;;) {
@@ -437,11 +500,11 @@ export class StackTable {
     return la - lb;
   }
 
-  private growIds(need: number): void {
+  private growIds(need: number, keep = this.used): void {
     let size = this.ids.length * 2;
     while (size < need) size *= 2;
     const ids = new Int32Array(size);
-    ids.set(this.ids.subarray(0, this.used));
+    ids.set(this.ids.subarray(0, keep));
     this.ids = ids;
   }
 
