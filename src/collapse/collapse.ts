@@ -134,7 +134,7 @@ export class Collapser {
           sample: (s) => this.onSample(s),
           bad: (b) => this.onBad(b),
         },
-        this.windows !== null,
+        this.windows !== null ? 'time' : 'weight',
       );
       this.scanner = this.fast;
       return;

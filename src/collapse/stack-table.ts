@@ -346,6 +346,7 @@ export class StackTable {
    */
   private sortedByTokens(): Int32Array {
     const rank = this.tokenRanks();
+    const more = rank.subarray(this.names.length); // by id: the rank of 'name;'
     const ids = this.ids;
     // All keys' code units, as UTF-16LE bytes (one store a unit where the machine is
     // little-endian, else byte by byte), decoded by one native call; each key is then a
@@ -368,8 +369,8 @@ export class StackTable {
         if (this.counts[s] === 0) continue;
         const at = this.start[s];
         const last = at + this.length[s] - 1;
-        for (let i = at; i < last; i++) u[b++] = rank[2 * ids[i] + 1];
-        if (last >= at) u[b++] = rank[2 * ids[last]];
+        for (let i = at; i < last; i++) u[b++] = more[ids[i]];
+        if (last >= at) u[b++] = rank[ids[last]];
         u[b++] = s >>> 16;
         u[b++] = s & 0xffff;
         ends[k++] = b;
@@ -381,7 +382,7 @@ export class StackTable {
         const at = this.start[s];
         const last = at + this.length[s] - 1;
         for (let i = at; i <= last; i++) {
-          const r = rank[2 * ids[i] + (i < last ? 1 : 0)];
+          const r = i < last ? more[ids[i]] : rank[ids[i]];
           bytes[b++] = r & 255;
           bytes[b++] = (r >>> 8) & 255;
         }
@@ -406,8 +407,8 @@ export class StackTable {
   }
 
   /**
-   * The rank of each token among all of them, in byte-wise order: 2i for name i as a last
-   * frame (the name alone), 2i + 1 for name i followed by ';'.
+   * The rank of each token among all of them, in byte-wise order: at i for name i as a last
+   * frame (the name alone), at n + i for name i followed by ';' (n names).
    *
    * Only the names are sorted (by V8, no comparison of ours), and the ';' tokens are
    * placed among them in one pass, none of them made as a string: with no ';' in a name,
@@ -431,13 +432,13 @@ export class StackTable {
       while (top > 0) {
         const x = names[waiting[top - 1]];
         if (y.startsWith(x) && y.charCodeAt(x.length) < SEP) break;
-        rank[2 * waiting[--top] + 1] = r++;
+        rank[n + waiting[--top]] = r++;
       }
       const id = this.nameIds.get(y)!;
-      rank[2 * id] = r++;
+      rank[id] = r++;
       waiting[top++] = id;
     }
-    while (top > 0) rank[2 * waiting[--top] + 1] = r++;
+    while (top > 0) rank[n + waiting[--top]] = r++;
     this.tokens.names = n;
     this.tokens.rank = rank;
     return rank;

@@ -77,16 +77,25 @@ export class StackScanner {
   private readonly h: SampleHeader = { line: 0, hasTime: false, sec: 0, ns: 0, period: 1, root: 0, event: 0, cpu: -1, frameOnHeader: false, start: 0, end: 0, eventEnd: -1 };
 
   /**
-   * `times` false: the headers' sec and ns are left 0 (a consumer that never reads them
-   * saves a number made per sample).
+   * `fields`: what the headers given to `on.header` hold. 'all' (the default): every field.
+   * 'time': line, start, end, eventEnd, frameOnHeader and cpu are left as they are (not
+   * read from the records); 'weight': sec and ns too. A consumer that never reads them
+   * saves the loads and stores per sample (cold code on a short run), and a number made
+   * per sample for sec.
    */
   constructor(
     private readonly on: StackHandlers,
-    private readonly times = true,
+    fields: 'all' | 'time' | 'weight' = 'all',
   ) {
+    this.times = fields !== 'weight';
+    this.place = fields === 'all';
     this.core = instantiateCore();
     this.core.configure(1, 0, 0, 1, 1);
   }
+
+  /** Whether headers hold sec and ns; whether they hold line, start, end, eventEnd, frameOnHeader and cpu. */
+  private readonly times: boolean;
+  private readonly place: boolean;
 
   /** Lines read so far. */
   get lineNo(): number {
@@ -214,7 +223,6 @@ export class StackScanner {
         on.sample(r[o + 6]);
       } else if (kind === K_HEADER) {
         const flags = r[o + 10];
-        h.line = r[o + 1];
         h.hasTime = (flags & F_TIME) !== 0;
         // A double read from the records is a fresh heap number each time in cold code, and
         // so is every read of a field that holds doubles: whole numbers are kept as small
@@ -228,11 +236,14 @@ export class StackScanner {
         h.period = period === (period | 0) ? period | 0 : period;
         h.root = r[o + 24];
         h.event = r[o + 25];
-        h.start = r[o + 2];
-        h.end = r[o + 3];
-        h.eventEnd = r[o + 15] > r[o + 14] ? r[o + 15] : -1;
-        h.frameOnHeader = (flags & F_HEADER_FRAME) !== 0;
-        h.cpu = (flags & F_CPU_BIG) !== 0 ? this.bigCpu(r[o + 9] < 0 ? r[o + 7] : r[o + 9], r[o + 3]) : r[o + 23];
+        if (this.place) {
+          h.line = r[o + 1];
+          h.start = r[o + 2];
+          h.end = r[o + 3];
+          h.eventEnd = r[o + 15] > r[o + 14] ? r[o + 15] : -1;
+          h.frameOnHeader = (flags & F_HEADER_FRAME) !== 0;
+          h.cpu = (flags & F_CPU_BIG) !== 0 ? this.bigCpu(r[o + 9] < 0 ? r[o + 7] : r[o + 9], r[o + 3]) : r[o + 23];
+        }
         this.headers++;
         if (h.hasTime) this.timedHeaders++;
         on.header(h);
