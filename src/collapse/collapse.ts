@@ -70,7 +70,7 @@ export class Collapser {
   private readonly scanner: PerfScriptScanner | StackScanner;
   private readonly fast: StackScanner | null = null;
   private readonly o: Required<Omit<CollapseOptions, 'inline'>> & Pick<CollapseOptions, 'inline'>;
-  private readonly table = new StackTable();
+  private readonly table = new StackTable(undefined, 1 << 16); // 256 KiB: see firstIds
 
   // The sample being read: its root's frame ids, its frames' ids (leaf first), its weight.
   private root: number[] | null = null;

@@ -51,8 +51,14 @@ export class StackTable {
   /** The last tokenRanks, for as many names as it ranked: shared as `ranked` is. */
   private tokens: { names: number; rank: Int32Array };
 
-  /** With `shared`, frame ids (and names) are those of that table: per-window tables share them. */
-  constructor(shared?: StackTable) {
+  /**
+   * With `shared`, frame ids (and names) are those of that table: per-window tables share
+   * them. `firstIds`: the first capacity of the ids of all stacks (it doubles as needed).
+   * A big one costs address space, not memory (a big ArrayBuffer's pages are touched only
+   * as they are written), where each doubling wrote the ids again into fresh memory.
+   */
+  constructor(shared?: StackTable, firstIds = 1 << 10) {
+    this.ids = new Int32Array(firstIds);
     this.names = shared ? shared.names : [];
     this.nameIds = shared ? shared.nameIds : new Map();
     this.ranked = shared ? shared.ranked : { names: 0, rank: new Int32Array(0) };
@@ -62,7 +68,7 @@ export class StackTable {
 
   // Stack s is ids[start[s] .. start[s] + length[s]) with count[s] and hash hashes[s].
   // All start small and double: --per-window makes a table per window, most of them small.
-  private ids = new Int32Array(1 << 10);
+  private ids: Int32Array;
   private used = 0;
   private start = new Int32Array(1 << 6);
   private length = new Int32Array(1 << 6);
