@@ -274,10 +274,19 @@ export class StackScanner {
     return parseInt(t.slice(open + 1, t.indexOf(']', open)), 10);
   }
 
-  /** Pair `id`: the symbol (its +0x offset stripped) and the dso of a frame (see readPair). */
+  /**
+   * Pair `id`: the symbol (its +0x offset stripped) and the dso of a frame. Two strings read
+   * from the core's memory, no other copy (readPair is the other way: slices of a longer
+   * decode, for a consumer that names every new pair at once, as stackcollapse does).
+   */
   pair(id: number): { sym: string; dso: string } {
-    this.readPair(id);
-    return { sym: this.pairSym, dso: this.pairDso };
+    const m = this.mem32;
+    const b = this.memBuf;
+    const e = this.pairEnts + id * 3;
+    const at = this.pairArena + m[e];
+    const end = at + m[e + 1];
+    const symEnd = at + 4 + (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)); // the key's first 4 bytes (not aligned)
+    return { sym: b.toString('latin1', at + 4, symEnd), dso: b.toString('latin1', symEnd, end) };
   }
 
   /** The last pair read by readPair: its symbol (its +0x offset stripped) and its dso. */
