@@ -224,25 +224,31 @@ export class StackScanner {
       } else if (kind === K_HEADER) {
         const flags = r[o + 10];
         h.hasTime = (flags & F_TIME) !== 0;
-        // A double read from the records is a fresh heap number each time in cold code, and
-        // so is every read of a field that holds doubles: whole numbers are kept as small
-        // integers where they fit (periods and seconds nearly always do).
-        if (this.times) {
-          h.ns = r[o + 11];
-          const sec = (flags & F_SEC_BIG) !== 0 ? parseInt(this.text(r[o + 12], r[o + 22]), 10) : d[o / 2 + 9];
-          h.sec = sec === (sec | 0) ? sec | 0 : sec;
-        }
-        const period = (flags & F_PERIOD_BIG) !== 0 ? Number(this.text(r[o + 16], r[o + 17])) : d[o / 2 + 10];
-        h.period = period === (period | 0) ? period | 0 : period;
-        h.root = r[o + 24];
-        h.event = r[o + 25];
         if (this.place) {
           h.line = r[o + 1];
+          h.ns = r[o + 11];
+          h.sec = (flags & F_SEC_BIG) !== 0 ? parseInt(this.text(r[o + 12], r[o + 22]), 10) : d[o / 2 + 9];
+          h.period = (flags & F_PERIOD_BIG) !== 0 ? Number(this.text(r[o + 16], r[o + 17])) : d[o / 2 + 10];
+          h.root = r[o + 24];
+          h.event = r[o + 25];
           h.start = r[o + 2];
           h.end = r[o + 3];
           h.eventEnd = r[o + 15] > r[o + 14] ? r[o + 15] : -1;
           h.frameOnHeader = (flags & F_HEADER_FRAME) !== 0;
           h.cpu = (flags & F_CPU_BIG) !== 0 ? this.bigCpu(r[o + 9] < 0 ? r[o + 7] : r[o + 9], r[o + 3]) : r[o + 23];
+        } else {
+          // A double read from the records is a fresh heap number each time in cold code,
+          // and so is every read of a field that holds doubles: here whole numbers are kept
+          // as small integers where they fit (periods and seconds nearly always do).
+          if (this.times) {
+            h.ns = r[o + 11];
+            const sec = (flags & F_SEC_BIG) !== 0 ? parseInt(this.text(r[o + 12], r[o + 22]), 10) : d[o / 2 + 9];
+            h.sec = sec === (sec | 0) ? sec | 0 : sec;
+          }
+          const period = (flags & F_PERIOD_BIG) !== 0 ? Number(this.text(r[o + 16], r[o + 17])) : d[o / 2 + 10];
+          h.period = period === (period | 0) ? period | 0 : period;
+          h.root = r[o + 24];
+          h.event = r[o + 25];
         }
         this.headers++;
         if (h.hasTime) this.timedHeaders++;
