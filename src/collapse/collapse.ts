@@ -353,7 +353,7 @@ export class Collapser {
   /** Pair `pair`'s entry for pairFrame (see there), named by the rules now. */
   private namePair(pair: number, java: number): number {
     const fast = this.fast!;
-    fast.readPair(pair);
+    fast.readPair(pair, this.scanned >= SMALL_SCAN_BYTES);
     // The core stripped the symbol's +0x offset already: strip no second one.
     const name = tidyStrippedName(fast.pairSym, fast.pairDso, this.naming[java]);
     if (name !== '' && name.indexOf(';') < 0) return this.table.intern(name) + 1;
