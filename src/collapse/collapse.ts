@@ -24,7 +24,7 @@ import { cutLines } from '../runtime/lines.js';
 import { EVENT_FILTER_DEFAULT, FRAME_NAMING_DEFAULTS, WEIGHT_DEFAULT } from '../runtime/flag-defaults.js';
 import { formatFoldedLines, writeFoldedChunks } from './folded-writer.js';
 import type { CollapseOptions, CollapseStats } from './options.js';
-import { StackTable } from './stack-table.js';
+import { STACK_HASH_MUL, StackTable } from './stack-table.js';
 import { WindowCutter, type ClosedWindow } from './windows.js';
 
 export { formatCount } from './folded-writer.js';
@@ -48,6 +48,8 @@ const MAX_LINES = 1 << 18;
 const SMALL_PIECE = 60 << 10;
 const SMALL_SCAN_BYTES = 8 << 20;
 
+const NO_ROOT: number[] = [];
+
 /** A root frame in the stacks mode: its frame ids, whether it is Java, and its stacks' places in the main table (+1, by core stack id). */
 interface RootInfo {
   ids: number[];
@@ -68,7 +70,7 @@ export class Collapser {
   private readonly scanner: PerfScriptScanner | StackScanner;
   private readonly fast: StackScanner | null = null;
   private readonly o: Required<Omit<CollapseOptions, 'inline'>> & Pick<CollapseOptions, 'inline'>;
-  private readonly table = new StackTable();
+  private readonly table = new StackTable(undefined, 1 << 16); // 256 KiB: see firstIds
 
   // The sample being read: its root's frame ids, its frames' ids (leaf first), its weight.
   private root: number[] | null = null;
@@ -121,15 +123,19 @@ export class Collapser {
       inline: opts.inline ?? null,
       window: opts.window ?? null,
     };
+    this.naming = [false, true].map((java) => ({ kernel: this.o.kernel, jit: this.o.jit, addrs: false, java }));
     if (this.o.eventFilter !== null) this.stats.event = this.o.eventFilter;
     this.windows = opts.window ? new WindowCutter(opts.window, this.table) : null;
     this.current = this.table;
     if (!this.o.srcline && !this.o.inline && !this.o.addrs) {
-      this.fast = new StackScanner({
-        header: (h) => this.onSampleHeader(h),
-        sample: (s) => this.onSample(s),
-        bad: (b) => this.onBad(b),
-      });
+      this.fast = new StackScanner(
+        {
+          header: (h) => this.onSampleHeader(h),
+          sample: (s) => this.onSample(s),
+          bad: (b) => this.onBad(b),
+        },
+        this.windows !== null ? 'time' : 'weight',
+      );
       this.scanner = this.fast;
       return;
     }
@@ -218,6 +224,8 @@ export class Collapser {
    */
   private pairFrame = [new Int32Array(1024), new Int32Array(1024)];
   private pairMany: number[][] = [];
+  /** The naming rules of a pair in a non-Java (0) and a Java (1) sample: made once, not per pair. */
+  private readonly naming: { kernel: boolean; jit: boolean; addrs: boolean; java: boolean }[];
   /** Per-window mode: by Java-ness, then stack id, the stack's frame ids (leaf first). */
   private stackIds: Int32Array[][] = [[], []];
   private rootNow: RootInfo | null = null;
@@ -249,7 +257,7 @@ export class Collapser {
       if (named === undefined) {
         let ids = this.roots.get(pname);
         if (ids === undefined) {
-          ids = pname.split(';').map((p) => this.table.intern(p));
+          ids = this.internPieces(pname);
           this.roots.set(pname, ids);
         }
         named = { ids, java: pname.startsWith('java'), places: new Int32Array(0) };
@@ -271,8 +279,9 @@ export class Collapser {
       // Per sample, a window's table hashes the stack's frame ids: keep them per core stack.
       let ids = this.stackIds[java][stack];
       if (ids === undefined) {
-        const n = this.stackFrameIds(stack, java);
-        ids = this.stackIds[java][stack] = this.frames.slice(0, n);
+        // Written where the main table (which holds no stack in this mode) would keep it.
+        const n = this.writeCoreStack(stack, java, NO_ROOT);
+        ids = this.stackIds[java][stack] = this.table.written(n).reverse();
       }
       this.current.add(info.ids, ids, ids.length, this.weight);
       return;
@@ -285,49 +294,83 @@ export class Collapser {
     }
     const at = info.places[stack];
     if (at > 0) this.table.addTo(at - 1, this.weight);
-    else {
-      const n = this.stackFrameIds(stack, java);
-      info.places[stack] = this.table.add(info.ids, this.frames, n, this.weight) + 1;
-    }
+    else info.places[stack] = this.addCoreStack(stack, java, info.ids) + 1;
+  }
+
+  /** Adds core stack `stack` of a Java (1) or other (0) sample under root frames `root` to the main table. */
+  private addCoreStack(stack: number, java: number, root: number[]): number {
+    return this.table.addWritten(this.writeCoreStack(stack, java, root), this.hash, this.weight);
   }
 
   /**
-   * The frame ids of stack `stack` (leaf first) in a Java (1) or other (0) sample, into
-   * `this.frames`; returns how many.
+   * Writes the frame ids of `root` then of core stack `stack`, root first, straight into
+   * the main table's ids from its end (StackTable.room), mixing their hash into `hash` on
+   * the way: one pass over the pairs (not three: ids, hash, copy). Returns how many.
    */
-  private stackFrameIds(stack: number, java: number): number {
-    // A view of the core's memory, not a copy: naming a pair reads the core's tables but
-    // runs no scan, so they stay where they are.
-    const pairs = this.fast!.stackView(stack);
+  private writeCoreStack(stack: number, java: number, root: number[]): number {
+    // Read in place: naming a pair reads the core's tables but runs no scan, so they stay
+    // where they are.
+    const fast = this.fast!;
+    const mem = fast.memory;
+    const from = fast.stackAt(stack);
+    let i = from + fast.stackLength(stack);
+    const t = this.table;
+    const start = t.end;
+    let ids = t.room(start, root.length + i - from);
+    let n = start;
+    let h = 0;
+    for (let k = 0; k < root.length; k++) {
+      const id = root[k];
+      ids[n++] = id;
+      h = Math.imul(h ^ id, STACK_HASH_MUL);
+    }
     let names = this.pairFrame[java];
-    let out: Int32Array = this.frames;
-    let n = 0;
-    for (let i = 0; i < pairs.length; i++) {
-      const pair = pairs[i];
+    // The core's stacks are leaf first.
+    while (i > from) {
+      const pair = mem[--i];
       if (pair >= names.length) names = this.growPairs(java, pair);
       let v = names[pair];
       if (v === 0) v = names[pair] = this.namePair(pair, java);
       if (v > 0) {
-        if (n === out.length) out = this.growFrames(n + 1);
-        out[n++] = v - 1;
+        ids[n++] = v - 1;
+        h = Math.imul(h ^ (v - 1), STACK_HASH_MUL);
       } else {
-        // Pieces are root first; frames are leaf first.
-        const ids = this.pairMany[-1 - v];
-        if (n + ids.length > out.length) out = this.growFrames(n + ids.length);
-        for (let k = ids.length - 1; k >= 0; k--) out[n++] = ids[k];
+        // Pieces are root first (none for a dropped frame).
+        const pieces = this.pairMany[-1 - v];
+        ids = t.room(n, pieces.length + i - from);
+        for (let k = 0; k < pieces.length; k++) {
+          const id = pieces[k];
+          ids[n++] = id;
+          h = Math.imul(h ^ id, STACK_HASH_MUL);
+        }
       }
     }
-    return n;
+    this.hash = h;
+    return n - start;
   }
+  private hash = 0;
 
   /** Pair `pair`'s entry for pairFrame (see there), named by the rules now. */
   private namePair(pair: number, java: number): number {
-    const { sym, dso } = this.fast!.pair(pair);
+    const fast = this.fast!;
+    fast.readPair(pair, this.scanned >= SMALL_SCAN_BYTES);
     // The core stripped the symbol's +0x offset already: strip no second one.
-    const name = tidyStrippedName(sym, dso, { kernel: this.o.kernel, jit: this.o.jit, addrs: false, java: java === 1 });
+    const name = tidyStrippedName(fast.pairSym, fast.pairDso, this.naming[java]);
     if (name !== '' && name.indexOf(';') < 0) return this.table.intern(name) + 1;
-    this.pairMany.push(name === '' ? [] : name.split(';').map((p) => this.table.intern(p)));
+    this.pairMany.push(name === '' ? [] : this.internPieces(name));
     return -this.pairMany.length;
+  }
+
+  /**
+   * The frame ids of the pieces of `name` (split on ';'), root first. Not a closure where a
+   * name is made: a closure reading `this` costs a context at every call of its function
+   * (on the first 3 MB, 53 KB of garbage from 1,366 headers).
+   */
+  private internPieces(name: string): number[] {
+    const pieces = name.split(';');
+    const ids: number[] = new Array(pieces.length);
+    for (let i = 0; i < pieces.length; i++) ids[i] = this.table.intern(pieces[i]);
+    return ids;
   }
 
   private growPairs(java: number, pair: number): Int32Array<ArrayBuffer> {
@@ -337,14 +380,6 @@ export class Collapser {
     const bigger = new Int32Array(size);
     bigger.set(old);
     return (this.pairFrame[java] = bigger);
-  }
-
-  private growFrames(need: number): Int32Array<ArrayBuffer> {
-    let size = this.frames.length * 2;
-    while (size < need) size *= 2;
-    const bigger = new Int32Array(size);
-    bigger.set(this.frames);
-    return (this.frames = bigger);
   }
 
   /** Per-window mode: the table of the sample `h` starts; false when it belongs to no window. */
@@ -424,7 +459,7 @@ export class Collapser {
     if (root === undefined) {
       // A copy: the comm is a slice of the chunk, which the table would keep alive.
       const key = copyString(pname, 0, pname.length);
-      root = key.split(';').map((p) => this.table.intern(p));
+      root = this.internPieces(key);
       this.roots.set(key, root);
     }
     this.root = root;
@@ -522,7 +557,7 @@ export class Collapser {
       sym = copyString(sym, 0, sym.length);
       pc = copyString(pc, 0, pc.length);
       const name = this.tidyFrame(pc, sym, dso);
-      ids = name === '' ? [] : name.indexOf(';') < 0 ? this.table.intern(name) : name.split(';').map((p) => this.table.intern(p));
+      ids = name === '' ? [] : name.indexOf(';') < 0 ? this.table.intern(name) : this.internPieces(name);
       // With --addrs an unknown symbol's name holds its address; --inline depends on it too.
       if (!(this.o.addrs && sym.indexOf('[unknown]') >= 0) && !this.o.inline) syms.set(sym, ids);
     }

@@ -71,6 +71,11 @@ class FoldedLineWriter {
   /** The next line to write (an index into `order`). */
   private k = 0;
   private count = '';
+  /**
+   * Of the line last written, where each frame ends (bytes from the line's start): the
+   * next line copies the frames it shares with it without measuring them again.
+   */
+  private frameEnds = new Int32Array(256);
 
   constructor(
     private readonly t: StackTable,
@@ -125,6 +130,7 @@ class FoldedLineWriter {
    */
   fill(buf: Buffer): number {
     const { order, arena, offsets, ids, start, length, native, home } = this;
+    let frameEnds = this.frameEnds;
     const cap = buf.length;
     // With `native`, name i is home[offsets[i], offsets[i + 1]), and buf starts at home[base].
     const base = home.length - cap;
@@ -141,15 +147,19 @@ class FoldedLineWriter {
       if (prev >= 0) {
         const pa = start[prev];
         const m = Math.min(len, length[prev]);
-        let shared = -1; // bytes of the shared frames and the ';' between them
-        while (i < m && ids[at + i] === ids[pa + i]) {
-          shared += offsets[ids[at + i] + 1] - offsets[ids[at + i]] + 1;
-          i++;
-        }
+        while (i < m && ids[at + i] === ids[pa + i]) i++;
         if (i > 0) {
+          // The shared frames and the ';' between them: where the line before had them.
+          const shared = frameEnds[i - 1];
           buf.copyWithin(pos, prevAt, prevAt + shared);
           pos += shared;
         }
+      }
+      if (len > frameEnds.length) {
+        // The shared frames' ends are kept: the next line may share them too.
+        const bigger = new Int32Array(Math.max(len, 2 * frameEnds.length));
+        bigger.set(frameEnds);
+        frameEnds = this.frameEnds = bigger;
       }
       for (; i < len; i++) {
         if (i > 0) buf[pos++] = SEP;
@@ -164,6 +174,7 @@ class FoldedLineWriter {
           if (pos < cap) arena.copy(buf, pos, a, b);
           pos += b - a;
         } else while (a < b) buf[pos++] = arena[a++];
+        frameEnds[i] = pos - lineAt;
       }
       const count = this.count;
       if (pos + count.length + 2 > cap) {

@@ -16,6 +16,21 @@ import { grownTo } from '../typed-arrays.js';
 
 const SEP = 59; // ';'
 
+/** Whether a Uint16Array's elements are stored as UTF-16LE's code units (see sortedByTokens). */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/**
+ * A stack's hash mixes its frame ids, root first, as `h = Math.imul(h ^ id, STACK_HASH_MUL)`
+ * from h = 0, then its length (hashEnd). Exported for a caller that writes a new stack in
+ * place and mixes its ids as it goes (StackTable.room, addWritten).
+ */
+export const STACK_HASH_MUL = 0x9e3779b1;
+
+function hashEnd(h: number, len: number): number {
+  h = Math.imul(h ^ len, STACK_HASH_MUL);
+  return h ^ (h >>> 16);
+}
+
 /** Tables with at least this many stacks are sorted on ranked names (see StackTable.sorted). */
 const RANKED_SORT_MIN = 2048;
 
@@ -36,8 +51,14 @@ export class StackTable {
   /** The last tokenRanks, for as many names as it ranked: shared as `ranked` is. */
   private tokens: { names: number; rank: Int32Array };
 
-  /** With `shared`, frame ids (and names) are those of that table: per-window tables share them. */
-  constructor(shared?: StackTable) {
+  /**
+   * With `shared`, frame ids (and names) are those of that table: per-window tables share
+   * them. `firstIds`: the first capacity of the ids of all stacks (it doubles as needed).
+   * A big one costs address space, not memory (a big ArrayBuffer's pages are touched only
+   * as they are written), where each doubling wrote the ids again into fresh memory.
+   */
+  constructor(shared?: StackTable, firstIds = 1 << 10) {
+    this.ids = new Int32Array(firstIds);
     this.names = shared ? shared.names : [];
     this.nameIds = shared ? shared.nameIds : new Map();
     this.ranked = shared ? shared.ranked : { names: 0, rank: new Int32Array(0) };
@@ -47,7 +68,7 @@ export class StackTable {
 
   // Stack s is ids[start[s] .. start[s] + length[s]) with count[s] and hash hashes[s].
   // All start small and double: --per-window makes a table per window, most of them small.
-  private ids = new Int32Array(1 << 10);
+  private ids: Int32Array;
   private used = 0;
   private start = new Int32Array(1 << 6);
   private length = new Int32Array(1 << 6);
@@ -90,10 +111,10 @@ export class StackTable {
   add(root: ArrayLike<number>, leafFirst: Int32Array, depth: number, weight: number): number {
     const rl = root.length;
     const len = rl + depth;
-    let h = len;
-    for (let i = 0; i < rl; i++) h = Math.imul(h ^ root[i], 0x9e3779b1);
-    for (let i = depth - 1; i >= 0; i--) h = Math.imul(h ^ leafFirst[i], 0x9e3779b1);
-    h ^= h >>> 16;
+    let h = 0;
+    for (let i = 0; i < rl; i++) h = Math.imul(h ^ root[i], STACK_HASH_MUL);
+    for (let i = depth - 1; i >= 0; i--) h = Math.imul(h ^ leafFirst[i], STACK_HASH_MUL);
+    h = hashEnd(h, len);
     const ids = this.ids;
     const mask = this.mask;
     let slot = h & mask;
@@ -126,6 +147,57 @@ export class StackTable {
     return this.insert(slot, h, at, len, weight);
   }
 
+  /**
+   * Where a stack written in place starts: see room and addWritten. A caller that builds a
+   * new stack's ids from another form (the core's pair ids, leaf first) writes them here
+   * once, mixing the hash as it goes, instead of into a buffer that add reads twice more
+   * (hash, then copy): on a short run each pass over every frame runs cold.
+   */
+  get end(): number {
+    return this.used;
+  }
+
+  /** The ids array, with room for `more` ids from `at` (>= end); ids written from end to `at` are kept. */
+  room(at: number, more: number): Int32Array {
+    if (at + more > this.ids.length) this.growIds(at + more, at);
+    return this.ids;
+  }
+
+  /** A copy of the `n` ids written in place from `end` (room), not added. */
+  written(n: number): Int32Array {
+    return this.ids.slice(this.used, this.used + n);
+  }
+
+  /**
+   * Adds `weight` to the stack of `len` ids written in place (root first) from `end`, whose
+   * ids were mixed into `h` as STACK_HASH_MUL says (its length not yet): it is kept there
+   * if it is new. Returns its index, as `add` does.
+   */
+  addWritten(len: number, h: number, weight: number): number {
+    h = hashEnd(h, len);
+    const ids = this.ids;
+    const from = this.used;
+    const mask = this.mask;
+    let slot = h & mask;
+    for (;;) {
+      const s1 = this.slots[slot];
+      if (s1 === 0) break;
+      const s = s1 - 1;
+      if (this.hashes[s] === h && this.length[s] === len) {
+        const at = this.start[s];
+        let i = 0;
+        while (i < len && ids[at + i] === ids[from + i]) i++;
+        if (i === len) {
+          this.counts[s] += weight;
+          return s;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    this.used += len;
+    return this.insert(slot, h, from, len, weight);
+  }
+
   /** Adds `weight` to stack `s`, as returned by `add`. */
   addTo(s: number, weight: number): void {
     this.counts[s] += weight;
@@ -141,9 +213,9 @@ export class StackTable {
    * as `add` does (the same ids in the same order), so either finds what the other stored.
    */
   addRootFirst(seq: Int32Array, len: number, weight: number): number {
-    let h = len;
-    for (let i = 0; i < len; i++) h = Math.imul(h ^ seq[i], 0x9e3779b1);
-    h ^= h >>> 16;
+    let h = 0;
+    for (let i = 0; i < len; i++) h = Math.imul(h ^ seq[i], STACK_HASH_MUL);
+    h = hashEnd(h, len);
     const mask = this.mask;
     let slot = h & mask;
     for (;;) {
@@ -280,9 +352,11 @@ export class StackTable {
    */
   private sortedByTokens(): Int32Array {
     const rank = this.tokenRanks();
+    const more = rank.subarray(this.names.length); // by id: the rank of 'name;'
     const ids = this.ids;
-    // All keys' code units, as UTF-16LE bytes (written byte by byte: any machine's order),
-    // decoded by one native call; each key is then a slice of that string (no copy).
+    // All keys' code units, as UTF-16LE bytes (one store a unit where the machine is
+    // little-endian, else byte by byte), decoded by one native call; each key is then a
+    // slice of that string (no copy).
     let units = 0;
     let stacks = 0;
     for (let s = 0; s < this.n; s++) {
@@ -292,22 +366,38 @@ export class StackTable {
     }
     const bytes = Buffer.allocUnsafe(2 * units);
     const ends = new Int32Array(stacks);
-    let b = 0;
     let k = 0;
-    for (let s = 0; s < this.n; s++) {
-      if (this.counts[s] === 0) continue;
-      const at = this.start[s];
-      const last = at + this.length[s] - 1;
-      for (let i = at; i <= last; i++) {
-        const r = rank[2 * ids[i] + (i < last ? 1 : 0)];
-        bytes[b++] = r & 255;
-        bytes[b++] = (r >>> 8) & 255;
+    if (LITTLE_ENDIAN && bytes.byteOffset % 2 === 0) {
+      // One store a code unit (the Buffer's memory as UTF-16LE's units).
+      const u = new Uint16Array(bytes.buffer, bytes.byteOffset, units);
+      let b = 0;
+      for (let s = 0; s < this.n; s++) {
+        if (this.counts[s] === 0) continue;
+        const at = this.start[s];
+        const last = at + this.length[s] - 1;
+        for (let i = at; i < last; i++) u[b++] = more[ids[i]];
+        if (last >= at) u[b++] = rank[ids[last]];
+        u[b++] = s >>> 16;
+        u[b++] = s & 0xffff;
+        ends[k++] = b;
       }
-      bytes[b++] = (s >>> 16) & 255;
-      bytes[b++] = s >>> 24;
-      bytes[b++] = s & 255;
-      bytes[b++] = (s >>> 8) & 255;
-      ends[k++] = b >> 1;
+    } else {
+      let b = 0;
+      for (let s = 0; s < this.n; s++) {
+        if (this.counts[s] === 0) continue;
+        const at = this.start[s];
+        const last = at + this.length[s] - 1;
+        for (let i = at; i <= last; i++) {
+          const r = i < last ? more[ids[i]] : rank[ids[i]];
+          bytes[b++] = r & 255;
+          bytes[b++] = (r >>> 8) & 255;
+        }
+        bytes[b++] = (s >>> 16) & 255;
+        bytes[b++] = s >>> 24;
+        bytes[b++] = s & 255;
+        bytes[b++] = (s >>> 8) & 255;
+        ends[k++] = b >> 1;
+      }
     }
     // 'utf16le' copies code units as they are, lone surrogates included.
     const all = bytes.toString('utf16le');
@@ -323,28 +413,38 @@ export class StackTable {
   }
 
   /**
-   * The rank of each token among all of them, in byte-wise order: 2i for name i as a last
-   * frame (the name alone), 2i + 1 for name i followed by ';'. Sorted by V8 too.
+   * The rank of each token among all of them, in byte-wise order: at i for name i as a last
+   * frame (the name alone), at n + i for name i followed by ';' (n names).
+   *
+   * Only the names are sorted (by V8, no comparison of ours), and the ';' tokens are
+   * placed among them in one pass, none of them made as a string: with no ';' in a name,
+   * `x;` sorts after x and before every later name, except the names that start with x and
+   * go on with a byte below ';' (they sort between x and `x;`, and come right after x). So
+   * `x;` waits on a stack while the names read start with x and go on below ';'; the
+   * longest waiting name is the first to follow (`xa;` < `x;` when 'a' < ';').
    */
   private tokenRanks(): Int32Array {
     const names = this.names;
     const n = names.length;
     // The windows of --per-window share the names, and most add none: rank them once.
     if (this.tokens.names === n) return this.tokens.rank;
-    const tokens: string[] = new Array(2 * n);
-    for (let i = 0; i < n; i++) {
-      tokens[2 * i] = names[i];
-      tokens[2 * i + 1] = `${names[i]};`;
-    }
-    tokens.sort();
-    // Back from a token to its name's id: no name holds ';', so a token ending in one is a
-    // name followed by ';'.
+    const sorted = names.slice().sort();
     const rank = new Int32Array(2 * n);
-    for (let r = 0; r < 2 * n; r++) {
-      const t = tokens[r];
-      const more = t.charCodeAt(t.length - 1) === SEP;
-      rank[2 * this.nameIds.get(more ? t.slice(0, -1) : t)! + (more ? 1 : 0)] = r;
+    const waiting = new Int32Array(n); // ids of names whose 'x;' is not placed yet
+    let top = 0;
+    let r = 0;
+    for (let k = 0; k < n; k++) {
+      const y = sorted[k];
+      while (top > 0) {
+        const x = names[waiting[top - 1]];
+        if (y.startsWith(x) && y.charCodeAt(x.length) < SEP) break;
+        rank[n + waiting[--top]] = r++;
+      }
+      const id = this.nameIds.get(y)!;
+      rank[id] = r++;
+      waiting[top++] = id;
     }
+    while (top > 0) rank[n + waiting[--top]] = r++;
     this.tokens.names = n;
     this.tokens.rank = rank;
     return rank;
@@ -407,11 +507,11 @@ export class StackTable {
     return la - lb;
   }
 
-  private growIds(need: number): void {
+  private growIds(need: number, keep = this.used): void {
     let size = this.ids.length * 2;
     while (size < need) size *= 2;
     const ids = new Int32Array(size);
-    ids.set(this.ids.subarray(0, this.used));
+    ids.set(this.ids.subarray(0, keep));
     this.ids = ids;
   }
 
