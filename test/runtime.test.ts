@@ -1,9 +1,10 @@
-// The shared runtime's pieces on their own: gzip decided by content (not by name), and
-// the one way input is cut into chunks of whole lines.
+// The shared runtime's pieces on their own: gzip decided by content (not by name), the one
+// way input is cut into chunks of whole lines, the output sink, and runMain's message for
+// an unexpected error.
 import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { isGzip, resolveInputs } from '../src/runtime/input.js';
@@ -13,6 +14,7 @@ import { OutputSink } from '../src/runtime/output.js';
 import { Progress } from '../src/runtime/progress.js';
 import { addFrameNamingFlags, addWeightFlag, frameNamingArgs, toFrameNaming, WEIGHT_DEFAULT } from '../src/runtime/flag-groups.js';
 import { Command } from 'commander';
+import { runMain } from '../src/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'flamekit-runtime-'));
 
@@ -144,5 +146,25 @@ describe('OutputSink over FdWriter: strings encoded into one reused Buffer', () 
     await sink.end();
     closeSync(fd);
     expect(readFileSync(path, 'utf8')).toBe(want.join(''));
+  });
+});
+
+describe('runMain: an unexpected error is one line naming where it happened', () => {
+  async function run(thrown: unknown): Promise<{ code: number; stderr: string }> {
+    let stderr = '';
+    const sink = (keep: boolean) => new Writable({ write(chunk, _enc, done) { if (keep) stderr += String(chunk); done(); } });
+    const io = { stdin: Readable.from([]), stdout: sink(false), stderr: sink(true), env: {} };
+    const code = await runMain('tool', io, () => 'usage: tool', async () => {
+      throw thrown;
+    });
+    return { code, stderr };
+  }
+
+  it('a trap of the WebAssembly core (out of memory, or a bug) is an internal error in the core', async () => {
+    expect(await run(new WebAssembly.RuntimeError('unreachable'))).toEqual({ code: 1, stderr: 'tool: internal error in the WebAssembly core: unreachable (set DEBUG=1 for a stack trace)\n' });
+  });
+
+  it('any other unexpected error is an internal error, without a place', async () => {
+    expect(await run(new TypeError('x is not a function'))).toEqual({ code: 1, stderr: 'tool: internal error: x is not a function (set DEBUG=1 for a stack trace)\n' });
   });
 });
