@@ -352,11 +352,6 @@ export class StackScanner {
     return this.entry(EVENTS, id);
   }
 
-  /** Stack `id`: its pair ids, leaf first (a copy). */
-  stack(id: number): Int32Array {
-    return this.stackView(id).slice();
-  }
-
   /**
    * Stack `id`: its pair ids, leaf first, as a view of the core's memory: valid until the
    * next `push` or `finish` (the core's tables may move as they grow). No copy.
